@@ -1,0 +1,20 @@
+"""kerastorch: Keras's model-building and training API, running natively on PyTorch.
+
+    import kerastorch as keras
+    from kerastorch import layers
+"""
+
+from kerastorch import activations
+from kerastorch import backend
+from kerastorch import initializers
+from kerastorch import layers
+from kerastorch import models
+from kerastorch import ops
+from kerastorch import utils
+from kerastorch.layers.input_layer import Input
+from kerastorch.layers.layer import Layer
+from kerastorch.layers.layer import Variable
+from kerastorch.models.model import Model
+from kerastorch.models.sequential import Sequential
+
+__version__ = "0.1.0"

@@ -1,0 +1,115 @@
+"""keras.activations: Keras's activation functions as thin calls of torch functions."""
+
+import torch
+import torch.nn.functional as F
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return torch.relu(x)
+    out = torch.where(x >= threshold, x, negative_slope * (x - threshold))
+    if max_value is not None:
+        out = out.clamp(max=max_value)
+    return out
+
+
+def relu6(x):
+    return F.relu6(x)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return F.leaky_relu(x, negative_slope)
+
+
+def sigmoid(x):
+    return torch.sigmoid(x)
+
+
+def hard_sigmoid(x):
+    return F.hardsigmoid(x)
+
+
+def hard_silu(x):
+    return F.hardswish(x)
+
+
+hard_swish = hard_silu
+
+
+def tanh(x):
+    return torch.tanh(x)
+
+
+def softmax(x, axis=-1):
+    return torch.softmax(x, dim=axis)
+
+
+def log_softmax(x, axis=-1):
+    return torch.log_softmax(x, dim=axis)
+
+
+def elu(x, alpha=1.0):
+    return F.elu(x, alpha)
+
+
+def selu(x):
+    return F.selu(x)
+
+
+def gelu(x, approximate=False):
+    return F.gelu(x, approximate="tanh" if approximate else "none")
+
+
+def silu(x):
+    return F.silu(x)
+
+
+swish = silu
+
+
+def softplus(x):
+    return F.softplus(x)
+
+
+def softsign(x):
+    return F.softsign(x)
+
+
+def exponential(x):
+    return torch.exp(x)
+
+
+def mish(x):
+    return F.mish(x)
+
+
+def linear(x):
+    return x
+
+
+_BY_NAME = {f.__name__: f for f in (
+    relu, relu6, leaky_relu, sigmoid, hard_sigmoid, hard_silu, tanh, softmax, log_softmax,
+    elu, selu, gelu, silu, softplus, softsign, exponential, mish, linear)}
+_BY_NAME.update(swish=silu, hard_swish=hard_silu)
+
+
+def get(identifier):
+    """An activation function from a name, a callable or None (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        try:
+            return _BY_NAME[identifier]
+        except KeyError:
+            raise ValueError(f"Could not interpret activation function identifier: {identifier!r}. "
+                             f"Known names: {sorted(_BY_NAME)}") from None
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret activation function identifier: {identifier!r}")
+
+
+def serialize(activation):
+    name = getattr(activation, "__name__", None)
+    if _BY_NAME.get(name) is activation:
+        return "swish" if name == "silu" else name
+    return activation

@@ -1,0 +1,145 @@
+"""Global state, as Keras keeps it: name counters, floatx, image data format, device."""
+
+import collections
+import random
+
+import numpy as np
+import torch
+
+_NAME_UIDS = collections.defaultdict(int)
+_FLOATX = "float32"
+_IMAGE_DATA_FORMAT = "channels_last"
+_EPSILON = 1e-7
+_DEVICE = None
+
+
+def get_uid(prefix=""):
+    """Returns 1, 2, 3, ... for successive calls with the same prefix."""
+    _NAME_UIDS[prefix] += 1
+    return _NAME_UIDS[prefix]
+
+
+def unique_object_name(prefix):
+    """`prefix`, `prefix_1`, `prefix_2`, ...: Keras's auto-naming of layers and models."""
+    uid = get_uid(prefix)
+    return prefix if uid == 1 else f"{prefix}_{uid - 1}"
+
+
+def clear_session():
+    """Resets the name counters, so the next `Dense` is `dense` again."""
+    _NAME_UIDS.clear()
+
+
+def floatx():
+    return _FLOATX
+
+
+def set_floatx(value):
+    global _FLOATX
+    if value not in ("float16", "bfloat16", "float32", "float64"):
+        raise ValueError(f"Unknown `floatx` value: {value!r}. Expected one of "
+                         "'float16', 'bfloat16', 'float32', 'float64'.")
+    _FLOATX = value
+
+
+def epsilon():
+    return _EPSILON
+
+
+def set_epsilon(value):
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    global _IMAGE_DATA_FORMAT
+    data_format = standardize_data_format(data_format)
+    _IMAGE_DATA_FORMAT = data_format
+
+
+def standardize_data_format(data_format):
+    if data_format is None:
+        return _IMAGE_DATA_FORMAT
+    value = str(data_format).lower()
+    if value not in ("channels_first", "channels_last"):
+        raise ValueError("The `data_format` argument must be one of "
+                         f"{{'channels_first', 'channels_last'}}. Received: data_format={data_format}")
+    return value
+
+
+def backend():
+    return "torch"
+
+
+def device():
+    """The device new models and batches go to: `set_device()`'s, else CUDA when present, else CPU."""
+    if _DEVICE is not None:
+        return _DEVICE
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def set_device(device):
+    global _DEVICE
+    _DEVICE = None if device is None else torch.device(device)
+
+
+_TORCH_DTYPES = {
+    "float16": torch.float16, "half": torch.float16, "bfloat16": torch.bfloat16,
+    "float32": torch.float32, "float": torch.float32, "float64": torch.float64,
+    "double": torch.float64, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
+    "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool,
+    "complex64": torch.complex64, "complex128": torch.complex128,
+}
+
+
+def to_torch_dtype(dtype):
+    """A torch dtype from a Keras name, a numpy dtype or a torch dtype (None: floatx)."""
+    if dtype is None:
+        return _TORCH_DTYPES[_FLOATX]
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    try:
+        return _TORCH_DTYPES[name]
+    except KeyError:
+        raise ValueError(f"Unsupported dtype: {dtype!r}") from None
+
+
+def standardize_dtype(dtype):
+    """The Keras name of a dtype: 'float32', 'int64', ..."""
+    if dtype is None:
+        return _FLOATX
+    return str(to_torch_dtype(dtype)).replace("torch.", "")
+
+
+def convert_to_tensor(x, dtype=None):
+    """A torch tensor from a tensor, numpy array, scalar or nested list.
+
+    Floating numpy arrays become `floatx()` (float64 included, as in Keras); a torch tensor is
+    returned as it is unless `dtype` asks for another one.
+    """
+    if isinstance(x, torch.Tensor):
+        return x if dtype is None else x.to(to_torch_dtype(dtype))
+    if dtype is None:
+        arr = np.asarray(x)
+        if arr.dtype.kind == "f":
+            dtype = _FLOATX
+        elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray):
+            dtype = "int32"
+        t = torch.from_numpy(np.ascontiguousarray(arr)) if arr.dtype != object else torch.as_tensor(x)
+        return t if dtype is None else t.to(to_torch_dtype(dtype))
+    return torch.as_tensor(np.asarray(x), dtype=to_torch_dtype(dtype))
+
+
+def set_random_seed(seed):
+    """Seeds Python's, numpy's and torch's generators (keras.utils.set_random_seed)."""
+    if not isinstance(seed, int):
+        raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} "
+                         f"(of type {type(seed)})")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)

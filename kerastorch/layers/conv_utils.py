@@ -1,0 +1,54 @@
+"""Argument normalisation and TensorFlow's padding arithmetic, shared by conv and pooling."""
+
+
+def normalize_tuple(value, n, name, allow_zero=False):
+    if isinstance(value, int):
+        value = (value,) * n
+    try:
+        value = tuple(int(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. "
+                         f"Received {name}={value}") from None
+    if len(value) != n:
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. "
+                         f"Received {name}={value}")
+    smallest = 0 if allow_zero else 1
+    if any(v < smallest for v in value):
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers >= {smallest}. "
+                         f"Received {name}={value}")
+    return value
+
+
+def normalize_padding(value, allowed=("valid", "same")):
+    padding = str(value).lower()
+    if padding not in allowed:
+        raise ValueError(f"The `padding` argument must be a string among {set(allowed)}. "
+                         f"Received: padding={value}")
+    return padding
+
+
+def output_length(length, window, stride, padding, dilation=1):
+    """Keras's output length of a conv or pooling window (None stays None)."""
+    if length is None:
+        return None
+    if padding == "same":
+        return (length - 1) // stride + 1
+    if padding == "causal":
+        return (length - 1) // stride + 1
+    return (length - dilation * (window - 1) - 1) // stride + 1
+
+
+def same_padding(length, window, stride, dilation=1):
+    """TensorFlow's `same` padding: (before, after), the extra one after."""
+    effective = (window - 1) * dilation + 1
+    out = (length + stride - 1) // stride
+    total = max((out - 1) * stride + effective - length, 0)
+    return total // 2, total - total // 2
+
+
+def torch_pad_arg(pads):
+    """F.pad's argument from per-dimension (before, after) pairs, last dimension first."""
+    flat = []
+    for before, after in reversed(pads):
+        flat += [before, after]
+    return flat

@@ -1,0 +1,658 @@
+"""Layer: a `torch.nn.Module` with Keras's naming, lazy build, trainable flag and weights."""
+
+import inspect
+import re
+
+import numpy as np
+import torch
+from torch import nn
+
+from kerastorch import backend
+from kerastorch import initializers
+from kerastorch import tree
+
+_Tensor = torch.Tensor
+
+# Keyword arguments every Keras layer accepts besides its own.
+_BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "weights",
+                "autocast", "dynamic", "implementation")
+
+
+def to_snake_case(name):
+    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
+    return insecure if insecure[0] != "_" else "private" + insecure
+
+
+class InputSpec:
+    """What a layer accepts: `ndim`, `min_ndim`, `max_ndim` and fixed `axes` ({axis: size})."""
+
+    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None):
+        self.ndim, self.min_ndim, self.max_ndim = ndim, min_ndim, max_ndim
+        self.axes = dict(axes or {})
+
+    def __repr__(self):
+        return (f"InputSpec(ndim={self.ndim}, min_ndim={self.min_ndim}, "
+                f"max_ndim={self.max_ndim}, axes={self.axes})")
+
+
+def check_input_spec(layer, spec, shape, index=0):
+    """Raises Keras's ValueError when `shape` does not satisfy `spec`."""
+    if spec is None:
+        return
+    shape = tuple(shape)
+    ndim = len(shape)
+    where = f'Input {index} of layer "{layer.name}" is incompatible with the layer: '
+    if spec.ndim is not None and ndim != spec.ndim:
+        raise ValueError(f"{where}expected ndim={spec.ndim}, found ndim={ndim}. "
+                         f"Full shape received: {shape}")
+    if spec.min_ndim is not None and ndim < spec.min_ndim:
+        raise ValueError(f"{where}expected min_ndim={spec.min_ndim}, found ndim={ndim}. "
+                         f"Full shape received: {shape}")
+    if spec.max_ndim is not None and ndim > spec.max_ndim:
+        raise ValueError(f"{where}expected max_ndim={spec.max_ndim}, found ndim={ndim}. "
+                         f"Full shape received: {shape}")
+    for axis, value in spec.axes.items():
+        if value is None:
+            continue
+        if axis >= ndim or axis < -ndim:
+            raise ValueError(f"{where}expected axis {axis} of input shape to have value {value}, "
+                             f"but received input with shape {shape}")
+        if shape[axis] is not None and shape[axis] != value:
+            raise ValueError(f"{where}expected axis {axis} of input shape to have value {value}, "
+                             f"but received input with shape {shape}")
+
+
+class Variable:
+    """A Keras weight: a view, in Keras's layout, of a torch parameter or buffer of a layer.
+
+    `numpy()` and `assign()` read and write the torch tensor itself, so a Variable never goes
+    stale: moving the model to another device or loading a state_dict is seen at once.
+    """
+
+    def __init__(self, layer, attr, name, layout=None, trainable=True):
+        self._layer = layer
+        self._attr = attr
+        self.name = name
+        self._layout = tuple(layout) if layout is not None else None
+        self._inverse = tuple(int(i) for i in np.argsort(layout)) if layout is not None else None
+        self._trainable = trainable
+
+    @property
+    def value(self):
+        """The tensor in Keras's layout (a view of the torch tensor, gradients flow through it)."""
+        t = getattr(self._layer, self._attr)
+        return t if self._layout is None else t.permute(self._layout)
+
+    @property
+    def torch_tensor(self):
+        return getattr(self._layer, self._attr)
+
+    @property
+    def path(self):
+        return f"{self._layer.name}/{self.name}"
+
+    @property
+    def shape(self):
+        return tuple(self.value.shape)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def dtype(self):
+        return str(self.torch_tensor.dtype).replace("torch.", "")
+
+    @property
+    def trainable(self):
+        t = self.torch_tensor
+        return isinstance(t, nn.Parameter) and t.requires_grad
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        t = self.torch_tensor
+        if isinstance(t, nn.Parameter):
+            t.requires_grad_(self._trainable and self._layer.trainable)
+
+    def numpy(self):
+        return self.value.detach().cpu().numpy().copy()
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def assign(self, value):
+        t = backend.convert_to_tensor(value.value if isinstance(value, Variable) else value)
+        if tuple(t.shape) != self.shape:
+            raise ValueError(f"The shape of the target variable and the shape of the value must "
+                             f"match. variable.shape={self.shape}, Received: value.shape="
+                             f"{tuple(t.shape)} (variable {self.path})")
+        target = self.torch_tensor
+        with torch.no_grad():
+            target.copy_(t if self._inverse is None else t.permute(self._inverse))
+        return self
+
+    def assign_add(self, value):
+        return self.assign(self.value.detach() + backend.convert_to_tensor(value))
+
+    def assign_sub(self, value):
+        return self.assign(self.value.detach() - backend.convert_to_tensor(value))
+
+    def __repr__(self):
+        arr = np.array2string(self.numpy(), separator=", ", prefix=" array(")
+        return (f"<Variable '{self.path}' shape={self.shape} dtype={self.dtype}, "
+                f"numpy=\n array({arr}, dtype={self.dtype})>" if self.ndim > 1 else
+                f"<Variable '{self.path}' shape={self.shape} dtype={self.dtype}, "
+                f"numpy=array({arr}, dtype={self.dtype})>")
+
+    # A Variable is usable wherever a tensor is: in torch functions and in arithmetic.
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        unwrap = lambda v: v.value if isinstance(v, Variable) else v  # noqa: E731
+        args = tree.map_structure(unwrap, list(args))
+        kwargs = tree.map_structure(unwrap, dict(kwargs or {}))
+        return func(*args, **kwargs)
+
+    def __getitem__(self, idx):
+        return self.value[idx]
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __float__(self):
+        return float(self.value)
+
+    def __int__(self):
+        return int(self.value)
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __neg__(self):
+        return -self.value
+
+
+def _binary(name):
+    def op(self, other):
+        other = other.value if isinstance(other, Variable) else other
+        return getattr(self.value, name)(other)
+    op.__name__ = name
+    return op
+
+
+for _name in ("add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "matmul",
+              "rmatmul", "pow", "rpow", "floordiv", "mod", "lt", "le", "gt", "ge"):
+    setattr(Variable, f"__{_name}__", _binary(f"__{_name}__"))
+
+
+class Layer(nn.Module):
+    """Base class of all layers: a `torch.nn.Module` that behaves as a Keras layer.
+
+    Subclasses store their configuration in `__init__`, create weights in `build(input_shape)`
+    with `add_weight`, and compute in `call(inputs, training=None)`. Weights live on the module
+    as `nn.Parameter`s (or buffers), so `state_dict()`, `.to(device)` and optimizers just work.
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: the layer's name; by default the snake-cased class name plus a counter.
+        dtype: the dtype of the layer's weights (default `keras.backend.floatx()`).
+        input_shape: the shape of one sample, to build the layer (and a Sequential) early.
+    """
+
+    _call_has_training = False
+    _call_has_mask = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "call" in cls.__dict__:
+            cls.forward = cls.__dict__["call"]
+        call = getattr(cls, "call", None)
+        if call is not None:
+            params = inspect.signature(call).parameters
+            cls._call_has_training = "training" in params or any(
+                p.kind is p.VAR_KEYWORD for p in params.values())
+            cls._call_has_mask = "mask" in params
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        unknown = [k for k in kwargs if k not in _BASE_KWARGS]
+        if unknown:
+            raise TypeError(f"Keyword argument not understood: {unknown[0]!r} "
+                            f"(passed to {type(self).__name__})")
+        super().__init__()
+        self.training = False  # Keras layers run in inference mode unless told otherwise.
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Argument `name` must be a string. Received: name={name!r}")
+        self._name = name or backend.unique_object_name(to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._dtype = backend.standardize_dtype(dtype.get("config", {}).get("name")
+                                                if isinstance(dtype, dict) else dtype)
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._keras_weights = []
+        self._inbound_nodes = []
+        self._build_input_shape = None
+        batch_input_shape = kwargs.get("batch_input_shape")
+        if batch_input_shape is None and kwargs.get("input_shape") is not None:
+            batch_input_shape = (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])
+        if batch_input_shape is None and kwargs.get("input_dim") is not None:
+            batch_input_shape = (kwargs.get("batch_size"), kwargs["input_dim"])
+        self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
+        self._initial_weights = kwargs.get("weights")
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Variable):
+            # add_weight() registered the tensor already; this attribute is a second handle.
+            self.__dict__.pop(name, None) if name in self._parameters else None
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
+
+    # ---------------------------------------------------------------- identity
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    # ---------------------------------------------------------------- weights
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None, *, torch_name=None,
+                   layout=None, buffer=False, **unused):
+        """Creates a weight of Keras shape `shape` and returns its `Variable`.
+
+        Keras 2's order (`add_weight(name, shape, ...)`) is accepted too. Built-in layers keep
+        the tensor in torch's layout: `torch_name` is the attribute it is registered as and
+        `layout` the permutation from that layout to Keras's.
+        """
+        if isinstance(shape, str):  # Keras 2: add_weight(name, shape, dtype, initializer, ...)
+            shape, name = initializer, shape
+            initializer = unused.pop("initializer", None)
+        shape = tuple(int(d) for d in (shape or ()))
+        dtype = backend.to_torch_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
+        name = name or "variable"
+        init = initializers.get(initializer)
+        with torch.no_grad():
+            value = init(shape, dtype=dtype) if not isinstance(init, initializers.Initializer) \
+                else init(shape, dtype=dtype)
+            value = torch.as_tensor(value, dtype=dtype)
+        if layout is not None:
+            value = value.permute(tuple(int(i) for i in np.argsort(layout))).contiguous()
+        attr = torch_name or self._free_attr_name(name)
+        if buffer:
+            self.register_buffer(attr, value)
+        else:
+            param = nn.Parameter(value, requires_grad=bool(trainable) and self._trainable)
+            self.register_parameter(attr, param)
+        var = Variable(self, attr, name, layout=layout, trainable=bool(trainable) and not buffer)
+        var.regularizer, var.constraint = regularizer, constraint
+        self._keras_weights.append(var)
+        return var
+
+    def _free_attr_name(self, name):
+        base = re.sub(r"\W", "_", name)
+        if not base.isidentifier():
+            base = "w_" + base
+        candidate, i = base, 1
+        while hasattr(self, candidate):
+            candidate, i = f"{base}_{i}", i + 1
+        return candidate
+
+    def _tracked_weights(self, seen):
+        out = []
+        for var in self._keras_weights:
+            key = (id(self), var._attr)
+            if key not in seen:
+                seen.add(key)
+                out.append(var)
+        for child in self._children_for_weights():
+            out.extend(_module_weights(child, seen))
+        return out
+
+    def _children_for_weights(self):
+        return self._modules.values()
+
+    def _check_weights_available(self):
+        pass
+
+    @property
+    def weights(self):
+        """All weights, in Keras's order: this layer's, then its sublayers'."""
+        self._check_weights_available()
+        return self._tracked_weights(set())
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_weights(self):
+        return [w for w in self.weights if w.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        return [w for w in self.weights if not w.trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from numpy arrays in Keras's layout and order (all or nothing)."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(f'You called `set_weights(weights)` on layer "{self.name}" with a '
+                             f"weight list of length {len(weights)}, but the layer was expecting "
+                             f"{len(own)} weights.")
+        arrays = []
+        for var, value in zip(own, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != var.shape:
+                raise ValueError(f"Layer {self.name} weight shape {var.shape} is not compatible "
+                                 f"with provided weight shape {tuple(value.shape)} "
+                                 f"(weight {var.path}).")
+            arrays.append(value)
+        for var, value in zip(own, arrays):
+            var.assign(torch.as_tensor(value, dtype=var.torch_tensor.dtype))
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
+                             f"layer isn't built. You can build it manually via: "
+                             f"`layer.build(input_shape)`.")
+        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    # ---------------------------------------------------------------- trainable
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        for module in self.modules():
+            if isinstance(module, Layer):
+                module._trainable = value
+                for var in module._keras_weights:
+                    t = var.torch_tensor
+                    if isinstance(t, nn.Parameter):
+                        t.requires_grad_(value and var._trainable)
+        for param in self.parameters():
+            if not value:
+                param.requires_grad_(False)
+        if value:
+            for module in self.modules():
+                if not isinstance(module, Layer):
+                    for param in module.parameters(recurse=False):
+                        param.requires_grad_(True)
+
+    # ---------------------------------------------------------------- build and call
+    def build(self, input_shape):
+        """Creates the weights from the input shape; layers without weights need not override."""
+        self.built = True
+
+    def _maybe_build(self, input_shape):
+        if self.built:
+            return
+        self._build_input_shape = input_shape
+        self.build(input_shape)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for `input_shape`; by default found by running the layer on `meta`."""
+        return _infer_output_shape(self, input_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.supports_masking else None
+
+    def __call__(self, *args, **kwargs):
+        x = args[0] if args else None
+        if not kwargs and self.built and type(x) is _Tensor:
+            try:
+                return nn.Module.__call__(self, *args)
+            except RuntimeError as err:
+                self._explain_runtime_error(args, err)
+                raise
+        return self._call_slow(args, kwargs)
+
+    def _call_slow(self, args, kwargs):
+        if args:
+            inputs, args = args[0], args[1:]
+        else:
+            key = next(iter(kwargs))
+            inputs = kwargs.pop(key)
+        from kerastorch.layers.input_layer import KerasTensor
+        if any(isinstance(t, KerasTensor) for t in tree.flatten(inputs)):
+            return self._call_symbolic(inputs, args, kwargs)
+        inputs = tree.map_structure(self._convert_input, inputs)
+        flat = [t for t in tree.flatten(inputs) if isinstance(t, _Tensor)]
+        if not self.built:
+            shapes = tree.map_structure(lambda t: tuple(t.shape) if isinstance(t, _Tensor) else t,
+                                        inputs)
+            self._check_input_specs(shapes)
+            self._maybe_build(shapes)
+            if flat:
+                self._move_to(flat[0].device)
+        kwargs = self._filter_call_kwargs(kwargs)
+        try:
+            return nn.Module.__call__(self, inputs, *args, **kwargs)
+        except RuntimeError as err:
+            self._explain_runtime_error((inputs,), err)
+            raise
+
+    def _filter_call_kwargs(self, kwargs):
+        if "training" in kwargs and (not self._call_has_training or kwargs["training"] is None):
+            kwargs.pop("training")
+        if "mask" in kwargs and not self._call_has_mask:
+            kwargs.pop("mask")
+        return kwargs
+
+    def _move_to(self, device):
+        for t in self.parameters():
+            if t.device != device:
+                self.to(device)
+                return
+        for t in self.buffers():
+            if t.device != device:
+                self.to(device)
+                return
+
+    def _convert_input(self, x):
+        if isinstance(x, _Tensor):
+            if x.is_floating_point() and x.dtype != backend.to_torch_dtype(self._dtype) \
+                    and not torch.is_autocast_enabled():
+                return x.to(backend.to_torch_dtype(self._dtype))
+            return x
+        if isinstance(x, Variable):
+            return x.value
+        if isinstance(x, (np.ndarray, np.generic, list, tuple, float, int, bool)):
+            t = backend.convert_to_tensor(x)
+            if t.is_floating_point():
+                t = t.to(backend.to_torch_dtype(self._dtype))
+            return t
+        return x
+
+    def _check_input_specs(self, shapes):
+        spec = self.input_spec
+        if spec is None:
+            return
+        flat = _flatten_shapes(shapes)
+        specs = spec if isinstance(spec, (list, tuple)) else [spec] * len(flat)
+        for i, (s, shape) in enumerate(zip(specs, flat)):
+            check_input_spec(self, s, shape, i)
+
+    def _explain_runtime_error(self, args, err):
+        """Turns a torch shape error into Keras's ValueError when the input spec explains it."""
+        inputs = args[0]
+        shapes = tree.map_structure(lambda t: tuple(t.shape) if isinstance(t, _Tensor) else t,
+                                    inputs)
+        self._check_input_specs(shapes)
+
+    def _call_symbolic(self, inputs, args, kwargs):
+        from kerastorch.layers.input_layer import KerasTensor, Node
+        shapes = tree.map_structure(
+            lambda t: t.shape if isinstance(t, KerasTensor) else t, inputs)
+        self._check_input_specs(shapes)
+        if not self.built:
+            self._maybe_build(shapes)
+        output_shape = self.compute_output_shape(shapes)
+        dtype = self._output_dtype(inputs)
+        outputs = map_shapes(output_shape, lambda s: KerasTensor(s, dtype))
+        Node(self, inputs, args, kwargs, outputs)
+        return outputs
+
+    def _output_dtype(self, inputs):
+        return self._dtype
+
+    # ---------------------------------------------------------------- graph attributes
+    def _node_attribute(self, attr):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} is not connected, no input to return."
+                                 if attr == "input" else
+                                 f"Layer {self.name} has no inbound nodes.")
+        return getattr(self._inbound_nodes[0], attr)
+
+    @property
+    def input(self):
+        return self._node_attribute("input")
+
+    @property
+    def output(self):
+        return self._node_attribute("output")
+
+    @property
+    def input_shape(self):
+        shapes = {repr(n.input_shapes): n.input_shapes for n in self._inbound_nodes}
+        if not shapes:
+            raise AttributeError(f'The layer "{self.name}" has never been called and thus has no '
+                                 "defined input shape.")
+        if len(shapes) > 1:
+            raise AttributeError(f'The layer "{self.name}" has multiple inbound nodes, with '
+                                 "different input shapes. Hence the notion of \"input shape\" is "
+                                 "ill-defined for the layer.")
+        return next(iter(shapes.values()))
+
+    @property
+    def output_shape(self):
+        shapes = {repr(n.output_shapes): n.output_shapes for n in self._inbound_nodes}
+        if not shapes:
+            raise AttributeError(f'The layer "{self.name}" has never been called and thus has no '
+                                 "defined output shape.")
+        if len(shapes) > 1:
+            raise AttributeError(f'The layer "{self.name}" has multiple inbound nodes, with '
+                                 "different output shapes. Hence the notion of \"output shape\" "
+                                 "is ill-defined for the layer.")
+        return next(iter(shapes.values()))
+
+    # ---------------------------------------------------------------- config
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _is_shape(value):
+    return isinstance(value, tuple) and all(d is None or isinstance(d, int) for d in value)
+
+
+def _flatten_shapes(structure):
+    if _is_shape(structure):
+        return [structure]
+    if isinstance(structure, (list, tuple)):
+        return [s for item in structure for s in _flatten_shapes(item)]
+    if isinstance(structure, dict):
+        return [s for key in sorted(structure) for s in _flatten_shapes(structure[key])]
+    return []
+
+
+def _module_weights(module, seen):
+    if isinstance(module, Layer):
+        return module._tracked_weights(seen)
+    # A plain torch module inside a layer: its parameters and buffers, in torch's layout.
+    out = []
+    cache = module.__dict__.setdefault("_kt_variables", {})
+    for attr, t in list(module.named_parameters(recurse=False)) + list(module.named_buffers(recurse=False)):
+        if attr == "num_batches_tracked":
+            continue
+        key = (id(module), attr)
+        if key in seen:
+            continue
+        seen.add(key)
+        if attr not in cache:
+            cache[attr] = Variable(module, attr, attr)
+            module.__dict__.setdefault("name", type(module).__name__)
+        out.append(cache[attr])
+    for child in module.children():
+        out.extend(_module_weights(child, seen))
+    return out
+
+
+def _infer_output_shape(layer, input_shape):
+    """Runs `layer` twice on `meta` tensors (unknown dims set to two sizes) and compares."""
+    def make(shape, fill):
+        return torch.empty(tuple(fill if d is None else d for d in shape), device="meta",
+                           dtype=backend.to_torch_dtype(layer.dtype))
+
+    def run(batch, other):
+        def to_meta(shape):
+            dims = [batch if i == 0 and d is None else (other if d is None else d)
+                    for i, d in enumerate(shape)]
+            return make(dims, other)
+        inputs = map_shapes(input_shape, to_meta)
+        state = {k: torch.empty_like(v, device="meta") for k, v in
+                 list(layer.named_parameters()) + list(layer.named_buffers())}
+        out = torch.func.functional_call(layer, state, (inputs,))
+        return tree.map_structure(lambda t: tuple(t.shape), out)
+
+    first, second = run(2, 64), run(3, 65)
+
+    def merge(a, b):
+        if _is_shape(a):
+            return tuple(x if x == y else None for x, y in zip(a, b))
+        if isinstance(a, list):
+            return [merge(x, y) for x, y in zip(a, b)]
+        if isinstance(a, dict):
+            return {k: merge(a[k], b[k]) for k in a}
+        return tuple(merge(x, y) for x, y in zip(a, b))
+
+    return merge(first, second)
+
+
+def map_shapes(structure, fn):
+    if _is_shape(structure):
+        return fn(structure)
+    if isinstance(structure, list):
+        return [map_shapes(s, fn) for s in structure]
+    if isinstance(structure, tuple):
+        return tuple(map_shapes(s, fn) for s in structure)
+    if isinstance(structure, dict):
+        return {k: map_shapes(v, fn) for k, v in structure.items()}
+    return structure

@@ -1,0 +1,158 @@
+"""Pooling layers, channels-last by default, on torch's pooling kernels."""
+
+import torch.nn.functional as F
+
+from kerastorch import backend
+from kerastorch.layers import conv_utils
+from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.layer import Layer
+
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+
+
+class BaseMaxPooling(Layer):
+    """N-D max pooling; subclasses fix `rank`. `strides=None` means `pool_size`."""
+
+    rank = None
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        rank = self.rank
+        self.pool_size = conv_utils.normalize_tuple(pool_size, rank, "pool_size")
+        self.strides = conv_utils.normalize_tuple(
+            self.pool_size if strides is None else strides, rank, "strides")
+        self.padding = conv_utils.normalize_padding(padding)
+        self.data_format = backend.standardize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=rank + 2)
+        self._channels_last = self.data_format == "channels_last"
+        self._to_first = (0, rank + 1) + tuple(range(1, rank + 1))
+        self._to_last = (0,) + tuple(range(2, rank + 2)) + (1,)
+        self._pool = _MAX_POOL[rank]
+
+    def call(self, inputs):
+        x = inputs.permute(self._to_first) if self._channels_last else inputs
+        padding = 0
+        if self.padding == "same":
+            pads = [conv_utils.same_padding(n, k, s) for n, k, s in
+                    zip(x.shape[2:], self.pool_size, self.strides)]
+            if all(b == a and 2 * b <= k for (b, a), k in zip(pads, self.pool_size)):
+                padding = tuple(b for b, _ in pads)  # torch pads with -inf itself
+            else:
+                x = F.pad(x, conv_utils.torch_pad_arg(pads), value=float("-inf"))
+        y = self._pool(x, self.pool_size, self.strides, padding)
+        return y.permute(self._to_last) if self._channels_last else y
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        spatial = input_shape[1:-1] if self._channels_last else input_shape[2:]
+        out = []
+        for n, k, s in zip(spatial, self.pool_size, self.strides):
+            length = conv_utils.output_length(n, k, s, self.padding)
+            if length is not None and length <= 0:
+                raise ValueError(
+                    f"Computed output size would be negative for layer \"{self.name}\". Received: "
+                    f"`inputs.shape={input_shape}` and `pool_size={self.pool_size}`.")
+            out.append(length)
+        if self._channels_last:
+            return (input_shape[0],) + tuple(out) + (input_shape[-1],)
+        return (input_shape[0], input_shape[1]) + tuple(out)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(pool_size=self.pool_size, strides=self.strides, padding=self.padding,
+                      data_format=self.data_format)
+        return config
+
+
+class MaxPooling1D(BaseMaxPooling):
+    """Max pooling over steps: `(batch, steps, features)` by default."""
+    rank = 1
+
+
+class MaxPooling2D(BaseMaxPooling):
+    """Max pooling over height and width: `(batch, height, width, channels)` by default.
+
+    Args:
+        pool_size: int or tuple of 2 ints (default 2).
+        strides: int or tuple of 2 ints; default `pool_size`.
+        padding: `"valid"` or `"same"` (TensorFlow's: padded positions never win the max).
+        data_format: `"channels_last"` (default) or `"channels_first"`.
+    """
+    rank = 2
+
+
+class MaxPooling3D(BaseMaxPooling):
+    """Max pooling over three spatial dimensions."""
+    rank = 3
+
+
+class BaseGlobalPooling(Layer):
+    """Reduces the spatial dimensions with `reduce` (max or mean); subclasses fix `rank`."""
+
+    rank = None
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = backend.standardize_data_format(data_format)
+        self.keepdims = keepdims
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+        first = 1 if self.data_format == "channels_last" else 2
+        self._dims = tuple(range(first, first + self.rank))
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if self.keepdims:
+            return tuple(1 if i in self._dims else d for i, d in enumerate(input_shape))
+        return tuple(d for i, d in enumerate(input_shape) if i not in self._dims)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(data_format=self.data_format, keepdims=self.keepdims)
+        return config
+
+
+class _GlobalMax(BaseGlobalPooling):
+    def call(self, inputs):
+        return inputs.amax(dim=self._dims, keepdim=self.keepdims)
+
+
+class _GlobalAverage(BaseGlobalPooling):
+    def call(self, inputs):
+        return inputs.mean(dim=self._dims, keepdim=self.keepdims)
+
+
+class GlobalMaxPooling1D(_GlobalMax):
+    """Max over steps."""
+    rank = 1
+
+
+class GlobalMaxPooling2D(_GlobalMax):
+    """Max over height and width: `(batch, h, w, c)` -> `(batch, c)` (or `keepdims`)."""
+    rank = 2
+
+
+class GlobalMaxPooling3D(_GlobalMax):
+    """Max over three spatial dimensions."""
+    rank = 3
+
+
+class GlobalAveragePooling1D(_GlobalAverage):
+    """Mean over steps."""
+    rank = 1
+
+
+class GlobalAveragePooling2D(_GlobalAverage):
+    """Mean over height and width."""
+    rank = 2
+
+
+class GlobalAveragePooling3D(_GlobalAverage):
+    """Mean over three spatial dimensions."""
+    rank = 3
+
+
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
+    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)

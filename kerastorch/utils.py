@@ -1,0 +1,3 @@
+"""keras.utils (the parts that exist so far)."""
+
+from kerastorch.backend import set_random_seed  # noqa: F401
