@@ -241,6 +241,7 @@ class Layer(nn.Module):
             batch_input_shape = (kwargs.get("batch_size"), kwargs["input_dim"])
         self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
         self._initial_weights = kwargs.get("weights")
+        self._added_losses = []
 
     def __setattr__(self, name, value):
         if isinstance(value, Variable):
@@ -381,6 +382,29 @@ class Layer(nn.Module):
                              f"layer isn't built. You can build it manually via: "
                              f"`layer.build(input_shape)`.")
         return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    # ---------------------------------------------------------------- losses
+    def add_loss(self, loss):
+        """Adds a loss tensor (e.g. an activity penalty) to be summed into the training loss."""
+        self._added_losses.append(loss)
+
+    @property
+    def losses(self):
+        """Losses of this layer and its sublayers: weight-regularization penalties, computed
+        from the current weights, then the losses added by `add_loss` during the last call."""
+        out = []
+        for module in self.modules():
+            if isinstance(module, Layer):
+                for var in module._keras_weights:
+                    if getattr(var, "regularizer", None) is not None:
+                        out.append(var.regularizer(var.value))
+                out.extend(module._added_losses)
+        return out
+
+    def _clear_losses(self):
+        for module in self.modules():
+            if isinstance(module, Layer) and module._added_losses:
+                module._added_losses = []
 
     # ---------------------------------------------------------------- trainable
     @property

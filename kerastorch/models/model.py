@@ -5,6 +5,7 @@ from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import map_shapes
+from kerastorch.models.trainer import Trainer
 
 
 class _Slot:
@@ -16,7 +17,7 @@ class _Slot:
         self.index = index
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """A model: `Model(inputs, outputs)` (functional API) or a subclass defining `call`.
 
     Args:
