@@ -8,7 +8,9 @@ import torch
 from torch import nn
 
 from kerastorch import backend
+from kerastorch import constraints
 from kerastorch import initializers
+from kerastorch import regularizers
 from kerastorch import tree
 
 _Tensor = torch.Tensor
@@ -215,7 +217,8 @@ class Layer(nn.Module):
                 p.kind is p.VAR_KEYWORD for p in params.values())
             cls._call_has_mask = "mask" in params
 
-    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 **kwargs):
         unknown = [k for k in kwargs if k not in _BASE_KWARGS]
         if unknown:
             raise TypeError(f"Keyword argument not understood: {unknown[0]!r} "
@@ -242,6 +245,8 @@ class Layer(nn.Module):
         self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
         self._initial_weights = kwargs.get("weights")
         self._added_losses = []
+        if activity_regularizer is not None:
+            self.activity_regularizer = activity_regularizer
 
     def __setattr__(self, name, value):
         if isinstance(value, Variable):
@@ -303,7 +308,8 @@ class Layer(nn.Module):
             param = nn.Parameter(value, requires_grad=bool(trainable) and self._trainable)
             self.register_parameter(attr, param)
         var = Variable(self, attr, name, layout=layout, trainable=bool(trainable) and not buffer)
-        var.regularizer, var.constraint = regularizer, constraint
+        var.regularizer = regularizers.get(regularizer)
+        var.constraint = constraints.get(constraint)
         self._keras_weights.append(var)
         return var
 
@@ -406,6 +412,23 @@ class Layer(nn.Module):
             if isinstance(module, Layer) and module._added_losses:
                 module._added_losses = []
 
+    @property
+    def activity_regularizer(self):
+        return self.__dict__.get("_activity_regularizer")
+
+    @activity_regularizer.setter
+    def activity_regularizer(self, value):
+        # A forward hook, installed only when a regularizer is set, adds the penalty after each
+        # call: layers without one keep the hook-free fast path.
+        value = regularizers.get(value)
+        handle = self.__dict__.pop("_activity_hook", None)
+        if handle is not None:
+            handle.remove()
+        self.__dict__["_activity_regularizer"] = value
+        if value is not None:
+            self.__dict__["_activity_hook"] = self.register_forward_hook(
+                regularizers.add_activity_loss)
+
     # ---------------------------------------------------------------- trainable
     @property
     def trainable(self):
@@ -471,6 +494,9 @@ class Layer(nn.Module):
         from kerastorch.layers.input_layer import KerasTensor
         if any(isinstance(t, KerasTensor) for t in tree.flatten(inputs)):
             return self._call_symbolic(inputs, args, kwargs)
+        if isinstance(inputs, (list, tuple)) and inputs and not any(
+                isinstance(t, (_Tensor, np.ndarray, Variable)) for t in tree.flatten(inputs)):
+            inputs = backend.convert_to_tensor(inputs)  # nested Python numbers: one tensor
         inputs = tree.map_structure(self._convert_input, inputs)
         flat = [t for t in tree.flatten(inputs) if isinstance(t, _Tensor)]
         if not self.built:
