@@ -309,3 +309,17 @@ def test_transfer_learning_freeze_all_but_last():
     text = summary_text(model)
     assert "Trainable params: 330\n" in text
     assert "Non-trainable params: 27,232\n" in text
+
+
+def test_guide_example_script_prints_the_documented_summaries(capsys):
+    """examples/sequential_guide.py (the demo) is the guide with only its imports changed."""
+    import runpy
+    keras.backend.clear_session()
+    script = pathlib.Path(__file__).parents[1] / "examples" / "sequential_guide.py"
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    for name in ("sequential_3_built_by_call.txt", "sequential_4_input.txt",
+                 "sequential_5_input_shape.txt", "sequential_6_first.txt",
+                 "sequential_6_second.txt", "sequential_6_final.txt"):
+        assert fixture(name) in out, name
+    assert "Number of weights after calling the model: 6\n" in out
