@@ -1,0 +1,542 @@
+"""Optimizer: the base of Keras's optimizers, updating torch parameters with multi-tensor ops."""
+
+import re
+import warnings
+
+import numpy as np
+import torch
+
+from kerastorch import backend
+from kerastorch.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
+
+
+def _to_snake_case(name):
+    name = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _f32(x):
+    """`x` rounded to float32, as Keras computes its step scalars (bias corrections...)."""
+    return float(np.float32(x))
+
+
+class LearningRateValue(float):
+    """The current learning rate: a float that also answers `numpy()` and `assign()` as Keras's does."""
+
+    def __new__(cls, value, optimizer=None):
+        obj = super().__new__(cls, value)
+        obj._optimizer = optimizer
+        return obj
+
+    def numpy(self):
+        return np.float32(self)
+
+    def assign(self, value):
+        self._optimizer.learning_rate = float(value)
+
+    @property
+    def value(self):
+        return float(self)
+
+
+class IterationsValue(int):
+    """The step counter: an int that also answers `numpy()` and `assign()` as Keras's does."""
+
+    def __new__(cls, value, optimizer=None):
+        obj = super().__new__(cls, value)
+        obj._optimizer = optimizer
+        return obj
+
+    def numpy(self):
+        return np.int64(self)
+
+    def assign(self, value):
+        self._optimizer.iterations = int(value)
+
+
+class Optimizer:
+    """Base class of the optimizers: Keras's arguments and formulas on torch tensors.
+
+    `build(params)` creates the state for a list of torch parameters (or Keras-style
+    `Variable`s); `step()` then updates every parameter whose `.grad` is set, in Keras's
+    order: gradient clipping, weight decay, the optimizer's own update. `apply(grads, vars)`
+    and `apply_gradients(zip(grads, vars))` do the same for custom training loops.
+
+    Args:
+        learning_rate: a float, a `keras.optimizers.schedules.LearningRateSchedule`, or a
+            callable of no argument returning the rate.
+        weight_decay: if set, each step multiplies the weights by `1 - weight_decay * lr`.
+        clipnorm: clip each gradient to this L2 norm.
+        clipvalue: clip each gradient element to `[-clipvalue, clipvalue]`.
+        global_clipnorm: clip all gradients together to this global L2 norm.
+        use_ema: keep an exponential moving average of the weights (`ema_momentum`), written
+            into the weights every `ema_overwrite_frequency` steps or by
+            `finalize_variable_values()`.
+        loss_scale_factor: `scale_loss()` multiplies the loss by it and the gradients are
+            divided by it before the update.
+        gradient_accumulation_steps: update only every this many steps, with the mean gradient.
+        name: the optimizer's name.
+
+    Example:
+        >>> opt = keras.optimizers.Adam(learning_rate=1e-3)
+        >>> opt.build(list(model.parameters()))
+        >>> loss.backward(); opt.step(); opt.zero_grad()
+    """
+
+    # Names of the per-parameter state tensors, in Keras's creation order, and their initial value.
+    _slot_names = ()
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        self.name = name or backend.unique_object_name(_to_snake_case(type(self).__name__))
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.global_clipnorm = global_clipnorm
+        self.clipvalue = clipvalue
+        self.use_ema = use_ema
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. "
+                             f"Received: gradient_accumulation_steps={gradient_accumulation_steps}")
+        if use_ema:
+            if ema_momentum > 1 or ema_momentum < 0:
+                raise ValueError("`ema_momentum` must be in the range [0, 1]. "
+                                 f"Received: ema_momentum={ema_momentum}")
+            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int)
+                                            or ema_overwrite_frequency < 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                                 f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                             f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                             f"global_clipnorm={global_clipnorm}")
+        if not callable(learning_rate) and not isinstance(learning_rate, float):
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "LearningRateSchedule, or a callable (that takes in the current iteration value "
+                f"and returns the corresponding learning rate value). Received instead: "
+                f"learning_rate={learning_rate}")
+        # A float rate is kept rounded to float32, as Keras keeps it in a float32 variable.
+        self._learning_rate = learning_rate if callable(learning_rate) else _f32(learning_rate)
+        self._raw_iterations = 0
+        self._exclude_ids = set()
+        self._exclude_pattern = None
+        self.built = False
+        self._params = []
+        self._names = []
+        self._layouts = []
+        self._slots = {}
+        self._pending_state = None
+
+    # ------------------------------------------------------------------ state
+    def build(self, variables):
+        """Creates the optimizer's state for `variables` (torch parameters or Keras Variables)."""
+        if self.built:
+            return
+        self._params = [_torch_param(v) for v in variables]
+        self._names = [getattr(v, "name", "") or "" for v in variables]
+        self._layouts = [getattr(v, "_layout", None) for v in variables]
+        self._index = {id(p): i for i, p in enumerate(self._params)}
+        self._decay_mask = [self._use_weight_decay(v, p) for v, p in zip(variables, self._params)]
+        self._slots = {}
+        if self.use_ema:
+            self._slots["average"] = [torch.zeros_like(p) for p in self._params]
+        if self.gradient_accumulation_steps:
+            self._slots["gradient_accumulator"] = [torch.zeros_like(p) for p in self._params]
+        for slot, init in self._slot_names:
+            self._slots[slot] = [torch.full_like(p, init, requires_grad=False)
+                                 for p in self._params]
+        self._build_extra()
+        self.built = True
+        if self._pending_state is not None:
+            state, self._pending_state = self._pending_state, None
+            self.load_state_dict(state)
+
+    def _build_extra(self):
+        """Creates scalar state beyond the per-parameter slots (Nadam's momentum product)."""
+
+    @property
+    def variables(self):
+        """The state in Keras's order: iteration, learning rate, then the slots, per parameter."""
+        out = [torch.tensor(self._raw_iterations, dtype=torch.int64)]
+        if not callable(self._learning_rate):
+            out.append(torch.tensor(self._learning_rate, dtype=torch.float32))
+        for name, tensors in self._ordered_slot_groups():
+            out.extend(tensors)
+        return out
+
+    def _ordered_slot_groups(self):
+        """Slots grouped as Keras creates them: a group's slots interleave per parameter."""
+        groups = []
+        if "average" in self._slots:
+            groups.append(("average", self._slots["average"]))
+        if "gradient_accumulator" in self._slots:
+            groups.append(("gradient_accumulator", self._slots["gradient_accumulator"]))
+        for group in self._slot_groups():
+            tensors = [self._slots[n][i] for i in range(len(self._params)) for n in group]
+            groups.append(("/".join(group), tensors))
+        return groups
+
+    def _slot_groups(self):
+        """How Keras groups the slot creation calls (each group interleaves per parameter)."""
+        return [(name,) for name, _ in self._slot_names]
+
+    def state_dict(self):
+        """The optimizer's state: step count, learning rate and slot tensors in parameter order."""
+        return {"iterations": self._raw_iterations,
+                "learning_rate": None if callable(self._learning_rate) else self._learning_rate,
+                "slots": {name: list(t) for name, t in self._slots.items()},
+                "extra": self._extra_state()}
+
+    def load_state_dict(self, state):
+        """Restores `state_dict()`'s output (kept until `build()` when the optimizer is unbuilt)."""
+        if not self.built:
+            self._pending_state = state
+            return
+        slots = state.get("slots", {})
+        if set(slots) != set(self._slots):
+            raise ValueError(f"Optimizer '{self.name}' has state {sorted(self._slots)}, but the "
+                             f"state to load has {sorted(slots)}.")
+        for name, tensors in slots.items():
+            own = self._slots[name]
+            if len(tensors) != len(own):
+                raise ValueError(f"Optimizer '{self.name}' was built on {len(own)} parameters, "
+                                 f"but the state to load has {len(tensors)} for '{name}'.")
+            for target, value in zip(own, tensors):
+                value = torch.as_tensor(value)
+                if tuple(value.shape) != tuple(target.shape):
+                    raise ValueError(f"Optimizer '{self.name}' state '{name}' has shape "
+                                     f"{tuple(target.shape)}, received {tuple(value.shape)}.")
+                with torch.no_grad():
+                    target.copy_(value)
+        self._raw_iterations = int(state.get("iterations", 0))
+        if state.get("learning_rate") is not None and not callable(self._learning_rate):
+            self._learning_rate = _f32(state["learning_rate"])
+        self._load_extra_state(state.get("extra", {}))
+
+    def _extra_state(self):
+        return {}
+
+    def _load_extra_state(self, extra):
+        pass
+
+    def save_own_variables(self, store):
+        """Writes `variables` in Keras's layout and order into `store` ('0', '1', ...)."""
+        for i, value in enumerate(self._keras_layout(self.variables)):
+            store[str(i)] = value.detach().cpu().numpy()
+
+    def load_own_variables(self, store):
+        """Reads what `save_own_variables` (or Keras) wrote."""
+        own = self.variables
+        if len(store.keys()) != len(own):
+            warnings.warn(f"Skipping variable loading for optimizer '{self.name}', because it has "
+                          f"{len(own)} variables whereas the saved optimizer has "
+                          f"{len(store.keys())} variables. ", stacklevel=2)
+            return
+        values = [np.asarray(store[str(i)]) for i in range(len(own))]
+        self._raw_iterations = int(values[0])
+        k = 1
+        if not callable(self._learning_rate):
+            self._learning_rate = _f32(values[1])
+            k = 2
+        targets = own[k:]
+        layouts = self._slot_layouts()
+        with torch.no_grad():
+            for target, value, layout in zip(targets, values[k:], layouts):
+                t = torch.as_tensor(value)
+                if layout is not None:
+                    t = t.permute(tuple(int(i) for i in np.argsort(layout)))
+                target.copy_(t)
+
+    def _slot_layouts(self):
+        layouts = []
+        for name, tensors in self._ordered_slot_groups():
+            per = len(tensors) // max(len(self._params), 1)
+            layouts.extend(lay for lay in self._layouts for _ in range(per))
+        return layouts
+
+    def _keras_layout(self, values):
+        k = 1 if callable(self._learning_rate) else 2
+        layouts = [None] * k + self._slot_layouts()
+        return [v if lay is None else v.permute(lay) for v, lay in zip(values, layouts)]
+
+    # --------------------------------------------------------- hyperparameters
+    @property
+    def iterations(self):
+        """How many updates were applied (Keras's `optimizer.iterations`)."""
+        n = self._raw_iterations
+        if self.gradient_accumulation_steps:
+            n //= self.gradient_accumulation_steps
+        return IterationsValue(n, self)
+
+    @iterations.setter
+    def iterations(self, value):
+        self._raw_iterations = int(value)
+
+    @property
+    def learning_rate(self):
+        """The current rate: the float, or the schedule evaluated at `iterations`."""
+        return LearningRateValue(self._current_lr(), self)
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(value, LearningRateSchedule) or callable(value):
+            self._learning_rate = value
+            return
+        if isinstance(self._learning_rate, LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not settable. "
+                "If you need the learning rate to be settable, you should instantiate the "
+                "optimizer with a float `learning_rate` argument.")
+        self._learning_rate = _f32(value)
+
+    @property
+    def lr(self):
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        self.learning_rate = value
+
+    def _current_lr(self):
+        lr = self._learning_rate
+        if isinstance(lr, float):
+            return lr
+        if isinstance(lr, LearningRateSchedule):
+            if type(lr).__call__ is LearningRateSchedule.__call__ and lr._value is not None:
+                value = lr._value(self._raw_iterations)  # built-in: plain float math
+            else:
+                value = lr(self._raw_iterations)
+        else:
+            value = lr()
+        return float(value)
+
+    @property
+    def param_groups(self):
+        """torch-style view of the parameters (for `torch.amp.GradScaler.unscale_`)."""
+        return [{"params": self._params, "lr": self._current_lr()}]
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Excludes variables (by object or by a substring of their name) from weight decay."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before "
+                             "the optimizer is built.")
+        self._exclude_ids = {id(_torch_param(v)) for v in (var_list or [])}
+        self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _use_weight_decay(self, variable, param):
+        if id(param) in self._exclude_ids:
+            return False
+        if self._exclude_pattern is not None:
+            name = getattr(variable, "name", "") or ""
+            if re.search(self._exclude_pattern, name) is not None:
+                return False
+        return True
+
+    def scale_loss(self, loss):
+        """Multiplies the loss by `loss_scale_factor` when one is set."""
+        return loss * self.loss_scale_factor if self.loss_scale_factor is not None else loss
+
+    # ------------------------------------------------------------------ steps
+    def zero_grad(self, set_to_none=True):
+        """Clears the gradients of the built parameters."""
+        for p in self._params:
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.detach_()
+                    p.grad.zero_()
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        """Applies one update to every built parameter that has a `.grad`."""
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        params = self._params
+        grads = [p.grad for p in params]
+        indices = None
+        if any(g is None for g in grads):
+            indices = [i for i, g in enumerate(grads) if g is not None]
+            if not indices:
+                return loss
+            grads = [grads[i] for i in indices]
+        self._apply(indices, grads)
+        return loss
+
+    def apply_gradients(self, grads_and_vars):
+        """Keras's `apply_gradients(zip(grads, vars))`; returns `iterations`."""
+        grads, variables = zip(*grads_and_vars)
+        self.apply(grads, variables)
+        return self.iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Updates `trainable_variables` (default: the built ones) with `grads`, as Keras does."""
+        if len(grads) == 0:
+            return
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of variables. Call `optimizer.build(trainable_variables)` "
+                    "first. ")
+            if len(grads) != len(self._params):
+                raise ValueError(
+                    "When passing `grads` as a list of gradient tensors, the gradients must "
+                    f"match `optimizer.variables` one-to-on. Received a list of {len(grads)} "
+                    f"gradients, but the optimizer is tracking {len(self._params)} trainable "
+                    "variables.")
+            trainable_variables = self._params
+        else:
+            trainable_variables = list(trainable_variables)
+            if not self.built:
+                self.build(trainable_variables)
+        indices, torch_grads, missing = [], [], []
+        for g, v in zip(grads, trainable_variables):
+            p = _torch_param(v)
+            i = self._index.get(id(p))
+            if i is None:
+                raise ValueError(
+                    f"Unknown variable: {v}. This optimizer can only be called for the variables "
+                    "it was originally built with. When working with a new set of variables, you "
+                    "should recreate a new optimizer instance.")
+            if g is None:
+                missing.append(getattr(v, "path", getattr(v, "name", f"parameter {i}")))
+                continue
+            indices.append(i)
+            torch_grads.append(_to_torch_layout(g, v, p))
+        if not torch_grads:
+            raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the "
+                          "loss. If using `model.compile()`, did you forget to provide a `loss` "
+                          "argument?")
+        with torch.no_grad():
+            self._apply(None if len(indices) == len(self._params) and indices == list(
+                range(len(self._params))) else indices, torch_grads)
+            for v in trainable_variables:
+                constraint = getattr(v, "constraint", None)
+                if constraint is not None and hasattr(v, "assign"):
+                    v.assign(constraint(v.value))
+
+    def _apply(self, indices, grads):
+        """Clipping, weight decay, update, EMA and the step count, on parameters `indices`."""
+        if indices is None:
+            params, slots = self._params, self._slots
+        else:
+            params = [self._params[i] for i in indices]
+            slots = {k: [v[i] for i in indices] for k, v in self._slots.items()}
+        lr = self._current_lr()
+        if self.loss_scale_factor is not None:
+            grads = torch._foreach_div(grads, self.loss_scale_factor)
+        steps = self.gradient_accumulation_steps
+        if steps:
+            acc = slots["gradient_accumulator"]
+            if (self._raw_iterations + 1) % steps != 0:
+                torch._foreach_add_(acc, grads)
+                self._finish_step(params)
+                return
+            grads = torch._foreach_add(grads, acc)
+            torch._foreach_div_(grads, steps)
+            torch._foreach_zero_(acc)
+        grads = self._clip_gradients(grads)
+        if self.weight_decay is not None:
+            mask = self._decay_mask if indices is None else [self._decay_mask[i] for i in indices]
+            decayed = params if all(mask) else [p for p, m in zip(params, mask) if m]
+            if decayed:
+                torch._foreach_mul_(decayed, 1 - self.weight_decay * lr)
+        self._update_step(params, grads, slots, lr)
+        self._finish_step(params)
+
+    def _finish_step(self, params):
+        if self.use_ema:
+            momentum = self.ema_momentum if self.iterations != 0 else 0.0
+            averages = self._slots["average"]
+            torch._foreach_mul_(averages, momentum)
+            torch._foreach_add_(averages, self._params, alpha=1 - momentum)
+            freq = self.ema_overwrite_frequency
+            if freq and (self.iterations + 1) % freq == 0:
+                torch._foreach_copy_(self._params, averages)
+        self._raw_iterations += 1
+
+    def _clip_gradients(self, grads):
+        if self.clipnorm and self.clipnorm > 0:
+            norms = torch._foreach_norm(grads)
+            torch._foreach_clamp_min_(norms, self.clipnorm)
+            torch._foreach_reciprocal_(norms)
+            torch._foreach_mul_(norms, self.clipnorm)
+            return torch._foreach_mul(grads, norms)
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+            clip = self.global_clipnorm
+            scale = clip * torch.minimum(1.0 / norm, torch.tensor(1.0 / clip, device=norm.device)) \
+                + (norm - norm)
+            return torch._foreach_mul(grads, scale)
+        if self.clipvalue and self.clipvalue > 0:
+            out = torch._foreach_clamp_min(grads, -self.clipvalue)
+            torch._foreach_clamp_max_(out, self.clipvalue)
+            return out
+        return grads
+
+    def _update_step(self, params, grads, slots, lr):
+        """The optimizer's own update of `params` (lists aligned with `grads` and `slots`)."""
+        raise NotImplementedError(f"Optimizer '{type(self).__name__}' must define _update_step().")
+
+    def finalize_variable_values(self, var_list=None):
+        """With `use_ema`, writes the moving averages into the weights (end of `fit`)."""
+        if self.use_ema and self.built:
+            with torch.no_grad():
+                torch._foreach_copy_(self._params, self._slots["average"])
+
+    # ---------------------------------------------------------------- config
+    def get_config(self):
+        lr = self._learning_rate
+        if isinstance(lr, LearningRateSchedule):
+            lr = {"module": "keras.optimizers.schedules", "class_name": type(lr).__name__,
+                  "config": lr.get_config(), "registered_name": None}
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+                "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+                "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from kerastorch.optimizers import schedules
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _torch_param(v):
+    """The torch tensor behind a parameter or a Keras-style Variable."""
+    return v if isinstance(v, torch.Tensor) else v.torch_tensor
+
+
+def _to_torch_layout(grad, variable, param):
+    """A gradient given in Keras's layout for a Variable, moved to the torch tensor's layout."""
+    g = grad if isinstance(grad, torch.Tensor) else backend.convert_to_tensor(grad)
+    inverse = getattr(variable, "_inverse", None)
+    if inverse is not None and tuple(g.shape) == tuple(variable.shape):
+        g = g.permute(inverse)
+    if g.device != param.device or g.dtype != param.dtype:
+        g = g.to(device=param.device, dtype=param.dtype)
+    return g
