@@ -6,13 +6,11 @@
 
 from kerastorch import activations
 from kerastorch import backend
-from kerastorch import constraints
 from kerastorch import initializers
 from kerastorch import layers
 from kerastorch import models
 from kerastorch import ops
 from kerastorch import optimizers
-from kerastorch import regularizers
 from kerastorch import utils
 from kerastorch.layers.input_layer import Input
 from kerastorch.layers.layer import Layer
