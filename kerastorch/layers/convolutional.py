@@ -5,6 +5,7 @@ channels_last-strided tensor directly and returns channels_last memory, which pe
 NHWC for free.
 """
 
+import torch
 import torch.nn.functional as F
 
 from kerastorch import activations
@@ -88,6 +89,10 @@ class BaseConv(Layer):
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, torch_name="weight",
                                       layout=tuple(range(2, rank + 2)) + (1, 0))
+        if self._channels_last and rank in (2, 3):
+            # A channels_last kernel matches the channels_last input view: no reorder per call.
+            fmt = torch.channels_last if rank == 2 else torch.channels_last_3d
+            self.weight.data = self.weight.data.contiguous(memory_format=fmt)
         if self.use_bias:
             self.bias_variable = self.add_weight(shape=(self.filters,), name="bias",
                                                  initializer=self.bias_initializer,
