@@ -6,8 +6,10 @@
 
 from kerastorch import activations
 from kerastorch import backend
+from kerastorch import callbacks
 from kerastorch import initializers
 from kerastorch import layers
+from kerastorch import mixed_precision
 from kerastorch import models
 from kerastorch import ops
 from kerastorch import optimizers
