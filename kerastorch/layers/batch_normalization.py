@@ -1,0 +1,168 @@
+"""BatchNormalization with Keras's defaults and moving-statistics update."""
+
+import torch
+import torch.nn.functional as F
+
+from kerastorch import initializers
+from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.layer import Layer
+
+
+class BatchNormalization(Layer):
+    """Normalizes each feature with batch statistics in training and moving statistics at
+    inference: `gamma * (x - mean) / sqrt(var + epsilon) + beta`.
+
+    Weights (Keras order): `gamma`, `beta` (trainable parameters `weight`, `bias`) and
+    `moving_mean`, `moving_variance` (non-trainable, torch buffers `running_mean`,
+    `running_var`). In training, the moving statistics move as Keras moves them:
+    `moving = moving * momentum + batch * (1 - momentum)` with the *biased* batch variance
+    (torch's own BatchNorm would use the unbiased one). A layer with `trainable=False` always
+    runs in inference mode, as Keras's does.
+
+    Args:
+        axis: the feature axis (default -1, channels-last).
+        momentum: momentum of the moving statistics (default 0.99).
+        epsilon: added to the variance (default 1e-3).
+        center: whether to add `beta`.
+        scale: whether to multiply by `gamma`.
+        beta_initializer, gamma_initializer, moving_mean_initializer,
+        moving_variance_initializer: initializers (`zeros`, `ones`, `zeros`, `ones`).
+        beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: optional.
+
+    Input shape: any, with a known size along `axis`. Output shape: same as the input.
+
+    Example:
+        >>> bn = BatchNormalization()
+        >>> bn(ops.ones((4, 8, 8, 16)), training=True).shape
+        torch.Size([4, 8, 8, 16])
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, renorm=False, **kwargs):
+        for key in ("renorm_clipping", "renorm_momentum"):
+            kwargs.pop(key, None)
+        super().__init__(**kwargs)
+        if renorm:
+            raise ValueError("BatchNormalization(renorm=True) is not supported by kerastorch.")
+        if synchronized:
+            raise ValueError("Argument synchronized=True is only supported with the TensorFlow "
+                             "backend (use torch.nn.SyncBatchNorm.convert_sync_batchnorm).")
+        if not isinstance(axis, int):
+            raise TypeError(f"Expected an int value for argument `axis`. Received: axis={axis}")
+        self.axis = axis
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = center
+        self.scale = scale
+        self.synchronized = synchronized
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        if not -ndim <= self.axis < ndim:
+            raise ValueError(f"Axis {self.axis} is out of bounds for input shape "
+                             f"{tuple(input_shape)}. Received: axis={self.axis}")
+        dim = input_shape[self.axis]
+        if dim is None:
+            raise ValueError(f'Axis {self.axis} of input tensor should have a defined dimension '
+                             f'but the layer "{self.name}" received an input with shape '
+                             f"{tuple(input_shape)}.")
+        shape = (dim,)
+        if self.scale:
+            self.gamma = self.add_weight(shape=shape, name="gamma",
+                                         initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer,
+                                         constraint=self.gamma_constraint, torch_name="weight")
+        else:
+            self.weight = None
+        if self.center:
+            self.beta = self.add_weight(shape=shape, name="beta",
+                                        initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer,
+                                        constraint=self.beta_constraint, torch_name="bias")
+        else:
+            self.bias = None
+        self.moving_mean = self.add_weight(shape=shape, name="moving_mean",
+                                           initializer=self.moving_mean_initializer,
+                                           trainable=False, torch_name="running_mean", buffer=True)
+        self.moving_variance = self.add_weight(shape=shape, name="moving_variance",
+                                               initializer=self.moving_variance_initializer,
+                                               trainable=False, torch_name="running_var",
+                                               buffer=True)
+        self._channel_dim = self.axis % ndim
+        self.input_spec = InputSpec(ndim=ndim, axes={self.axis: dim})
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        if training is None:
+            training = self.training
+        c = self._channel_dim
+        x = inputs if c == 1 else inputs.movedim(c, 1)  # a view: NHWC -> channels_last NCHW
+        if training and self.trainable:
+            if mask is not None:
+                y = self._masked_training(x, mask if c == 1 else mask, inputs)
+            else:
+                y, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None,
+                                                          True, 0.0, self.epsilon)
+                with torch.no_grad():
+                    self._update_moving(mean, invstd.pow(-2) - self.epsilon)
+        else:
+            y = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                             False, 0.0, self.epsilon)
+        return y if c == 1 else y.movedim(1, c)
+
+    def _update_moving(self, mean, var):
+        m = self.momentum
+        self.running_mean.mul_(m).add_(mean.to(self.running_mean.dtype), alpha=1.0 - m)
+        self.running_var.mul_(m).add_(var.to(self.running_var.dtype), alpha=1.0 - m)
+
+    def _masked_training(self, x, mask, inputs):
+        """Batch statistics over the unmasked positions only (mask has the input's rank - 1)."""
+        if mask.ndim != inputs.ndim - 1:
+            raise ValueError("The mask provided should be one dimension less than the inputs. "
+                             f"Received: mask.shape={tuple(mask.shape)}, "
+                             f"inputs.shape={tuple(inputs.shape)}")
+        w = mask.to(x.dtype).unsqueeze(-1)
+        if self._channel_dim != 1:
+            w = w.movedim(-1, 1)
+        dims = [d for d in range(x.ndim) if d != 1]
+        total = w.expand_as(x).sum(dim=dims)
+        mean = (x * w).sum(dim=dims) / total
+        shape = [1, -1] + [1] * (x.ndim - 2)
+        var = ((x - mean.reshape(shape)).square() * w).sum(dim=dims) / total
+        with torch.no_grad():
+            self._update_moving(mean.detach(), var.detach())
+        return F.batch_norm(x, mean, var, self.weight, self.bias, False, 0.0, self.epsilon)
+
+    def compute_output_shape(self, input_shape):
+        if not -len(input_shape) <= self.axis < len(input_shape):
+            raise ValueError(f"Axis {self.axis} is out of bounds for input shape "
+                             f"{tuple(input_shape)}. Received: axis={self.axis}")
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        ser = initializers.serialize
+        config.update(axis=self.axis, momentum=self.momentum, epsilon=self.epsilon,
+                      center=self.center, scale=self.scale,
+                      beta_initializer=ser(self.beta_initializer),
+                      gamma_initializer=ser(self.gamma_initializer),
+                      moving_mean_initializer=ser(self.moving_mean_initializer),
+                      moving_variance_initializer=ser(self.moving_variance_initializer),
+                      beta_regularizer=self.beta_regularizer,
+                      gamma_regularizer=self.gamma_regularizer,
+                      beta_constraint=self.beta_constraint, gamma_constraint=self.gamma_constraint,
+                      synchronized=self.synchronized)
+        return config
+
+    def extra_repr(self):
+        return f"axis={self.axis}, momentum={self.momentum}, epsilon={self.epsilon}"
