@@ -1,0 +1,85 @@
+"""Embedding layer."""
+
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+from kerastorch import initializers
+from kerastorch.layers.layer import Layer
+
+
+class Embedding(Layer):
+    """Turns non-negative integer indices into dense vectors of size `output_dim`.
+
+    The table is stored as `weight` of shape `(input_dim, output_dim)` (Keras's and
+    `nn.Embedding`'s layout alike); `layer.embeddings` is its Keras view.
+
+    Args:
+        input_dim: size of the vocabulary (largest index + 1).
+        output_dim: size of each vector.
+        embeddings_initializer: default `"uniform"` (uniform in [-0.05, 0.05]).
+        embeddings_regularizer: regularizer of the table.
+        embeddings_constraint: constraint of the table.
+        mask_zero: whether index 0 is padding: `compute_mask` then returns `inputs != 0`.
+
+    Input shape: `(batch_size, ...)` integers. Output shape: `(batch_size, ..., output_dim)`.
+
+    Example:
+        >>> Embedding(1000, 64)(ops.convert_to_tensor([[1, 2, 3]])).shape
+        torch.Size([1, 3, 64])
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
+                 weights=None, lora_rank=None, lora_alpha=None, **kwargs):
+        if kwargs.pop("input_length", None) is not None:
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.")
+        super().__init__(**kwargs)
+        for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Received an invalid value for argument `{arg}`, expected a "
+                                 f"positive integer. Received: {arg}={value}")
+        self.input_dim = input_dim
+        self.output_dim = output_dim
+        self.embeddings_initializer = initializers.get(
+            "random_uniform" if embeddings_initializer == "uniform" else embeddings_initializer)
+        self.embeddings_regularizer = embeddings_regularizer
+        self.embeddings_constraint = embeddings_constraint
+        self.mask_zero = mask_zero
+        self.supports_masking = mask_zero
+        if weights is not None:
+            self._initial_weights = weights
+
+    def build(self, input_shape=None):
+        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
+                                          name="embeddings",
+                                          initializer=self.embeddings_initializer,
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint,
+                                          torch_name="weight")
+        self.built = True
+
+    def call(self, inputs):
+        if inputs.is_floating_point():
+            inputs = inputs.to(torch.int64)
+        return F.embedding(inputs, self.weight)
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return inputs != 0
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.output_dim,)
+
+    def _output_dtype(self, inputs):
+        return self.dtype
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(input_dim=self.input_dim, output_dim=self.output_dim,
+                      embeddings_initializer=initializers.serialize(self.embeddings_initializer),
+                      embeddings_regularizer=self.embeddings_regularizer,
+                      embeddings_constraint=self.embeddings_constraint, mask_zero=self.mask_zero)
+        return config
