@@ -148,3 +148,9 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tenso
     layer = InputLayer(input_shape=shape, batch_size=batch_size, dtype=dtype, name=name,
                        batch_shape=batch_shape)
     return layer.output
+
+
+# Arithmetic and indexing on symbolic tensors (`x + y`, `x[:, 0]`) build op layers.
+from kerastorch.ops import symbolic as _symbolic  # noqa: E402
+
+_symbolic.register_keras_tensor(KerasTensor)
