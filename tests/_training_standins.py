@@ -129,9 +129,10 @@ def get_metric(identifier, loss=None, output_shape=None):
 
 def install():
     try:
-        import kerastorch.losses  # noqa: F401
-        import kerastorch.metrics  # noqa: F401
-        return False
+        import kerastorch.losses as real_losses
+        import kerastorch.metrics as real_metrics
+        if hasattr(real_losses, "get") and hasattr(real_metrics, "get"):
+            return False
     except ImportError:
         pass
     losses = types.ModuleType("kerastorch.losses")

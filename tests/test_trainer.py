@@ -1,0 +1,395 @@
+"""compile / fit / evaluate / predict: input types, freezing, errors, progress output, devices."""
+
+import re
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import kerastorch as keras
+from kerastorch import layers
+from tests import _training_standins
+
+_training_standins.install()
+
+
+def _data(n=64, d=6, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)).astype("float32"), rng.integers(0, classes, size=(n,))
+
+
+def _model(d=6, classes=3):
+    return keras.Sequential([keras.Input((d,)), layers.Dense(8, activation="relu"),
+                             layers.Dense(classes, activation="softmax")])
+
+
+def _compiled(**kwargs):
+    model = _model()
+    model.compile(optimizer=kwargs.pop("optimizer", "adam"),
+                  loss=kwargs.pop("loss", "sparse_categorical_crossentropy"),
+                  metrics=kwargs.pop("metrics", ["accuracy"]), **kwargs)
+    return model
+
+
+# ---------------------------------------------------------------- input types
+def test_fit_on_numpy_tensors_and_lists_gives_the_same_result():
+    x, y = _data()
+    results = []
+    for convert in (lambda a: a, torch.from_numpy, lambda a: a.tolist()):
+        keras.utils.set_random_seed(1)
+        model = _compiled()
+        h = model.fit(convert(x), convert(y), batch_size=16, epochs=2, shuffle=False, verbose=0)
+        results.append((h.history["loss"], model.get_weights()))
+    for loss, weights in results[1:]:
+        np.testing.assert_allclose(loss, results[0][0], rtol=1e-6)
+        for a, b in zip(weights, results[0][1]):
+            np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def _dataset(x, y):
+    return torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+
+
+def test_fit_on_dataloader_dataset_and_generator_matches_arrays():
+    x, y = _data()
+    keras.utils.set_random_seed(2)
+    ref = _compiled(optimizer="sgd")
+    h_ref = ref.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+
+    def gen():
+        for i in range(0, 64, 16):
+            yield x[i:i + 16], y[i:i + 16]
+
+    sources = {
+        "loader": lambda: torch.utils.data.DataLoader(_dataset(x, y), batch_size=16),
+        "dataset": lambda: _dataset(x, y),
+        "generator": gen,
+    }
+    for name, make in sources.items():
+        keras.utils.set_random_seed(2)
+        model = _compiled(optimizer="sgd")
+        kwargs = {"batch_size": 16} if name == "dataset" else {}
+        h = model.fit(make(), epochs=1, shuffle=False, verbose=0, **kwargs)
+        np.testing.assert_allclose(h.history["loss"], h_ref.history["loss"], rtol=1e-6,
+                                   err_msg=name)
+        for a, b in zip(model.get_weights(), ref.get_weights()):
+            np.testing.assert_allclose(a, b, atol=1e-6, err_msg=name)
+
+
+def test_generator_with_sample_weights_and_steps_per_epoch():
+    x, y = _data()
+    sw = np.ones(64, dtype="float32")
+    sw[::2] = 0.0
+
+    def gen():
+        while True:
+            for i in range(0, 64, 16):
+                yield x[i:i + 16], y[i:i + 16], sw[i:i + 16]
+
+    model = _compiled(weighted_metrics=["accuracy"])
+    h = model.fit(gen(), steps_per_epoch=4, epochs=3, verbose=0)
+    assert len(h.history["loss"]) == 3
+    assert model.optimizer.iterations == 12
+
+
+def test_multi_input_multi_output_model_with_dicts():
+    a, b = keras.Input((4,), name="a"), keras.Input((3,), name="b")
+    h = layers.Dense(8, activation="relu")(a)
+    out1 = layers.Dense(2, activation="softmax", name="cls")(h)
+    out2 = layers.Dense(1, name="reg")(b)
+    model = keras.Model([a, b], [out1, out2])
+    model.compile("adam", loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+                  loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": ["accuracy"]})
+    rng = np.random.default_rng(0)
+    xa, xb = rng.normal(size=(32, 4)).astype("float32"), rng.normal(size=(32, 3)).astype("float32")
+    ya, yb = rng.integers(0, 2, 32), rng.normal(size=(32, 1)).astype("float32")
+    hist = model.fit({"a": xa, "b": xb}, {"cls": ya, "reg": yb}, epochs=2, verbose=0)
+    assert set(hist.history) == {"loss", "cls_loss", "reg_loss", "cls_accuracy"}
+    total = np.array(hist.history["cls_loss"]) + 0.5 * np.array(hist.history["reg_loss"])
+    np.testing.assert_allclose(hist.history["loss"], total, rtol=1e-4)
+    preds = model.predict([xa, xb], verbose=0)
+    assert isinstance(preds, list) and preds[0].shape == (32, 2) and preds[1].shape == (32, 1)
+
+
+# ---------------------------------------------------------------- evaluate / predict / on_batch
+def test_evaluate_return_forms_and_metrics_names():
+    x, y = _data()
+    model = _compiled()
+    assert model.metrics_names[0] == "loss"
+    result = model.evaluate(x, y, verbose=0)
+    assert isinstance(result, list) and len(result) == 2
+    d = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(d) == ["loss", "accuracy"]
+    assert d["loss"] == pytest.approx(result[0]) and d["accuracy"] == pytest.approx(result[1])
+    loss_only = _compiled(metrics=None)
+    assert isinstance(loss_only.evaluate(x, y, verbose=0), float)
+
+
+def test_predict_returns_numpy_in_inference_mode_and_matches_call():
+    x, _ = _data()
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(8), layers.Dropout(0.5),
+                              layers.Dense(2)])
+    model.compile("sgd", "mse")
+    out = model.predict(x, batch_size=10, verbose=0)
+    assert isinstance(out, np.ndarray) and out.shape == (64, 2)
+    with torch.no_grad():
+        np.testing.assert_allclose(out, model(torch.from_numpy(x)).numpy(), atol=1e-6)
+    np.testing.assert_allclose(model.predict(x[:1], verbose=0), out[:1], atol=1e-6)
+    np.testing.assert_allclose(model.predict_on_batch(x[:5]), out[:5], atol=1e-6)
+
+
+def test_train_on_batch_and_test_on_batch():
+    x, y = _data()
+    model = _compiled(optimizer="sgd")
+    before = model.get_weights()
+    loss, acc = model.train_on_batch(x[:16], y[:16])
+    assert np.isfinite(loss) and 0.0 <= acc <= 1.0
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    logs = model.test_on_batch(x[:16], y[:16], return_dict=True)
+    assert set(logs) == {"loss", "accuracy"}
+    assert model.optimizer.iterations == 1
+    assert not model.training
+
+
+def test_fit_runs_training_mode_and_leaves_model_in_eval_mode():
+    seen = []
+
+    class Probe(keras.layers.Layer):
+        def call(self, inputs, training=None):
+            seen.append(self.training if training is None else training)
+            return inputs
+
+    model = keras.Sequential([keras.Input((6,)), Probe(), layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    x, y = _data(n=16)
+    seen.clear()
+    model.fit(x, y, batch_size=8, verbose=0)
+    assert seen[-2:] == [True, True]
+    assert not model.training
+    seen.clear()
+    model.predict(x, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    assert seen and not any(seen)
+
+
+# ---------------------------------------------------------------- freezing
+def test_frozen_weights_are_bitwise_unchanged_after_recompile_and_fit():
+    x, y = _data()
+    model = _compiled()
+    model.fit(x, y, epochs=1, verbose=0)
+    model.layers[0].trainable = False
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
+    frozen = [w.copy() for w in model.layers[0].get_weights()]
+    last = [w.copy() for w in model.layers[1].get_weights()]
+    model.fit(x, y, epochs=2, verbose=0)
+    for a, b in zip(frozen, model.layers[0].get_weights()):
+        assert np.array_equal(a, b)
+    assert any(not np.array_equal(a, b) for a, b in zip(last, model.layers[1].get_weights()))
+    assert len(model.optimizer._params) == 2
+
+
+def test_changing_trainable_without_recompile_warns_and_keeps_frozen_weights():
+    x, y = _data()
+    model = _compiled()
+    model.fit(x, y, epochs=1, verbose=0)
+    model.layers[0].trainable = False
+    frozen = [w.copy() for w in model.layers[0].get_weights()]
+    with pytest.warns(UserWarning, match="Re-compile"):
+        model.fit(x, y, epochs=1, verbose=0)
+    for a, b in zip(frozen, model.layers[0].get_weights()):
+        assert np.array_equal(a, b)
+
+
+def test_constraints_are_applied_after_each_step():
+    model = keras.Sequential([keras.Input((6,)),
+                              layers.Dense(4, kernel_constraint=keras.constraints.NonNeg())])
+    model.compile(keras.optimizers.SGD(1.0), "mse")
+    x = np.random.rand(32, 6).astype("float32")
+    model.fit(x, -np.ones((32, 4), "float32") * 5, epochs=2, verbose=0)
+    assert (model.layers[0].kernel.numpy() >= 0).all()
+
+
+def test_regularization_losses_are_added_to_the_loss():
+    x, y = _data()
+    keras.utils.set_random_seed(3)
+    plain = _compiled(optimizer="sgd", metrics=None)
+    keras.utils.set_random_seed(3)
+    reg = keras.Sequential([keras.Input((6,)),
+                            layers.Dense(8, activation="relu",
+                                         kernel_regularizer=keras.regularizers.L2(0.1)),
+                            layers.Dense(3, activation="softmax")])
+    reg.set_weights(plain.get_weights())
+    reg.compile("sgd", "sparse_categorical_crossentropy")
+    penalty = 0.1 * float((reg.layers[0].kernel.numpy() ** 2).sum())
+    l_plain = plain.evaluate(x, y, verbose=0)
+    l_reg = reg.evaluate(x, y, verbose=0)
+    assert l_reg == pytest.approx(l_plain + penalty, rel=1e-5)
+
+
+# ---------------------------------------------------------------- errors
+def test_fit_before_compile_raises_keras_error():
+    x, y = _data()
+    model = _model()
+    with pytest.raises(RuntimeError, match=re.escape("You must call `compile()` before using "
+                                                     "the model.")):
+        model.fit(x, y, verbose=0)
+    with pytest.raises(ValueError, match="compile"):
+        model.evaluate(x, y, verbose=0)
+
+
+def test_mismatched_lengths_raise_cardinality_error():
+    x, y = _data()
+    model = _compiled()
+    with pytest.raises(ValueError, match="(?s)Data cardinality is ambiguous.*'x' sizes: 64.*'y' "
+                                         "sizes: 60"):
+        model.fit(x, y[:60], verbose=0)
+
+
+def test_labels_out_of_range_raise_before_any_update():
+    x, y = _data()
+    y = y.copy()
+    y[40] = 7
+    model = _compiled()
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=r"label value of 7 .*range of \[0, 3\)"):
+        model.fit(x, y, batch_size=16, verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        assert np.array_equal(a, b)
+    assert model.optimizer.iterations == 0
+
+
+def test_loss_that_does_not_fit_the_output_raises_value_error():
+    x, _ = _data()
+    model = _compiled(loss="categorical_crossentropy", metrics=None)
+    with pytest.raises(ValueError):
+        model.fit(x, np.zeros((64, 5), "float32"), verbose=0)
+    assert model.optimizer.iterations == 0
+
+
+def test_missing_loss_and_bad_validation_split():
+    x, y = _data()
+    model = _model()
+    model.compile("sgd")
+    with pytest.raises(ValueError, match="No loss to compute"):
+        model.fit(x, y, verbose=0)
+    model = _compiled()
+    with pytest.raises(ValueError, match="validation_split"):
+        model.fit(x, y, validation_split=0.999, verbose=0)
+
+
+def test_terminate_on_nan_stops_training():
+    x, y = _data()
+    x[5] = np.nan
+    model = _compiled(optimizer="sgd")
+    h = model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False,
+                  callbacks=[keras.callbacks.TerminateOnNaN()])
+    assert len(h.history["loss"]) == 1 and np.isnan(h.history["loss"][0])
+    assert model.optimizer.iterations == 1
+
+
+# ---------------------------------------------------------------- progress output
+def test_progress_bar_lines_verbose_1_and_2_without_control_characters(capsys):
+    x, y = _data()
+    model = _compiled()
+    model.fit(x, y, batch_size=16, epochs=2, verbose=1, validation_data=(x, y))
+    out = capsys.readouterr().out
+    assert "\r" not in out and "\b" not in out
+    lines = out.strip().splitlines()
+    assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2"
+    assert re.fullmatch(r"4/4 \[==============================\] - \d+s \d+(us|ms|s)/step - "
+                        r"loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - "
+                        r"val_accuracy: \d\.\d{4}", lines[1]), lines[1]
+    model.fit(x, y, batch_size=16, epochs=2, verbose=2)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    assert re.fullmatch(r"4/4 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - "
+                        r"\d+(us|ms|s)/epoch - \d+(us|ms|s)/step", lines[1]), lines[1]
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    model.predict(x, verbose=0)
+    assert capsys.readouterr().out == ""
+
+
+def test_progress_bar_on_a_terminal_redraws_in_place(monkeypatch):
+    import io
+
+    class TTY(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = TTY()
+    monkeypatch.setattr(sys, "stdout", stream)
+    bar = keras.callbacks.Progbar(10, interval=0.0)
+    for i in range(1, 10):
+        bar.due(i)
+        bar.update(i, [("loss", 0.5)])
+    bar.update(10, [("loss", 0.25)], finalize=True)
+    text = stream.getvalue()
+    assert text.count("\r") == 10 and text.endswith("\n")
+    assert " - ETA: " in text
+    assert text.rstrip().split("\r")[-1].startswith("10/10 [==============================]")
+
+
+# ---------------------------------------------------------------- reproducibility, devices
+def test_set_random_seed_makes_runs_identical():
+    x, y = _data()
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(123)
+        model = keras.Sequential([keras.Input((6,)), layers.Dense(8, activation="relu"),
+                                  layers.Dropout(0.3), layers.Dense(3, activation="softmax")])
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        h = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        runs.append((h.history, model.get_weights()))
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1]):
+        assert np.array_equal(a, b)
+
+
+def test_set_device_moves_model_and_batches(monkeypatch):
+    x, y = _data()
+    model = _compiled()
+    keras.backend.set_device("cpu")
+    try:
+        model.fit(x, y, epochs=1, verbose=0)
+        assert next(model.parameters()).device.type == "cpu"
+    finally:
+        keras.backend.set_device(None)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_fit_on_cuda_keeps_data_on_cpu_until_batches():
+    x, y = _data()
+    model = _compiled()
+    model.fit(x, y, epochs=1, verbose=0)
+    assert next(model.parameters()).device.type == "cuda"
+    assert model.predict(x, verbose=0).shape == (64, 3)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_runs_autocast_and_keeps_float32_variables(policy):
+    x, y = _data()
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        model = _compiled()
+        seen = []
+        model.layers[0].register_forward_hook(lambda m, i, o: seen.append(o.dtype))
+        h = model.fit(x, y, epochs=2, verbose=0)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert np.isfinite(h.history["loss"]).all()
+    assert seen[-1] == (torch.bfloat16 if policy == "mixed_bfloat16" else torch.float16)
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    if policy == "mixed_float16":
+        assert model._scaler is not None and model._scaler.scale > 0
+
+
+def test_jit_compile_falls_back_or_trains(recwarn):
+    x, y = _data(n=32)
+    model = _compiled(jit_compile=True)
+    h = model.fit(x, y, epochs=1, verbose=0)
+    assert np.isfinite(h.history["loss"]).all()
+    assert model.optimizer.iterations == 1
+    if model._compiled_step is None:
+        assert any("torch.compile failed" in str(w.message) for w in recwarn.list)
