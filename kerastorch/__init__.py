@@ -2,6 +2,7 @@
 
     import kerastorch as keras
     from kerastorch import layers
+from kerastorch import losses
 """
 
 from kerastorch import activations

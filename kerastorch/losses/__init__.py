@@ -1,0 +1,86 @@
+"""keras.losses: Keras's loss functions and classes on torch tensors."""
+
+import inspect
+
+from kerastorch.losses.loss import Loss
+from kerastorch.losses.loss import reduce_weighted_values
+from kerastorch.losses.loss import squeeze_or_expand_to_same_rank
+from kerastorch.losses.losses import ALL_OBJECTS_DICT
+from kerastorch.losses.losses import BinaryCrossentropy
+from kerastorch.losses.losses import BinaryFocalCrossentropy
+from kerastorch.losses.losses import CategoricalCrossentropy
+from kerastorch.losses.losses import CategoricalFocalCrossentropy
+from kerastorch.losses.losses import CategoricalHinge
+from kerastorch.losses.losses import CosineSimilarity
+from kerastorch.losses.losses import Hinge
+from kerastorch.losses.losses import Huber
+from kerastorch.losses.losses import KLDivergence
+from kerastorch.losses.losses import LogCosh
+from kerastorch.losses.losses import LossFunctionWrapper
+from kerastorch.losses.losses import MeanAbsoluteError
+from kerastorch.losses.losses import MeanAbsolutePercentageError
+from kerastorch.losses.losses import MeanSquaredError
+from kerastorch.losses.losses import MeanSquaredLogarithmicError
+from kerastorch.losses.losses import Poisson
+from kerastorch.losses.losses import SparseCategoricalCrossentropy
+from kerastorch.losses.losses import SquaredHinge
+from kerastorch.losses.losses import bce, kld, kullback_leibler_divergence, logcosh  # noqa: F401
+from kerastorch.losses.losses import binary_crossentropy
+from kerastorch.losses.losses import binary_focal_crossentropy
+from kerastorch.losses.losses import categorical_crossentropy
+from kerastorch.losses.losses import categorical_focal_crossentropy
+from kerastorch.losses.losses import categorical_hinge
+from kerastorch.losses.losses import cosine_similarity
+from kerastorch.losses.losses import hinge
+from kerastorch.losses.losses import huber
+from kerastorch.losses.losses import kl_divergence
+from kerastorch.losses.losses import log_cosh
+from kerastorch.losses.losses import mae, mape, mse, msle  # noqa: F401
+from kerastorch.losses.losses import mean_absolute_error
+from kerastorch.losses.losses import mean_absolute_percentage_error
+from kerastorch.losses.losses import mean_squared_error
+from kerastorch.losses.losses import mean_squared_logarithmic_error
+from kerastorch.losses.losses import poisson
+from kerastorch.losses.losses import sparse_categorical_crossentropy
+from kerastorch.losses.losses import squared_hinge
+
+
+def serialize(loss):
+    """A loss function's name, or a Loss instance's config in Keras's format."""
+    if inspect.isfunction(loss):
+        return loss.__name__
+    return {"module": "keras.losses", "class_name": type(loss).__name__,
+            "config": loss.get_config(), "registered_name": None}
+
+
+def deserialize(name, custom_objects=None):
+    """A loss from `serialize()`'s output."""
+    objects = dict(ALL_OBJECTS_DICT, **(custom_objects or {}))
+    if isinstance(name, str):
+        if name not in objects:
+            raise ValueError(f"Could not interpret loss identifier: {name}")
+        return objects[name]
+    cls = objects.get(name["class_name"])
+    if cls is None:
+        raise ValueError(f"Could not interpret loss identifier: {name}")
+    return cls.from_config(name.get("config", {}))
+
+
+def get(identifier):
+    """A loss from a name (a function or a class name), a config dict, a function or an instance.
+
+    Example:
+        >>> keras.losses.get("sparse_categorical_crossentropy")  # the function
+        >>> keras.losses.get("SparseCategoricalCrossentropy")   # an instance
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = ALL_OBJECTS_DICT.get(identifier, None)
+    else:
+        obj = identifier
+    if callable(obj):
+        return obj() if inspect.isclass(obj) else obj
+    raise ValueError(f"Could not interpret loss identifier: {identifier}")
