@@ -15,6 +15,12 @@ from kerastorch import tree
 
 _Tensor = torch.Tensor
 
+# Positional order of `add_weight` in Keras 3, and in Keras 2 (where the name comes first).
+_KERAS3_WEIGHT_ARGS = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
+                       "constraint", "aggregation", "overwrite_with_gradient", "name")
+_KERAS2_WEIGHT_ARGS = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
+                       "constraint")
+
 # Keyword arguments every Keras layer accepts besides its own.
 _BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "weights",
                 "autocast", "dynamic", "implementation")
@@ -83,12 +89,18 @@ class Variable:
     @property
     def value(self):
         """The tensor in Keras's layout (a view of the torch tensor, gradients flow through it)."""
-        t = getattr(self._layer, self._attr)
+        t = self.torch_tensor
         return t if self._layout is None else t.permute(self._layout)
 
     @property
     def torch_tensor(self):
-        return getattr(self._layer, self._attr)
+        # Looked up in the registries, not by getattr: in `self.kernel = self.add_weight(
+        # name="kernel")` the attribute of that name is this Variable itself.
+        layer, attr = self._layer, self._attr
+        t = layer._parameters.get(attr)
+        if t is None:
+            t = layer._buffers.get(attr)
+        return t if t is not None else getattr(layer, attr)
 
     @property
     def path(self):
@@ -277,18 +289,28 @@ class Layer(nn.Module):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
     # ---------------------------------------------------------------- weights
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, name=None, *, torch_name=None,
-                   layout=None, buffer=False, **unused):
+    def add_weight(self, *args, torch_name=None, layout=None, buffer=False, **kwargs):
         """Creates a weight of Keras shape `shape` and returns its `Variable`.
 
-        Keras 2's order (`add_weight(name, shape, ...)`) is accepted too. Built-in layers keep
-        the tensor in torch's layout: `torch_name` is the attribute it is registered as and
-        `layout` the permutation from that layout to Keras's.
+        Keras 3's order `add_weight(shape, initializer, dtype, trainable, ...)` and Keras 2's
+        `add_weight(name, shape, dtype, initializer, regularizer, trainable, constraint)` (a
+        string first) are both accepted, as are keywords. Built-in layers keep the tensor in
+        torch's layout: `torch_name` is the attribute it is registered as and `layout` the
+        permutation from that layout to Keras's.
         """
-        if isinstance(shape, str):  # Keras 2: add_weight(name, shape, dtype, initializer, ...)
-            shape, name = initializer, shape
-            initializer = unused.pop("initializer", None)
+        order = _KERAS2_WEIGHT_ARGS if args and isinstance(args[0], str) else _KERAS3_WEIGHT_ARGS
+        if len(args) > len(order):
+            raise TypeError(f"add_weight() takes at most {len(order)} positional arguments but "
+                            f"{len(args)} were given.")
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"add_weight() got multiple values for argument {key!r}")
+            kwargs[key] = value
+        shape, initializer, dtype = (kwargs.pop(k, None) for k in ("shape", "initializer", "dtype"))
+        regularizer, constraint, name = (kwargs.pop(k, None)
+                                         for k in ("regularizer", "constraint", "name"))
+        trainable = kwargs.pop("trainable", True)
+        trainable = True if trainable is None else trainable
         shape = tuple(int(d) for d in (shape or ()))
         dtype = backend.to_torch_dtype(dtype or self._dtype)
         if initializer is None:

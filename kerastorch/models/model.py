@@ -67,6 +67,8 @@ class Model(Trainer, Layer):
         self.inputs = tree.flatten(inputs)
         self.outputs = tree.flatten(outputs)
         self._input_names = [t._keras_history[0].name for t in self.inputs]
+        if isinstance(inputs, dict) and all(isinstance(v, KerasTensor) for v in inputs.values()):
+            self._input_names = sorted(inputs)  # tree.flatten's order of a dict
         nodes, layers, nodes_by_depth = _map_graph(self.inputs, self.outputs)
         self._nodes_by_depth = nodes_by_depth
         self._network_nodes = set(id(n) for n in nodes)
@@ -100,14 +102,26 @@ class Model(Trainer, Layer):
             for t in node.output_tensors:
                 slots[id(t)] = len(slots)
             inputs, args, kwargs = template
-            simple = isinstance(inputs, _Slot) and not args and not kwargs
+            # kind 0: layer(x); kind 1: layer([x1, x2, ...]) (merge layers); kind 2: anything else.
+            if isinstance(inputs, _Slot) and not args and not kwargs:
+                kind, spec = 0, inputs.index
+            elif type(inputs) is list and inputs and not args and not kwargs and \
+                    all(isinstance(v, _Slot) for v in inputs):
+                kind, spec = 1, tuple(v.index for v in inputs)
+            else:
+                kind, spec = 2, template
             single = isinstance(node.outputs, KerasTensor)
             outs = slots[id(node.outputs)] if single else [slots[id(t)] for t in node.output_tensors]
-            steps.append((node.layer, inputs.index if simple else template, simple, single, outs))
+            steps.append((node.layer, spec, kind, single, outs))
         self._steps = steps
         self._num_slots = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
-        self._single_io = (len(self.inputs) == 1 and isinstance(self._outputs_struct, KerasTensor))
+        struct = self._outputs_struct
+        # Keras returns a tensor, not a list of one, for `outputs=[y]`.
+        self._single_output = isinstance(struct, KerasTensor) or (
+            isinstance(struct, (list, tuple)) and len(struct) == 1
+            and isinstance(struct[0], KerasTensor))
+        self._single_io = len(self.inputs) == 1 and self._single_output
 
     def call(self, inputs, training=None, mask=None):
         if not self._is_graph_network:
@@ -120,25 +134,36 @@ class Model(Trainer, Layer):
             for slot, value in zip(self._input_slots, self._flatten_inputs(inputs)):
                 values[slot] = value
         pass_training = training is not None
-        for layer, spec, simple, single, outs in self._steps:
-            if simple:
-                x = values[spec]
-                if pass_training and layer._call_has_training:
-                    y = layer(x, training=training)
+        try:
+            for layer, spec, kind, single, outs in self._steps:
+                if kind == 0:
+                    x = values[spec]
+                    if pass_training and layer._call_has_training:
+                        y = layer(x, training=training)
+                    else:
+                        y = layer(x)
+                elif kind == 1:
+                    x = [values[i] for i in spec]
+                    if pass_training and layer._call_has_training:
+                        y = layer(x, training=training)
+                    else:
+                        y = layer(x)
                 else:
-                    y = layer(x)
-            else:
-                fill = lambda v: values[v.index] if isinstance(v, _Slot) else v  # noqa: E731
-                x, args, kwargs = tree.map_structure(fill, spec)
-                if pass_training and layer._call_has_training:
-                    kwargs = dict(kwargs, training=training)
-                y = layer(x, *args, **kwargs)
-            if single:
-                values[outs] = y
-            else:
-                for slot, value in zip(outs, tree.flatten(y)):
-                    values[slot] = value
-        if self._single_io:
+                    fill = lambda v: values[v.index] if isinstance(v, _Slot) else v  # noqa: E731
+                    x, args, kwargs = tree.map_structure(fill, spec)
+                    if pass_training and layer._call_has_training:
+                        kwargs = dict(kwargs, training=training)
+                    y = layer(x, *args, **kwargs)
+                if single:
+                    values[outs] = y
+                else:
+                    for slot, value in zip(outs, tree.flatten(y)):
+                        values[slot] = value
+        except (RuntimeError, ValueError) as err:
+            # An input of the wrong shape fails in some inner layer: name the model instead.
+            self._explain_runtime_error((inputs,), err)
+            raise
+        if self._single_output:
             return values[self._output_slots[0]]
         return tree.pack_sequence_as(self._outputs_struct, [values[s] for s in self._output_slots])
 
@@ -159,7 +184,12 @@ class Model(Trainer, Layer):
         if not self._is_graph_network:
             return
         import torch
-        received = [v for v in tree.flatten(args[0]) if isinstance(v, torch.Tensor)]
+        try:
+            received = self._flatten_inputs(args[0]) if isinstance(args[0], (list, tuple, dict)) \
+                else [args[0]]
+        except ValueError:
+            return
+        received = [v for v in received if isinstance(v, torch.Tensor)]
         for i, (t, x) in enumerate(zip(self.inputs, received)):
             if len(t.shape) != x.dim() or any(e is not None and e != r for e, r in
                                               zip(t.shape[1:], tuple(x.shape)[1:])):
@@ -215,6 +245,20 @@ class Model(Trainer, Layer):
             raise ValueError(f"Weights for model {self.name} have not yet been created. Weights "
                              "are created when the Model is first called on inputs or `build()` "
                              "is called with an `input_shape`.")
+
+    @property
+    def input(self):
+        """The model's input tensor(s), in the structure given to `Model(inputs, ...)`."""
+        if self._is_graph_network:
+            return self._inputs_struct
+        return super().input
+
+    @property
+    def output(self):
+        """The model's output tensor(s), in the structure given to `Model(..., outputs)`."""
+        if self._is_graph_network:
+            return self._outputs_struct
+        return super().output
 
     @property
     def input_shape(self):

@@ -28,6 +28,14 @@ def _is_sequential_like(model):
     return True
 
 
+def _class_name(layer):
+    """Keras 2 shows a model built by `Model(inputs, outputs)` as `Functional`."""
+    name = type(layer).__name__
+    if name == "Model" and getattr(layer, "_is_graph_network", False):
+        return "Functional"
+    return name
+
+
 def _layer_range(model, layer_range):
     if layer_range is None:
         return 0, len(model.layers)
@@ -112,7 +120,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         return layer.count_params()
 
     def print_layer(layer, nested_level=0, is_nested_last=False):
-        fields = [f"{layer.name} ({type(layer).__name__})", output_shape_of(layer),
+        fields = [f"{layer.name} ({_class_name(layer)})", output_shape_of(layer),
                   params_of(layer)]
         if not sequential_like:
             connections = []
@@ -133,6 +141,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
                 print_layer(sub, nested_level + 1, i == len(nested) - 1)
             print_fn("|" * nested_level + "\u00af" * (line_length - 2 * nested_level)
                      + "|" * nested_level)
+            is_nested_last = True  # Keras 2 prints no blank line after a closed nested table.
         if not is_nested_last:
             print_fn("|" * nested_level + " " * (line_length - 2 * nested_level)
                      + "|" * nested_level)
