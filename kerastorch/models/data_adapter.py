@@ -254,7 +254,8 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, c
             pin_memory=backend.device().type == "cuda")
         return IterableAdapter(loader, class_weight=class_weight)
     if isinstance(x, torch.utils.data.DataLoader) or (
-            not is_array_structure(x) and (hasattr(x, "__iter__") or hasattr(x, "__next__"))):
+            not is_array_structure(x) and (hasattr(x, "__iter__") or hasattr(x, "__next__")
+                                           or hasattr(x, "__getitem__"))):
         if y is not None:
             raise ValueError(f"`y` argument is not supported when using {type(x).__name__} as "
                              "input: it must yield `(x, y)` or `(x, y, sample_weight)` itself.")
