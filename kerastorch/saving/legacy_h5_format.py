@@ -1,0 +1,203 @@
+"""Keras 2's HDF5 files (`tf.keras` `save_weights("w.h5")` / `model.save("m.h5")`).
+
+Weights file layout (a whole-model file has the same under its `model_weights` group, plus the
+`model_config` JSON attribute):
+
+    attrs: layer_names = [b"dense", b"dense_1"], backend, keras_version
+    dense/                      attrs: weight_names = [b"dense/kernel:0", b"dense/bias:0"]
+    dense/dense/kernel:0        the dataset (the weight name is a path below the layer group)
+
+A layer's weights are listed trainable first, then non-trainable (Keras 2's order). Loading
+matches layers with weights by position, or by name with `by_name=True`.
+"""
+
+import json
+import warnings
+
+import numpy as np
+
+from kerastorch.saving import saving_lib
+
+
+def _legacy_weights(layer):
+    weights = layer.weights
+    return [w for w in weights if w.trainable] + [w for w in weights if not w.trainable]
+
+
+def _read_names(group, name):
+    """A list-of-strings attribute, also when Keras split it into `name0`, `name1`, ..."""
+    if name in group.attrs:
+        values = list(group.attrs[name])
+    else:
+        values, chunk = [], 0
+        while f"{name}{chunk}" in group.attrs:
+            values.extend(group.attrs[f"{name}{chunk}"])
+            chunk += 1
+    return [v.decode("utf8") if hasattr(v, "decode") else str(v) for v in values]
+
+
+def _weight_name(var):
+    return f"{var.path}:0"
+
+
+# ------------------------------------------------------------------ writing
+def save_weights_to_hdf5_group(group, model):
+    from kerastorch import __version__
+    layers = model.layers
+    group.attrs["layer_names"] = [layer.name.encode("utf8") for layer in layers]
+    group.attrs["backend"] = b"torch"
+    group.attrs["keras_version"] = f"kerastorch-{__version__}".encode("utf8")
+    for layer in sorted(layers, key=lambda lay: lay.name):
+        layer_group = group.create_group(layer.name)
+        weights = _legacy_weights(layer)
+        names = [_weight_name(w) for w in weights]
+        if len(set(names)) != len(names):  # two weights with one name: number them
+            names = [f"{layer.name}/{w.name}_{i}:0" for i, w in enumerate(weights)]
+        layer_group.attrs["weight_names"] = [n.encode("utf8") for n in names]
+        for name, var in zip(names, weights):
+            value = var.numpy()
+            dataset = layer_group.create_dataset(name, value.shape, dtype=value.dtype)
+            if value.shape:
+                dataset[:] = value
+            else:
+                dataset[()] = value
+
+
+def save_weights(model, filepath):
+    with saving_lib.open_h5(filepath, "w") as h5:
+        save_weights_to_hdf5_group(h5, model)
+
+
+# ------------------------------------------------------------------ reading
+def _saved_layers(group):
+    """`[(layer_name, [(weight_name, array), ...]), ...]` for the saved layers that have weights."""
+    out = []
+    try:
+        layer_names = _read_names(group, "layer_names")
+    except (OSError, KeyError) as err:
+        raise ValueError(f"Could not read the layer list of the weights file (corrupt?): "
+                         f"{err}") from None
+    for name in layer_names:
+        if name not in group:
+            raise ValueError(f"The weights file lists layer '{name}' but has no group for it "
+                             "(truncated or corrupt file?).")
+        layer_group = group[name]
+        weight_names = _read_names(layer_group, "weight_names")
+        if not weight_names:
+            continue
+        values = []
+        for weight_name in weight_names:
+            if weight_name not in layer_group:
+                raise ValueError(f"The weights file has no dataset '{name}/{weight_name}' "
+                                 "(truncated or corrupt file?).")
+            values.append((weight_name, saving_lib._read_dataset(layer_group[weight_name],
+                                                                 f"{name}/{weight_name}")))
+        out.append((name, values))
+    return out
+
+
+def load_weights_from_hdf5_group(group, model, skip_mismatch=False):
+    """Loads by position: the k-th layer with weights gets the k-th saved layer's weights."""
+    layers = [layer for layer in model.layers if _legacy_weights(layer)]
+    saved = _saved_layers(group)
+    if len(saved) != len(layers):
+        raise ValueError("Layer count mismatch when loading weights from file. Model expected "
+                         f"{len(layers)} layers with weights "
+                         f"{[layer.name for layer in layers]}, found {len(saved)} saved layers "
+                         f"{[name for name, _ in saved]}.")
+    pairs = []
+    for k, ((saved_name, values), layer) in enumerate(zip(saved, layers)):
+        pairs.extend(_layer_pairs(layer, saved_name, values, k, skip_mismatch))
+    saving_lib.assign_all(pairs)
+
+
+def load_weights_from_hdf5_group_by_name(group, model, skip_mismatch=False):
+    """Loads by layer name: layers absent from the file (or the model) are left alone."""
+    saved = dict(_saved_layers(group))
+    pairs = []
+    for k, layer in enumerate(model.layers):
+        weights = _legacy_weights(layer)
+        if layer.name not in saved or not weights:
+            continue
+        pairs.extend(_layer_pairs(layer, layer.name, saved[layer.name], k, skip_mismatch))
+    saving_lib.assign_all(pairs)
+
+
+def _layer_pairs(layer, saved_name, values, k, skip_mismatch):
+    weights = _legacy_weights(layer)
+    if len(values) != len(weights):
+        message = (f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
+                   f"model, {saved_name} in the save file). Layer expects {len(weights)} "
+                   f"weight(s) {[w.name for w in weights]} with shapes "
+                   f"{[tuple(w.shape) for w in weights]}. Received {len(values)} saved weight(s) "
+                   f"{[n for n, _ in values]} with shapes {[tuple(v.shape) for _, v in values]}.")
+        if skip_mismatch:
+            warnings.warn("Skipping layer. " + message, stacklevel=3)
+            return []
+        raise ValueError(message)
+    pairs = []
+    for var, (weight_name, value) in zip(weights, values):
+        if saving_lib.check_shape(var, value, f"saved as '{saved_name}/{weight_name}', layer "
+                                  f"#{k}", skip_mismatch, layer.name):
+            pairs.append((var, value))
+    return pairs
+
+
+def load_weights(model, filepath, by_name=False, skip_mismatch=False):
+    """Reads a Keras 2 weights file or the weights of a Keras 2 whole-model file."""
+    with saving_lib.open_h5(filepath, "r") as h5:
+        group = h5["model_weights"] if "model_weights" in h5 else h5
+        if "layer_names" not in group.attrs and "layer_names0" not in group.attrs:
+            if "vars" in h5 or "layers" in h5:  # a Keras 3 weights file named `.h5`
+                return saving_lib.load_weights_from_h5(model, h5, skip_mismatch=skip_mismatch)
+            raise ValueError(f"'{filepath}' is an HDF5 file but not a Keras weights file: it "
+                             "has no `layer_names` attribute.")
+        if by_name:
+            load_weights_from_hdf5_group_by_name(group, model, skip_mismatch)
+        else:
+            load_weights_from_hdf5_group(group, model, skip_mismatch)
+
+
+# ------------------------------------------------------------------ whole model
+def save_model_to_hdf5(model, filepath, include_optimizer=True):
+    """Writes Keras 2's whole-model `.h5`: `model_config` JSON attribute + `model_weights`."""
+    from kerastorch.saving import serialization_lib
+    config = serialization_lib.serialize_keras_object(model)
+    with saving_lib.open_h5(filepath, "w") as h5:
+        h5.attrs["keras_version"] = b"kerastorch"
+        h5.attrs["backend"] = b"torch"
+        h5.attrs["model_config"] = json.dumps(
+            {"class_name": config["class_name"], "config": config["config"]},
+            default=saving_lib._json_default).encode("utf8")
+        compile_config = config.get("compile_config")
+        if compile_config:
+            h5.attrs["training_config"] = json.dumps(
+                compile_config, default=saving_lib._json_default).encode("utf8")
+        save_weights_to_hdf5_group(h5.create_group("model_weights"), model)
+
+
+def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
+    """Reads a Keras 2 whole-model `.h5` made of layers kerastorch supports."""
+    with saving_lib.open_h5(filepath, "r") as h5:
+        raw = h5.attrs.get("model_config")
+        if raw is None:
+            raise ValueError(f"No model config found in the file at '{filepath}': it holds "
+                             "weights only. Build the model in code and call "
+                             "`model.load_weights(filepath)`.")
+        if hasattr(raw, "decode"):
+            raw = raw.decode("utf8")
+        model = saving_lib.model_from_config_dict(json.loads(raw), custom_objects,
+                                                  compile=False)
+        load_weights_from_hdf5_group(h5["model_weights"], model)
+        training = h5.attrs.get("training_config")
+        if compile and training is not None:
+            if hasattr(training, "decode"):
+                training = training.decode("utf8")
+            training = json.loads(training)
+            if "optimizer_config" in training:  # Keras 2's training_config
+                training = {"optimizer": training["optimizer_config"],
+                            **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
+                                                        "loss_weights") if k in training}}
+            saving_lib.compile_from_config(model, training, custom_objects)
+    return model
+
