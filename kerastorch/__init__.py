@@ -16,6 +16,7 @@ from kerastorch import models
 from kerastorch import ops
 from kerastorch import optimizers
 from kerastorch import regularizers
+from kerastorch import saving
 from kerastorch import utils
 from kerastorch.layers.input_layer import Input
 from kerastorch.layers.layer import Layer
