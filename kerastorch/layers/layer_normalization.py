@@ -1,5 +1,6 @@
 """LayerNormalization."""
 
+import torch
 import torch.nn.functional as F
 
 from kerastorch import initializers
@@ -84,7 +85,7 @@ class LayerNormalization(Layer):
         if self._trailing and not self.rms_scaling:
             return F.layer_norm(inputs, self._normalized_shape, self.weight, self.bias,
                                 self.epsilon)
-        var, mean = inputs.var_mean(dim=self._dims, correction=0, keepdim=True)
+        var, mean = torch.var_mean(inputs, dim=self._dims, correction=0, keepdim=True)
         inv = (var + self.epsilon).rsqrt()
         shape = self._broadcast
         if self.rms_scaling:
