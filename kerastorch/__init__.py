@@ -6,6 +6,7 @@ from kerastorch import losses
 """
 
 from kerastorch import activations
+from kerastorch import applications
 from kerastorch import backend
 from kerastorch import callbacks
 from kerastorch import constraints

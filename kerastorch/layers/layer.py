@@ -239,7 +239,8 @@ class Layer(nn.Module):
         self.training = False  # Keras layers run in inference mode unless told otherwise.
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Argument `name` must be a string. Received: name={name!r}")
-        self._name = name or backend.unique_object_name(to_snake_case(type(self).__name__))
+        prefix = type(self).__dict__.get("_auto_name_prefix") or to_snake_case(type(self).__name__)
+        self._name = name or backend.unique_object_name(prefix)
         self._trainable = bool(trainable)
         self._dtype = backend.standardize_dtype(dtype.get("config", {}).get("name")
                                                 if isinstance(dtype, dict) else dtype)
@@ -347,7 +348,7 @@ class Layer(nn.Module):
     def _tracked_weights(self, seen):
         out = []
         for var in self._keras_weights:
-            key = (id(self), var._attr)
+            key = (id(var._layer), var._attr)
             if key not in seen:
                 seen.add(key)
                 out.append(var)
@@ -666,6 +667,8 @@ def _flatten_shapes(structure):
 
 
 def _module_weights(module, seen):
+    if getattr(module, "_weights_shown_by_views", False):
+        return []  # e.g. a timm model whose weights its Keras-named view layers present
     if isinstance(module, Layer):
         return module._tracked_weights(seen)
     # A plain torch module inside a layer: its parameters and buffers, in torch's layout.

@@ -6,6 +6,7 @@ from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import map_shapes
 from kerastorch.models.trainer import Trainer
+from kerastorch.saving.keras_saveable import KerasSaveable
 
 
 class _Slot:
@@ -17,7 +18,7 @@ class _Slot:
         self.index = index
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, KerasSaveable, Layer):
     """A model: `Model(inputs, outputs)` (functional API) or a subclass defining `call`.
 
     Args:
@@ -30,6 +31,12 @@ class Model(Trainer, Layer):
         >>> outputs = layers.Dense(2)(inputs)
         >>> model = keras.Model(inputs=inputs, outputs=outputs)
     """
+
+    def __new__(cls, *args, **kwargs):
+        # keras.Model(inputs, outputs) makes a Functional, as Keras does (summaries show it).
+        if cls is Model and (len(args) >= 2 or "outputs" in kwargs):
+            cls = Functional
+        return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", None)
@@ -285,6 +292,19 @@ class Model(Trainer, Layer):
                                      print_fn=print_fn, expand_nested=expand_nested,
                                      show_trainable=show_trainable, layer_range=layer_range)
 
+    def to_torch(self):
+        """A plain `nn.Module` running this model's graph (shared weights), for torch.compile,
+        torch.export and ONNX; see `kerastorch.porting.export.TorchModel`."""
+        from kerastorch.porting import export
+        return export.to_torch(self)
+
+    def export(self, filepath, format=None, verbose=None, input_signature=None, **kwargs):
+        """Exports the model: `format="onnx"` (default for `.onnx`) via `torch.onnx.export`, or
+        `"torch_export"` (default for `.pt2`) via `torch.export.save`."""
+        from kerastorch.porting import export
+        return export.export_model(self, filepath, format=format, verbose=verbose,
+                                   input_signature=input_signature, **kwargs)
+
     def build(self, input_shape=None):
         if self._is_graph_network:
             return
@@ -387,3 +407,12 @@ def _map_graph(inputs, outputs):
             raise ValueError(f'The name "{name}" is used {names.count(name)} times in the model. '
                              "All layer names should be unique.")
     return ordered, layers, nodes_by_depth
+
+
+class Functional(Model):
+    """The class of `keras.Model(inputs=..., outputs=...)`: a graph of layers.
+
+    Named `model`, `model_1`, ... and shown as `(Functional)` in summaries, as in Keras 2.
+    """
+
+    _auto_name_prefix = "model"

@@ -1,0 +1,238 @@
+"""keras.applications.Xception on timm: Keras's names, counts, padding, weights and freezing."""
+
+import numpy as np
+import pytest
+import torch
+
+import kerastorch as keras
+from kerastorch import layers
+from kerastorch.applications import xception as xception_module
+from tests.keras3 import import_keras3
+
+
+@pytest.fixture(scope="module")
+def base():
+    keras.backend.clear_session()
+    return keras.applications.Xception(weights=None, include_top=False, pooling="avg")
+
+
+def count(weights):
+    return sum(int(np.prod(w.shape)) for w in weights)
+
+
+def test_keras_parameter_counts(base):
+    assert base.count_params() == 20_861_480
+    assert count(base.trainable_weights) == 20_806_952
+    assert count(base.non_trainable_weights) == 54_528
+    top = keras.applications.Xception(weights=None)
+    assert top.count_params() == 22_910_480
+    assert top.layers[-1].name == "predictions" and top.output_shape == (None, 1000)
+
+
+def test_keras_layer_names_and_order(base):
+    names = [layer.name for layer in base.layers]
+    assert names[:16] == [
+        "input_1", "block1_conv1", "block1_conv1_bn", "block1_conv1_act", "block1_conv2",
+        "block1_conv2_bn", "block1_conv2_act", "block2_sepconv1", "block2_sepconv1_bn",
+        "block2_sepconv2_act", "block2_sepconv2", "block2_sepconv2_bn", "conv2d", "block2_pool",
+        "batch_normalization", "add"]
+    assert names[-2:] == ["block14_sepconv2_act", "global_average_pooling2d"]
+    assert len(names) == 133  # 132 for the feature map, + the pooling layer
+    assert base.get_layer("block5_sepconv3_bn").weights[2].path == "block5_sepconv3_bn/moving_mean"
+    kernel = base.get_layer("block2_sepconv1").weights
+    assert [w.shape for w in kernel] == [(3, 3, 64, 1), (1, 1, 64, 128)]
+
+
+def test_output_shapes_and_min_size():
+    keras.backend.clear_session()
+    fmap = keras.applications.Xception(weights=None, include_top=False, input_shape=(71, 80, 3))
+    assert fmap.output_shape == (None, 3, 3, 2048)
+    assert tuple(fmap(torch.zeros(2, 71, 80, 3)).shape) == (2, 3, 3, 2048)
+    free = keras.applications.Xception(weights=None, include_top=False, pooling="max")
+    assert free.output_shape == (None, 2048)
+    assert free.inputs[0].shape == (None, None, None, 3)
+    with pytest.raises(ValueError, match="Input size must be at least 71x71"):
+        keras.applications.Xception(weights=None, include_top=False, input_shape=(70, 71, 3))
+    with pytest.raises(ValueError, match="should be 1000"):
+        keras.applications.Xception(weights="imagenet", classes=10)
+    with pytest.raises(ValueError, match="`weights` argument"):
+        keras.applications.Xception(weights="no/such/file.h5")
+
+
+def test_guide_blueprint_summary_and_freezing(base):
+    base.trainable = False
+    try:
+        model = keras.Sequential([base, layers.Dense(1000)])
+        model.build((None, 71, 71, 3))
+        lines = []
+        model.summary(print_fn=lines.append)
+        assert lines[4].startswith(" xception (Functional)       (None, 2048)              20861480")
+        assert "Trainable params: 2,049,000" in lines
+        assert "Non-trainable params: 20,861,480" in lines
+        assert not any(p.requires_grad for p in base.parameters())
+    finally:
+        base.trainable = True
+
+
+def test_freezing_the_first_layers_freezes_exactly_their_weights(base):
+    try:
+        for layer in base.layers[:20]:
+            layer.trainable = False
+        frozen = {id(w.torch_tensor) for layer in base.layers[:20] for w in layer.weights}
+        for p in base.parameters():
+            assert p.requires_grad == (id(p) not in frozen)
+    finally:
+        base.trainable = True
+
+
+def test_frozen_base_keeps_weights_and_moving_statistics_while_training(base):
+    """A frozen base runs BatchNormalization in inference mode: nothing of it changes."""
+    keras.backend.clear_session()
+    base.trainable = False
+    try:
+        model = keras.Sequential([base, layers.Dense(3)])
+        x, y = torch.randn(4, 71, 71, 3), torch.tensor([0, 1, 2, 1])
+        model(x)
+        before = [t.detach().clone() for t in base.state_dict().values()]
+        head = [w.numpy() for w in model.layers[-1].weights]
+        opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+        model.train()
+        for _ in range(2):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+        model.eval()
+        for a, b in zip(before, base.state_dict().values()):
+            assert torch.equal(a, b)
+        assert not np.array_equal(head[0], model.layers[-1].weights[0].numpy())
+    finally:
+        base.trainable = True
+
+
+def test_trainable_base_updates_moving_statistics_in_training_mode(base):
+    bn = base.get_layer("block1_conv1_bn")
+    before = bn.weights[2].numpy()
+    base.train()
+    try:
+        base(torch.randn(2, 71, 71, 3))
+    finally:
+        base.eval()
+    assert not np.array_equal(before, bn.weights[2].numpy())
+    bn.weights[2].assign(before)
+
+
+def test_feature_extraction_from_an_intermediate_layer(base):
+    extractor = keras.Model(inputs=base.inputs,
+                            outputs=base.get_layer("block13_sepconv2_act").output)
+    x = torch.randn(1, 71, 71, 3)
+    features = extractor(x)
+    assert tuple(features.shape) == (1, 5, 5, 728)
+    # The layers before block13_sepconv2 run identically inside the full model.
+    full = keras.Model(inputs=base.inputs,
+                       outputs=[base.get_layer("block13_sepconv2_act").output, base.outputs[0]])
+    torch.testing.assert_close(full(x)[0], features)
+
+
+def _randomize_keras_bn_stats(model, rng):
+    for layer in model.layers:
+        if type(layer).__name__ == "BatchNormalization":
+            gamma, beta, mean, var = layer.get_weights()
+            layer.set_weights([rng.uniform(0.5, 1.5, gamma.shape).astype("float32"),
+                               rng.normal(0, 0.1, beta.shape).astype("float32"),
+                               rng.normal(0, 0.1, mean.shape).astype("float32"),
+                               rng.uniform(0.5, 1.5, var.shape).astype("float32")])
+
+
+@pytest.fixture(scope="module")
+def keras3_xception():
+    keras3 = import_keras3()
+    keras3.utils.clear_session()
+    keras3.utils.set_random_seed(0)
+    model = keras3.applications.Xception(weights=None, include_top=False,
+                                         input_shape=(75, 71, 3), pooling="avg")
+    _randomize_keras_bn_stats(model, np.random.default_rng(0))
+    return keras3, model
+
+
+def test_same_features_as_keras3_from_the_same_weights(keras3_xception):
+    keras3, theirs = keras3_xception
+    keras.backend.clear_session()
+    ours = keras.applications.Xception(weights=None, include_top=False, input_shape=(75, 71, 3),
+                                       pooling="avg")
+    assert ours.count_params() == theirs.count_params()
+    assert sorted(layer.name for layer in ours.layers if layer.weights) == sorted(
+        layer.name for layer in theirs.layers if layer.weights)
+    assert len(ours.layers) == len(theirs.layers)
+    by_name = {layer.name: layer for layer in ours.layers}
+    for layer in theirs.layers:
+        if layer.weights:
+            by_name[layer.name].set_weights(layer.get_weights())
+    x = np.random.default_rng(1).uniform(-1, 1, size=(2, 75, 71, 3)).astype("float32")
+    expected = keras3.ops.convert_to_numpy(theirs(x))
+    # 36 convolutions deep in float32: differences of accumulation order reach ~1e-5 relative.
+    np.testing.assert_allclose(ours(x).detach().numpy(), expected, atol=1e-4, rtol=1e-4)
+
+
+def test_loads_a_keras_h5_weight_file(keras3_xception, tmp_path):
+    """Keras 2's HDF5 layout (written here by Keras 3's legacy writer), loaded by order."""
+    h5py = pytest.importorskip("h5py")
+    keras3, theirs = keras3_xception
+    from keras.src.legacy.saving import legacy_h5_format
+    path = tmp_path / "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    with h5py.File(path, "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, theirs)
+    keras.backend.clear_session()
+    ours = keras.applications.Xception(weights=str(path), include_top=False,
+                                       input_shape=(75, 71, 3), pooling="avg")
+    x = np.random.default_rng(2).uniform(-1, 1, size=(1, 75, 71, 3)).astype("float32")
+    np.testing.assert_allclose(ours(x).detach().numpy(),
+                               keras3.ops.convert_to_numpy(theirs(x)), atol=1e-4, rtol=1e-4)
+    # The same file found in the Keras cache serves weights="imagenet".
+    (tmp_path / "models").mkdir()
+    path.rename(tmp_path / "models" / path.name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KERAS_HOME", str(tmp_path))
+        mp.setenv("TORCH_HOME", str(tmp_path / "torch"))
+        cached = keras.applications.Xception(include_top=False, input_shape=(75, 71, 3),
+                                             pooling="avg")
+    np.testing.assert_allclose(cached(x).detach().numpy(), ours(x).detach().numpy(), atol=1e-6)
+
+
+def test_imagenet_from_timm_checkpoint_cache(tmp_path, monkeypatch):
+    keras.backend.clear_session()
+    import timm
+    net = timm.create_model("legacy_xception", pretrained=False)
+    checkpoints = tmp_path / "torch" / "hub" / "checkpoints"
+    checkpoints.mkdir(parents=True)
+    torch.save(net.state_dict(), checkpoints / xception_module.TIMM_CHECKPOINT)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    model = keras.applications.Xception(include_top=False, pooling="avg")
+    loaded = model.timm_model.state_dict()
+    for key, value in net.state_dict().items():
+        if not key.startswith("fc."):
+            assert torch.equal(loaded[key], value), key
+
+
+def test_imagenet_offline_without_cache_names_the_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    monkeypatch.setattr(xception_module, "TIMM_HUB_ID", "timm/not-cached-anywhere")
+    with pytest.raises(FileNotFoundError) as err:
+        keras.applications.Xception(weights="imagenet", include_top=False, pooling="avg")
+    message = str(err.value)
+    assert "xception_weights_tf_dim_ordering_tf_kernels_notop.h5" in message
+    assert xception_module.TIMM_CHECKPOINT in message and str(tmp_path / "keras") in message
+
+
+def test_preprocess_and_decode_predictions():
+    x = np.array([[0.0, 127.5, 255.0]])
+    np.testing.assert_allclose(keras.applications.xception.preprocess_input(x), [[-1, 0, 1]])
+    preds = np.zeros((2, 1000), dtype="float32")
+    preds[0, 0], preds[0, 1], preds[1, 999] = 0.9, 0.1, 1.0
+    decoded = keras.applications.xception.decode_predictions(preds, top=2)
+    assert decoded[0][0] == ("n01440764", "tench", pytest.approx(0.9))
+    assert decoded[0][1][0] == "n01443537" and decoded[1][0][2] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="decode_predictions"):
+        keras.applications.xception.decode_predictions(np.zeros((2, 10)))
