@@ -1,0 +1,191 @@
+"""Leaving for plain torch: `to_torch(model)` (an `nn.Module` running the model's graph with
+each layer's `forward` called directly) and `export_onnx(model, "model.onnx")`.
+
+Both back `Model.to_torch()` and `Model.export()`.
+"""
+
+import importlib.util
+import os
+
+import torch
+from torch import nn
+
+from kerastorch import tree
+
+
+class _Slot:
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+class TorchModel(nn.Module):
+    """A kerastorch graph model as a plain `nn.Module`.
+
+    It holds the model's own layers under the model's own child names, so its `state_dict()`
+    keys and tensors are the model's (shared, not copied), and its `forward(*inputs)` runs the
+    model's precomputed plan calling each layer's `forward` directly: no Keras `__call__`
+    (input conversion, building, symbolic dispatch) in the call path. Nested graph models
+    become nested `TorchModel`s. Inputs must be torch tensors of the model's dtype.
+
+    Example:
+        >>> module = model.to_torch()
+        >>> torch.compile(module)(torch.ones(2, 4))
+    """
+
+    def __init__(self, model):
+        super().__init__()
+        if not getattr(model, "_is_graph_network", False):
+            raise ValueError(f"to_torch() needs a built Sequential or functional model; model "
+                             f"{model.name!r} has no graph (build it, or call it once).")
+        names = {}
+        for name, child in model.named_children():
+            self.add_module(name, to_torch_module(child))
+            names[id(child)] = name
+        steps = []
+        for layer, spec, kind, single, outs in model._steps:
+            if id(layer) not in names:  # a layer used by the graph but not a child of the model
+                name = f"_layer_{len(names)}"
+                self.add_module(name, to_torch_module(layer))
+                names[id(layer)] = name
+            # The plan's kinds: 0 (or True) layer(x); 1 layer([x1, x2, ...]); 2 (or False) any.
+            kind = 0 if kind is True else 2 if kind is False else kind
+            if kind == 2:
+                inputs, args, kwargs = spec
+                kwargs = {k: v for k, v in kwargs.items()
+                          if not (k == "mask" and not layer._call_has_mask)
+                          and not (k == "training" and (v is None or not layer._call_has_training))}
+                spec = tree.map_structure(
+                    lambda v: _Slot(v.index) if type(v).__name__ == "_Slot" else v,
+                    (inputs, list(args), kwargs))
+            steps.append((names[id(layer)], spec, kind, single, outs))
+        self._steps = steps
+        self._num_slots = model._num_slots
+        self._input_slots = list(model._input_slots)
+        self._output_slots = list(model._output_slots)
+        self._outputs_struct = tree.map_structure(lambda t: None, model._outputs_struct)
+        self._single_output = getattr(model, "_single_output", None)
+        if self._single_output is None:
+            self._single_output = len(model.outputs) == 1 and not isinstance(
+                model._outputs_struct, (list, tuple, dict))
+        self.input_names = list(model._input_names)
+        self.name = model.name
+        self.training = model.training
+
+    def forward(self, *inputs):
+        if len(inputs) == 1 and len(self._input_slots) > 1:
+            inputs = inputs[0]
+            if isinstance(inputs, dict):
+                inputs = [inputs[name] for name in self.input_names]
+        values = [None] * self._num_slots
+        for slot, value in zip(self._input_slots, inputs):
+            values[slot] = value
+        modules = self._modules
+        for name, spec, kind, single, outs in self._steps:
+            forward = modules[name].forward
+            if kind == 0:
+                y = forward(values[spec])
+            elif kind == 1:
+                y = forward([values[i] for i in spec])
+            else:
+                x, args, kwargs = tree.map_structure(
+                    lambda v: values[v.index] if isinstance(v, _Slot) else v, spec)
+                y = forward(x, *args, **kwargs)
+            if single:
+                values[outs] = y
+            else:
+                for slot, value in zip(outs, tree.flatten(y)):
+                    values[slot] = value
+        if self._single_output:
+            return values[self._output_slots[0]]
+        return tree.pack_sequence_as(self._outputs_struct, [values[s] for s in self._output_slots])
+
+    def extra_repr(self):
+        return f"name={self.name!r}, steps={len(self._steps)}"
+
+
+def to_torch_module(layer):
+    """`layer` itself, or a `TorchModel` for a graph model."""
+    if getattr(layer, "_is_graph_network", False):
+        return TorchModel(layer)
+    return layer
+
+
+def to_torch(model):
+    """The model as a plain `nn.Module` (see `TorchModel`); accepted by `torch.compile` and
+    `torch.export`. Shares the model's parameters."""
+    return TorchModel(model)
+
+
+def example_inputs(model, batch_size=2):
+    """Zero tensors shaped as the model's inputs (unknown sizes -> `batch_size` / 8)."""
+    out = []
+    for t in model.inputs:
+        shape = tuple(batch_size if i == 0 and d is None else (8 if d is None else d)
+                      for i, d in enumerate(t.shape))
+        out.append(torch.zeros(shape, dtype=_torch_dtype(t.dtype)))
+    return tuple(out)
+
+
+def _torch_dtype(name):
+    from kerastorch import backend
+    return backend.to_torch_dtype(name)
+
+
+def export_onnx(model, filepath, input_signature=None, opset_version=None, verbose=None,
+                dynamic_batch=True, **kwargs):
+    """Exports `model` to an ONNX file with `torch.onnx.export` (dynamo exporter).
+
+    Args:
+        model: a built kerastorch Sequential or functional model.
+        filepath: where to write, e.g. `"model.onnx"`.
+        input_signature: example input tensors (default: zeros shaped like `model.inputs`).
+        opset_version: the ONNX opset (default: torch's).
+        verbose: print the exporter's report.
+        dynamic_batch: make the batch dimension dynamic when the model's inputs leave it None.
+
+    Needs the `onnx` and `onnxscript` packages (`pip install kerastorch[onnx]`).
+    """
+    missing = [m for m in ("onnx", "onnxscript") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ImportError(f"Exporting to ONNX needs the packages {missing} "
+                          "(`pip install onnx onnxscript`, or `pip install kerastorch[onnx]`); "
+                          "onnxruntime is needed to run the exported file.")
+    module = to_torch(model).eval()
+    args = tuple(input_signature) if input_signature is not None else example_inputs(model)
+    args = tuple(a if isinstance(a, torch.Tensor) else torch.as_tensor(a) for a in args)
+    input_names = [n for n in model._input_names]
+    dynamic_shapes = None
+    if dynamic_batch and any(t.shape[0] is None for t in model.inputs):
+        batch = torch.export.Dim("batch")
+        # forward(*inputs): one variadic parameter holding every input.
+        dynamic_shapes = (tuple({0: batch} if t.shape[0] is None else None
+                                for t in model.inputs),)
+    output_names = [t.name or f"output_{i}" for i, t in enumerate(model.outputs)]
+    if len(set(output_names)) != len(output_names) or any(n in input_names for n in output_names):
+        output_names = [f"output_{i}" for i in range(len(model.outputs))]
+    filepath = os.fspath(filepath)
+    torch.onnx.export(module, args, filepath, input_names=input_names, output_names=output_names,
+                      opset_version=opset_version, dynamo=True, dynamic_shapes=dynamic_shapes,
+                      verbose=bool(verbose), external_data=False, **kwargs)
+    return filepath
+
+
+def export_model(model, filepath, format=None, verbose=None, input_signature=None, **kwargs):
+    """`Model.export`: `format="onnx"` (the default for a `.onnx` path) or `"torch_export"`
+    (a `torch.export` program saved with `torch.export.save`, default for `.pt2`)."""
+    path = os.fspath(filepath)
+    if format is None:
+        format = {".onnx": "onnx", ".pt2": "torch_export"}.get(os.path.splitext(path)[1].lower())
+    if format == "onnx":
+        return export_onnx(model, path, input_signature=input_signature, verbose=verbose, **kwargs)
+    if format == "torch_export":
+        module = to_torch(model).eval()
+        args = tuple(input_signature) if input_signature is not None else example_inputs(model)
+        program = torch.export.export(module, args, **kwargs)
+        torch.export.save(program, path)
+        return path
+    raise ValueError(f"Unrecognized format={format!r} for export to {path!r}: kerastorch exports "
+                     "format='onnx' (.onnx) and format='torch_export' (.pt2). Keras's "
+                     "'tf_saved_model' and 'openvino' formats are not supported.")

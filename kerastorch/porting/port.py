@@ -1,0 +1,467 @@
+"""`kerastorch port script.py`: rewrite a Keras/TensorFlow script for kerastorch, and report
+every Keras API it uses with whether kerastorch has it.
+
+The rewrite changes only imports (`from tensorflow import keras` -> `import kerastorch as
+keras`, ...) and `tf.*` tensor helpers (`tf.ones` -> `ops.ones`); everything else is left as it
+is. "Supported" means: resolvable in kerastorch now, in this process.
+"""
+
+import ast
+import dataclasses
+import difflib
+import importlib
+import types
+
+from kerastorch.porting.keras_api import LAYER_API
+from kerastorch.porting.keras_api import MODEL_API
+
+# tf helper -> (replacement expression, {tf keyword: kerastorch keyword}).
+_DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+           "uint8", "bool")
+TF_REWRITES = {
+    "ones": ("ops.ones", {}), "zeros": ("ops.zeros", {}), "fill": ("ops.full", {}),
+    "ones_like": ("ops.ones_like", {"input": "x"}), "zeros_like": ("ops.zeros_like", {"input": "x"}),
+    "constant": ("ops.convert_to_tensor", {"value": "x"}),
+    "convert_to_tensor": ("ops.convert_to_tensor", {"value": "x"}),
+    "cast": ("ops.cast", {}), "reshape": ("ops.reshape", {"tensor": "x", "shape": "newshape"}),
+    "transpose": ("ops.transpose", {"a": "x", "perm": "axes"}),
+    "matmul": ("ops.matmul", {"a": "x1", "b": "x2"}),
+    "concat": ("ops.concatenate", {"values": "xs"}), "stack": ("ops.stack", {"values": "x"}),
+    "expand_dims": ("ops.expand_dims", {"input": "x"}), "squeeze": ("ops.squeeze", {"input": "x"}),
+    "reduce_sum": ("ops.sum", {"input_tensor": "x"}), "reduce_mean": ("ops.mean", {"input_tensor": "x"}),
+    "reduce_max": ("ops.max", {"input_tensor": "x"}), "reduce_min": ("ops.min", {"input_tensor": "x"}),
+    "argmax": ("ops.argmax", {"input": "x"}), "shape": ("ops.shape", {"input": "x"}),
+    "range": ("ops.arange", {"limit": "stop", "delta": "step"}),
+    "abs": ("ops.abs", {}), "sqrt": ("ops.sqrt", {}), "exp": ("ops.exp", {}),
+    "square": ("ops.square", {}), "add": ("ops.add", {"x": "x1", "y": "x2"}),
+    "multiply": ("ops.multiply", {"x": "x1", "y": "x2"}), "sigmoid": ("ops.sigmoid", {}),
+    "math.abs": ("ops.abs", {}), "math.sqrt": ("ops.sqrt", {}), "math.exp": ("ops.exp", {}),
+    "math.log": ("ops.log", {}), "math.square": ("ops.square", {}),
+    "math.add": ("ops.add", {"x": "x1", "y": "x2"}),
+    "math.multiply": ("ops.multiply", {"x": "x1", "y": "x2"}),
+    "math.reduce_sum": ("ops.sum", {"input_tensor": "x"}),
+    "math.reduce_mean": ("ops.mean", {"input_tensor": "x"}),
+    "math.argmax": ("ops.argmax", {"input": "x"}),
+    "nn.relu": ("ops.relu", {"features": "x"}), "nn.softmax": ("ops.softmax", {"logits": "x"}),
+    "nn.sigmoid": ("ops.sigmoid", {}),
+    "random.normal": ("keras.random.normal", {}), "random.uniform": ("keras.random.uniform", {}),
+    "random.set_seed": ("keras.utils.set_random_seed", {}),
+    **{d: (repr(d).replace("'", '"'), {}) for d in _DTYPES},
+}
+_KERAS_ROOTS = ("keras", "tf_keras", "tensorflow.keras")
+# Model/Layer attributes set on instances (not class attributes) that kerastorch provides.
+_INSTANCE_ATTRS = {"inputs", "outputs", "built", "name", "input_spec", "supports_masking"}
+
+
+@dataclasses.dataclass
+class Usage:
+    """One Keras API a script uses: its name, the lines, and whether kerastorch has it."""
+
+    api: str
+    lines: list
+    supported: bool
+    note: str = ""
+
+
+@dataclasses.dataclass
+class PortResult:
+    """The rewritten source and the report of `port_source`."""
+
+    source: str
+    ported: str
+    usages: list
+
+    @property
+    def unsupported(self):
+        return [u for u in self.usages if not u.supported]
+
+    def diff(self, path="script.py"):
+        return "".join(difflib.unified_diff(self.source.splitlines(True),
+                                            self.ported.splitlines(True),
+                                            fromfile=_diff_name("a", path),
+                                            tofile=_diff_name("b", path)))
+
+    def report(self, path="script.py"):
+        lines = [f"kerastorch port report for {path}: {len(self.usages)} Keras APIs used, "
+                 f"{len(self.unsupported)} not supported"]
+        width = max([len(u.api) for u in self.usages] + [10])
+        for u in self.usages:
+            where = ("line " if len(u.lines) == 1 else "lines ") + ", ".join(map(str, u.lines))
+            status = "supported    " if u.supported else "NOT SUPPORTED"
+            note = f"  ({u.note})" if u.note else ""
+            lines.append(f"  {status}  {u.api:<{width}}  {where}{note}")
+        return "\n".join(lines) + "\n"
+
+
+def _diff_name(side, path):
+    path = str(path)
+    return path if path.startswith("/") else f"{side}/{path}"
+
+
+def canonical_module(name):
+    """'keras.<rest>' for the Keras module paths of TF 2 and Keras 3, 'tensorflow...' for TF."""
+    for root in _KERAS_ROOTS:
+        if name == root or name.startswith(root + "."):
+            return "keras" + name[len(root):]
+    if name == "tensorflow" or name.startswith("tensorflow."):
+        return name
+    return None
+
+
+def resolve(api):
+    """The kerastorch object for 'keras.a.b' (attributes or submodules), or None."""
+    parts = api.split(".")
+    assert parts[0] == "keras"
+    obj = importlib.import_module("kerastorch")
+    for part in parts[1:]:
+        try:
+            obj = getattr(obj, part)
+            continue
+        except AttributeError:
+            pass
+        if not isinstance(obj, types.ModuleType) or not hasattr(obj, "__path__"):
+            return None
+        try:
+            obj = importlib.import_module(f"{obj.__name__}.{part}")
+        except ModuleNotFoundError:
+            return None
+    return obj
+
+
+_MISSING = object()
+
+
+def _resolve_or_missing(api):
+    try:
+        obj = resolve(api)
+    except Exception:  # an import of a kerastorch module failing is "not supported" too
+        return _MISSING
+    return _MISSING if obj is None else obj
+
+
+class _Analysis(ast.NodeVisitor):
+    """Finds import bindings, Keras attribute chains and model/layer variables."""
+
+    def __init__(self, tree):
+        self.bindings = {}      # local name -> canonical ('keras.layers', 'tensorflow', ...)
+        self.from_imports = []  # (canonical, alias node) of `from keras... import name`
+        self.imports = []       # (stmt node, [(alias, canonical)])
+        self.chains = []        # (canonical api, node, root binding)
+        self.kinds = {}         # variable name -> 'model' | 'layer'
+        self.member_uses = []   # (kind, attr, node)
+        self.parents = {}
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                self.parents[child] = parent
+        self.visit(tree)
+
+    # ---------------------------------------------------------------- imports
+    def visit_Import(self, node):
+        found = []
+        for alias in node.names:
+            canon = canonical_module(alias.name)
+            if canon is None:
+                continue
+            if alias.asname:
+                self.bindings[alias.asname] = canon
+            else:
+                root = alias.name.split(".")[0]
+                self.bindings[root] = canonical_module(root)
+            found.append((alias, canon))
+        if found:
+            self.imports.append((node, found))
+
+    def visit_ImportFrom(self, node):
+        canon = canonical_module(node.module or "") if not node.level else None
+        if canon is None:
+            return
+        found = []
+        for alias in node.names:
+            full = canonical_module(f"{node.module}.{alias.name}") or f"{canon}.{alias.name}"
+            if alias.name == "*":
+                continue
+            self.bindings[alias.asname or alias.name] = full
+            found.append((alias, full))
+            self.from_imports.append((full, node))
+        self.imports.append((node, found))
+
+    # ---------------------------------------------------------------- uses
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.bindings:
+            parent = self.parents.get(node)
+            if not isinstance(parent, ast.Attribute):
+                self.chains.append((self.bindings[node.id], node, node.id))
+
+    def visit_Attribute(self, node):
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            self.generic_visit(node)
+            return
+        names, base = [node.attr], node.value
+        while isinstance(base, ast.Attribute):
+            names.append(base.attr)
+            base = base.value
+        if isinstance(base, ast.Name):
+            names.reverse()
+            if base.id in self.bindings:
+                self.chains.append((".".join([self.bindings[base.id]] + names), node, base.id))
+                return
+            kind = self.kinds.get(base.id)
+            if kind is not None:
+                self.member_uses.append((kind, names[0], node))
+        self.generic_visit(node)
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        kind = self._kind_of(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                if kind:
+                    self.kinds[target.id] = kind
+                else:
+                    self.kinds.pop(target.id, None)
+
+    def visit_For(self, node):
+        # `for layer in model.layers[...]`: the loop variable is a layer.
+        it = node.iter.value if isinstance(node.iter, ast.Subscript) else node.iter
+        if isinstance(it, ast.Attribute) and it.attr == "layers" and \
+                isinstance(it.value, ast.Name) and self.kinds.get(it.value.id) in ("model", "sequential") and \
+                isinstance(node.target, ast.Name):
+            self.kinds[node.target.id] = "layer"
+        self.generic_visit(node)
+
+    def _kind_of(self, value):
+        if not isinstance(value, ast.Call):
+            return None
+        api = self._api_of(value.func)
+        if api is None:
+            return None
+        if api in ("keras.Sequential", "keras.models.Sequential"):
+            return "sequential"
+        if api in ("keras.Model", "keras.models.Model", "keras.models.load_model", "keras.saving.load_model",
+                   "keras.models.clone_model") or api.startswith("keras.applications."):
+            return "model"
+        if api.startswith("keras.layers.") and api.split(".")[-1][:1].isupper():
+            return "layer"
+        return None
+
+    def _api_of(self, func):
+        names, base = [], func
+        while isinstance(base, ast.Attribute):
+            names.append(base.attr)
+            base = base.value
+        if not isinstance(base, ast.Name) or base.id not in self.bindings:
+            return None
+        api = ".".join([self.bindings[base.id]] + names[::-1])
+        return "keras." + api[len("tensorflow.keras."):] if api.startswith("tensorflow.keras.") else api
+
+
+def port_source(source, filename="<script>"):
+    """Rewrites `source` for kerastorch and lists the Keras APIs it uses.
+
+    Returns:
+        A `PortResult` with `.ported` (the new source), `.usages` (one `Usage` per API, in
+        order of first use), `.diff(path)` and `.report(path)`.
+
+    Example:
+        >>> result = port_source("import tensorflow as tf\\nx = tf.ones((2, 2))\\n")
+        >>> print(result.ported)
+        from kerastorch import ops
+        x = ops.ones((2, 2))
+    """
+    tree = ast.parse(source, filename=filename)
+    analysis = _Analysis(tree)
+    text = _Text(source)
+    usages = {}
+
+    def use(api, line, supported, note=""):
+        entry = usages.get(api)
+        if entry is None:
+            usages[api] = Usage(api, [line], supported, note)
+        elif line not in entry.lines:
+            entry.lines.append(line)
+
+    needs_ops = needs_keras = False
+    tf_names_kept = set()
+    for api, node, root in analysis.chains:
+        if api.startswith("tensorflow.keras"):
+            api = "keras" + api[len("tensorflow.keras"):]
+            if isinstance(node, ast.Attribute):
+                text.replace_prefix(node, root, "keras", 1 + len("keras"))
+                needs_keras = True
+        if api.startswith("keras"):
+            obj = _resolve_or_missing(api)
+            use(api, node.lineno, obj is not _MISSING,
+                "" if obj is not _MISSING else _missing_note(api))
+            continue
+        # tensorflow.<helper>
+        helper = api[len("tensorflow."):] if api.startswith("tensorflow.") else ""
+        rewrite = TF_REWRITES.get(helper)
+        if rewrite is None:
+            tf_names_kept.add(root)
+            use(f"tf.{helper}" if helper else "tensorflow", node.lineno, False,
+                "no kerastorch equivalent" if helper else "the module itself")
+            continue
+        target, renames = rewrite
+        supported = target.startswith('"') or _resolve_or_missing(
+            "keras." + target if target.startswith("ops.") else target) is not _MISSING
+        use(f"tf.{helper}", node.lineno, supported,
+            f"-> {target}" if supported else f"-> {target}, which kerastorch lacks")
+        text.replace_node(node, target)
+        needs_ops |= target.startswith("ops.")
+        needs_keras |= target.startswith("keras.")
+        call = analysis.parents.get(node)
+        if isinstance(call, ast.Call) and call.func is node:
+            for kw in call.keywords:
+                if kw.arg in renames:
+                    text.replace_span(kw.lineno, kw.col_offset, kw.lineno,
+                                      kw.col_offset + len(kw.arg.encode()), renames[kw.arg])
+
+    for api, node in analysis.from_imports:  # `from keras.layers import Dense`: a use of Dense
+        if api.startswith("keras"):
+            obj = _resolve_or_missing(api)
+            if not isinstance(obj, types.ModuleType):
+                use(api, node.lineno, obj is not _MISSING,
+                    "" if obj is not _MISSING else _missing_note(api))
+
+    from kerastorch.layers.layer import Layer
+    from kerastorch.models.model import Model
+    from kerastorch.models.sequential import Sequential
+    classes = {"model": Model, "sequential": Sequential, "layer": Layer}
+    for kind, attr, node in analysis.member_uses:
+        api_names = LAYER_API if kind == "layer" else MODEL_API
+        if attr not in api_names:
+            continue
+        cls = classes[kind]
+        supported = attr in _INSTANCE_ATTRS or hasattr(cls, attr)
+        use(f"{cls.__name__}.{attr}", node.lineno, supported,
+            "" if supported else f"kerastorch's {cls.__name__} has no `{attr}`")
+
+    bound = dict(analysis.bindings)
+    have_ops = any(v == "keras.ops" and k == "ops" for k, v in bound.items())
+    have_keras = bound.get("keras") == "keras"
+    extra = []
+    if needs_keras and not have_keras:
+        extra.append("import kerastorch as keras")
+    if needs_ops and not have_ops:
+        extra.append("from kerastorch import ops")
+    for i, (stmt, found) in enumerate(analysis.imports):
+        lines = _rewrite_import(stmt, found, tf_names_kept)
+        if i == len(analysis.imports) - 1:
+            lines += [e for e in extra if e not in lines]
+            extra = []
+        text.replace_statement(stmt, lines)
+    ported = text.apply()
+    if extra:
+        ported = "\n".join(extra) + "\n" + ported
+    for usage in usages.values():
+        usage.lines.sort()
+    return PortResult(source, ported, sorted(usages.values(), key=lambda u: u.lines[0]))
+
+
+def _missing_note(api):
+    parts = api.split(".")
+    for i in range(2, len(parts) + 1):
+        if _resolve_or_missing(".".join(parts[:i])) is _MISSING:
+            prefix = ".".join(parts[:i])
+            return f"kerastorch has no {'kerastorch' + prefix[len('keras'):]}"
+    return ""
+
+
+def _rewrite_import(stmt, found, tf_names_kept):
+    """The replacement lines for one import statement."""
+    lines = []
+    if isinstance(stmt, ast.Import):
+        others = [a for a in stmt.names if canonical_module(a.name) is None]
+        if others:
+            lines.append("import " + ", ".join(_alias(a.name, a.asname) for a in others))
+        for alias, canon in found:
+            local = alias.asname or alias.name.split(".")[0]
+            if canon.startswith("keras"):
+                lines.append(f"import kerastorch{canon[len('keras'):]} as {alias.asname}"
+                             if alias.asname and canon != "keras" else
+                             f"import kerastorch as {local}")
+            elif local in tf_names_kept:
+                lines.append("import " + _alias(alias.name, alias.asname))
+        return lines
+    canon = canonical_module(stmt.module)
+    if canon.startswith("keras"):
+        module = "kerastorch" + canon[len("keras"):]
+        return [f"from {module} import " + ", ".join(_alias(a.name, a.asname) for a in stmt.names)]
+    # from tensorflow[...] import x: keras comes from kerastorch, the rest stays (unsupported)
+    kept = []
+    for alias, full in found:
+        if full.startswith("keras"):
+            sub = full[len("keras"):]
+            lines.append(f"import kerastorch{sub} as {alias.asname or alias.name}" if not sub else
+                         f"from kerastorch{sub.rsplit('.', 1)[0]} import "
+                         f"{_alias(sub.rsplit('.', 1)[1], alias.asname)}")
+        elif (alias.asname or alias.name) in tf_names_kept:
+            kept.append(alias)
+    if kept:
+        lines.insert(0, f"from {stmt.module} import " +
+                     ", ".join(_alias(a.name, a.asname) for a in kept))
+    return lines
+
+
+def _alias(name, asname):
+    return f"{name} as {asname}" if asname else name
+
+
+class _Text:
+    """Source text with edits by AST position (columns are UTF-8 byte offsets, as ast gives)."""
+
+    def __init__(self, source):
+        self.lines = source.splitlines(True)
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line))
+        self.source = source
+        self.edits = []
+
+    def offset(self, lineno, col):
+        line = self.lines[lineno - 1]
+        return self.starts[lineno - 1] + len(line.encode()[:col].decode(errors="ignore"))
+
+    def replace_span(self, lineno, col, end_lineno, end_col, new):
+        self.edits.append((self.offset(lineno, col), self.offset(end_lineno, end_col), new))
+
+    def replace_node(self, node, new):
+        self.replace_span(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, new)
+
+    def replace_prefix(self, node, root, new, length):
+        """Replaces `root.` + the next name (`tf.keras`) at the start of an attribute chain."""
+        self.replace_span(node.lineno, node.col_offset, node.lineno,
+                          node.col_offset + len(root) + length, new)
+
+    def replace_statement(self, stmt, lines):
+        start = self.offset(stmt.lineno, stmt.col_offset)
+        end = self.offset(stmt.end_lineno, stmt.end_col_offset)
+        indent = " " * stmt.col_offset
+        if lines:
+            self.edits.append((start, end, ("\n" + indent).join(lines)))
+            return
+        # Drop the statement; its whole line when nothing else is on it.
+        line_start, line_end = self.starts[stmt.lineno - 1], self.starts[stmt.end_lineno]
+        if self.source[line_start:start].strip() == "" and \
+                self.source[end:line_end].strip() in ("", ";"):
+            self.edits.append((line_start, line_end, ""))
+        else:
+            self.edits.append((start, end, "pass"))
+
+    def apply(self):
+        out = self.source
+        for start, end, new in sorted(self.edits, key=lambda e: e[0], reverse=True):
+            out = out[:start] + new + out[end:]
+        return out
+
+
+def port_file(path, write=False):
+    """Ports the file at `path`; with `write=True` saves the result over it."""
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    result = port_source(source, filename=str(path))
+    if write and result.ported != source:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(result.ported)
+    return result
