@@ -305,19 +305,6 @@ class Model(Trainer, KerasSaveable, Layer):
         return export.export_model(self, filepath, format=format, verbose=verbose,
                                    input_signature=input_signature, **kwargs)
 
-    def to_torch(self):
-        """A plain `nn.Module` running this model's graph (shared weights), for torch.compile,
-        torch.export and ONNX; see `kerastorch.porting.export.TorchModel`."""
-        from kerastorch.porting import export
-        return export.to_torch(self)
-
-    def export(self, filepath, format=None, verbose=None, input_signature=None, **kwargs):
-        """Exports the model: `format="onnx"` (default for `.onnx`) via `torch.onnx.export`, or
-        `"torch_export"` (default for `.pt2`) via `torch.export.save`."""
-        from kerastorch.porting import export
-        return export.export_model(self, filepath, format=format, verbose=verbose,
-                                   input_signature=input_signature, **kwargs)
-
     def build(self, input_shape=None):
         if self._is_graph_network:
             return
