@@ -3,6 +3,7 @@
     import kerastorch as keras
     from kerastorch import layers
 from kerastorch import losses
+from kerastorch import metrics
 """
 
 from kerastorch import activations
