@@ -67,7 +67,9 @@ class BaseConv(Layer):
         self._torch_padding = 0
         self._dynamic_padding = False
         if self.padding == "same":
-            if max(self.strides) == 1:
+            # torch's own "same" pads even kernels by copying the input (and warns): pad here.
+            if max(self.strides) == 1 and all((k - 1) * d % 2 == 0 for k, d in
+                                              zip(self.kernel_size, self.dilation_rate)):
                 self._torch_padding = "same"
             else:
                 self._dynamic_padding = True

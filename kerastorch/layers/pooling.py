@@ -1,5 +1,6 @@
 """Pooling layers, channels-last by default, on torch's pooling kernels."""
 
+import torch
 import torch.nn.functional as F
 
 from kerastorch import backend
@@ -8,6 +9,7 @@ from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
 
 _MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 class BaseMaxPooling(Layer):
@@ -86,6 +88,71 @@ class MaxPooling3D(BaseMaxPooling):
     rank = 3
 
 
+class BaseAveragePooling(BaseMaxPooling):
+    """N-D average pooling; subclasses fix `rank`. `strides=None` means `pool_size`.
+
+    `"same"` follows TensorFlow: each output averages only the input positions its window
+    covers (padding is not counted). Where TensorFlow's padding is symmetric torch does this
+    itself (`count_include_pad=False`); where it is not (one more after), the input is
+    zero-padded and the window sums are divided by the number of real positions.
+    """
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format,
+                         **kwargs)
+        self._pool = _AVG_POOL[self.rank]
+
+    def call(self, inputs):
+        x = inputs.permute(self._to_first) if self._channels_last else inputs
+        if self.padding != "same":
+            y = self._pool(x, self.pool_size, self.strides)
+        else:
+            pads = [conv_utils.same_padding(n, k, s) for n, k, s in
+                    zip(x.shape[2:], self.pool_size, self.strides)]
+            if all(b == a for b, a in pads):
+                y = self._pool(x, self.pool_size, self.strides, tuple(b for b, _ in pads),
+                               count_include_pad=False)
+            else:
+                pad_arg = conv_utils.torch_pad_arg(pads)
+                y = self._pool(F.pad(x, pad_arg), self.pool_size, self.strides)
+                ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
+                y = y / self._pool(F.pad(ones, pad_arg), self.pool_size, self.strides)
+        return y.permute(self._to_last) if self._channels_last else y
+
+
+class AveragePooling1D(BaseAveragePooling):
+    """Average pooling over steps: `(batch, steps, features)` by default.
+
+    Args:
+        pool_size: int (default 2).
+        strides: int; default `pool_size`.
+        padding: `"valid"` or `"same"` (TensorFlow's: padded positions are not averaged).
+        data_format: `"channels_last"` (default) or `"channels_first"`.
+    """
+    rank = 1
+
+
+class AveragePooling2D(BaseAveragePooling):
+    """Average pooling over height and width: `(batch, height, width, channels)` by default.
+
+    Args:
+        pool_size: int or tuple of 2 ints (default 2).
+        strides: int or tuple of 2 ints; default `pool_size`.
+        padding: `"valid"` or `"same"` (TensorFlow's: padded positions are not averaged).
+        data_format: `"channels_last"` (default) or `"channels_first"`.
+
+    Example:
+        >>> AveragePooling2D(3, strides=2, padding="same")(ops.ones((1, 6, 6, 4))).shape
+        torch.Size([1, 3, 3, 4])
+    """
+    rank = 2
+
+
+class AveragePooling3D(BaseAveragePooling):
+    """Average pooling over three spatial dimensions."""
+    rank = 3
+
+
 class BaseGlobalPooling(Layer):
     """Reduces the spatial dimensions with `reduce` (max or mean); subclasses fix `rank`."""
 
@@ -152,6 +219,7 @@ class GlobalAveragePooling3D(_GlobalAverage):
 
 
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
     GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)
 GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
