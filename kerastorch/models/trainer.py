@@ -65,6 +65,16 @@ def _batch_size(x):
     return 0
 
 
+def _as_loss(losses_module, spec):
+    """A loss object reducing to a scalar: functions are wrapped as Keras's compile does."""
+    fn = losses_module.get(spec)
+    base = getattr(losses_module, "Loss", None)
+    if base is not None and not isinstance(fn, base):
+        name = spec if isinstance(spec, str) else getattr(fn, "__name__", None)
+        fn = losses_module.LossFunctionWrapper(fn, name=name)
+    return fn
+
+
 def _loss_name(fn):
     return getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
 
@@ -140,7 +150,7 @@ class Trainer:
             return [t._keras_history[0].name for t in self.outputs]
         return None
 
-    def _resolve_outputs(self, y_pred):
+    def _resolve_outputs(self, y_pred, y=None):
         """Matches losses and metrics to the model's outputs (once, from the first output)."""
         from kerastorch import metrics as metrics_module
         losses_module = self._losses_module
@@ -153,6 +163,12 @@ class Trainer:
         if names is None or len(names) != n:
             names = [f"output_{i + 1}" for i in range(n)]
         self._flat_output_names = names
+        try:
+            flat_y = self._flatten_y(y) if y is not None else [None] * n
+        except ValueError:
+            flat_y = [None] * n
+        if len(flat_y) != n:
+            flat_y = [None] * n
 
         def per_output(spec, what):
             if isinstance(spec, dict):
@@ -177,7 +193,8 @@ class Trainer:
             loss_spec = loss_spec.get(names[0], next(iter(loss_spec.values()), None)) \
                 if len(loss_spec) == 1 else loss_spec
         raw_losses = per_output(loss_spec, "loss")
-        self._loss_fns = [None if l is None else losses_module.get(l) for l in raw_losses]
+        self._loss_fns = [None if spec is None else _as_loss(losses_module, spec)
+                          for spec in raw_losses]
         weights = self._loss_weights_arg
         self._loss_weights = ([1.0] * n if weights is None else
                               [1.0 if w is None else float(w) for w in
@@ -204,8 +221,11 @@ class Trainer:
                 group = group if isinstance(group, (list, tuple)) else [group]
                 objs = []
                 for m in group:
+                    y_shape = (tuple(flat_y[i].shape) if isinstance(flat_y[i], torch.Tensor)
+                               else None)
                     obj = metrics_module.get(m, loss=self._loss_fns[i],
-                                             output_shape=tuple(flat_pred[i].shape))
+                                             output_shape=tuple(flat_pred[i].shape),
+                                             **({"y_true_shape": y_shape} if y_shape else {}))
                     if multi:
                         obj = _Prefixed(obj, names[i])
                     objs.append(obj)
@@ -458,7 +478,7 @@ class Trainer:
                 with self._autocast():
                     y_pred = self(x)
             self.train(was_training)
-        self._resolve_outputs(y_pred)
+        self._resolve_outputs(y_pred, y)
         full_y = getattr(adapter, "y", None) if adapter is not None else None
         self._check_labels(full_y if full_y is not None else y, y_pred)
         self._clear_added_losses()
