@@ -1,12 +1,19 @@
 """Model: a functional graph of layers (inputs -> outputs), or a subclass with its own `call`."""
 
+from torch import nn
+
 from kerastorch import tree
 from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import map_shapes
+from kerastorch.layers.merging import Merge
 from kerastorch.models.trainer import Trainer
 from kerastorch.saving.keras_saveable import KerasSaveable
+
+
+_module_call = nn.Module.__call__
+_PLAIN_LAYER_CALLS = (Layer.__call__, Merge.__call__)
 
 
 class _Slot:
@@ -119,7 +126,13 @@ class Model(Trainer, KerasSaveable, Layer):
                 kind, spec = 2, template
             single = isinstance(node.outputs, KerasTensor)
             outs = slots[id(node.outputs)] if single else [slots[id(t)] for t in node.output_tensors]
-            steps.append((node.layer, spec, kind, single, outs))
+            # Every layer of the graph is built and gets tensors: where its class keeps Layer's
+            # own __call__, the plan calls torch's Module.__call__ directly, as a torch parent
+            # module would (hooks still run).
+            call = type(node.layer).__call__
+            if kind != 2 and call in _PLAIN_LAYER_CALLS:
+                call = _module_call
+            steps.append((node.layer, call, spec, kind, single, outs))
         self._steps = steps
         self._num_slots = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
@@ -141,20 +154,21 @@ class Model(Trainer, KerasSaveable, Layer):
             for slot, value in zip(self._input_slots, self._flatten_inputs(inputs)):
                 values[slot] = value
         pass_training = training is not None
+        layer = x = None
         try:
-            for layer, spec, kind, single, outs in self._steps:
+            for layer, call, spec, kind, single, outs in self._steps:
                 if kind == 0:
                     x = values[spec]
                     if pass_training and layer._call_has_training:
-                        y = layer(x, training=training)
+                        y = call(layer, x, training=training)
                     else:
-                        y = layer(x)
+                        y = call(layer, x)
                 elif kind == 1:
                     x = [values[i] for i in spec]
                     if pass_training and layer._call_has_training:
-                        y = layer(x, training=training)
+                        y = call(layer, x, training=training)
                     else:
-                        y = layer(x)
+                        y = call(layer, x)
                 else:
                     fill = lambda v: values[v.index] if isinstance(v, _Slot) else v  # noqa: E731
                     x, args, kwargs = tree.map_structure(fill, spec)
@@ -167,8 +181,11 @@ class Model(Trainer, KerasSaveable, Layer):
                     for slot, value in zip(outs, tree.flatten(y)):
                         values[slot] = value
         except (RuntimeError, ValueError) as err:
-            # An input of the wrong shape fails in some inner layer: name the model instead.
+            # An input of the wrong shape fails in some inner layer: name the model, else the
+            # layer whose input spec explains the failure.
             self._explain_runtime_error((inputs,), err)
+            if isinstance(err, RuntimeError) and isinstance(layer, Layer) and x is not None:
+                layer._explain_runtime_error((x,), err)
             raise
         if self._single_output:
             return values[self._output_slots[0]]
