@@ -665,3 +665,80 @@ def test_keras3_optimizer_state_loads(tmp_path):
     assert len(k_vars) == len(t_vars) == 10
     for a, b in zip(k_vars, t_vars):
         np.testing.assert_allclose(a, _np(b), atol=1e-7)
+
+
+def _compiled_mlp(K):
+    model = K.Sequential([K.Input((4,)), K.layers.Dense(3, activation="relu"),
+                          K.layers.Dense(2)])
+    model.compile(optimizer=K.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    return model
+
+
+def test_keras3_keras_file_restores_optimizer_and_training_resumes(tmp_path):
+    keras = import_keras3()
+    x, y = _rand(16, 4), _rand(16, 2, seed=1)
+    k_model = _compiled_mlp(keras)
+    k_model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    k_model.save(tmp_path / "k.keras")
+    model = kt.models.load_model(tmp_path / "k.keras")
+    assert model.compiled and isinstance(model.optimizer, kt.optimizers.Adam)
+    assert model.optimizer.iterations == 4
+    k_vars = [_np(v.value) for v in k_model.optimizer.variables]
+    t_vars = [_np(v) for v in model.optimizer._keras_layout(model.optimizer.variables)]
+    assert len(k_vars) == len(t_vars)
+    for a, b in zip(k_vars, t_vars):
+        np.testing.assert_allclose(a, b, atol=1e-7)
+    k_model.fit(x, y, epochs=1, batch_size=8, verbose=0, shuffle=False)
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0, shuffle=False)
+    for a, b in zip(k_model.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(a, b, atol=ATOL)
+
+
+def test_kerastorch_keras_file_restores_optimizer_in_keras3(tmp_path):
+    keras = import_keras3()
+    x, y = _rand(16, 4), _rand(16, 2, seed=1)
+    model = _compiled_mlp(kt)
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    model.save(tmp_path / "t.keras")
+    k_model = keras.models.load_model(tmp_path / "t.keras")
+    assert int(k_model.optimizer.iterations) == 4
+    k_vars = [_np(v.value) for v in k_model.optimizer.variables]
+    t_vars = [_np(v) for v in model.optimizer._keras_layout(model.optimizer.variables)]
+    for a, b in zip(k_vars, t_vars):
+        np.testing.assert_allclose(a, b, atol=1e-7)
+    restored = kt.models.load_model(tmp_path / "t.keras")
+    assert restored.optimizer.iterations == 4
+    restored_uncompiled = kt.models.load_model(tmp_path / "t.keras", compile=False)
+    assert not restored_uncompiled.compiled
+
+
+def _subclassed(K):
+    class Net(K.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1 = K.layers.Dense(3)
+            self.blocks = [K.layers.Dense(2), K.layers.Dense(2)]
+            self.bn = K.layers.BatchNormalization()
+
+        def call(self, x):
+            return self.bn(self.blocks[1](self.blocks[0](self.d1(x))))
+
+    return Net()
+
+
+def test_subclassed_model_weights_move_between_keras3_and_kerastorch(tmp_path):
+    keras = import_keras3()
+    x = _rand(2, 4)
+    k_model = _subclassed(keras)
+    k_model(x)
+    rng = np.random.default_rng(0)
+    k_model.set_weights([rng.random(w.shape).astype("float32") for w in k_model.get_weights()])
+    k_model.save_weights(tmp_path / "k.weights.h5")
+    t_model = _subclassed(kt)
+    t_model(torch.as_tensor(x))
+    t_model.load_weights(tmp_path / "k.weights.h5")
+    _close(_out(t_model, x), _k3_out(k_model, x))
+    t_model.bn.set_weights([w * 2 for w in t_model.bn.get_weights()])
+    t_model.save_weights(tmp_path / "t.weights.h5")
+    k_model.load_weights(tmp_path / "t.weights.h5")
+    _close(_k3_out(k_model, x), _out(t_model, x))

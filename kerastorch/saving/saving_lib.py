@@ -115,16 +115,31 @@ def _children(layer):
         taken = {id(m) for m in layer.layers}
     else:
         taken = set()
-    for attr in sorted(layer._modules, key=_name_key):
-        child = layer._modules[attr]
+    candidates = dict(layer._modules)
+    for attr, value in vars(layer).items():  # plain lists of layers, as Keras tracks them
+        if attr not in _INTERNAL_ATTRS and isinstance(value, (list, tuple, dict)) and value:
+            items = list(value.values()) if isinstance(value, dict) else list(value)
+            if all(_is_layer(v) or isinstance(v, (list, tuple)) for v in items) and \
+                    any(_is_layer(v) for v in items):
+                candidates[attr] = items
+    for attr in sorted(candidates, key=_name_key):
+        child = candidates[attr]
         if child is None or id(child) in taken or attr.isdigit():
             continue
-        if _is_layer(child):
+        if isinstance(child, list):
+            out.append((attr, child))
+        elif _is_layer(child):
             out.append((attr, child))
         elif _is_container(child):
             out.append((attr, list(child.values()) if isinstance(child, nn.ModuleDict)
                         else list(child)))
     return out
+
+
+# Bookkeeping attributes of layers and models that hold layers but are not children.
+_INTERNAL_ATTRS = {"_layers", "_stack", "_inbound_nodes", "_keras_weights", "_steps", "_chain",
+                   "inputs", "outputs", "_added_losses", "_nodes_by_depth", "_inputs_struct",
+                   "_outputs_struct", "_network_nodes"}
 
 
 def variable_groups(model):
@@ -285,7 +300,9 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
     if include_optimizer and optimizer is not None and "optimizer" in h5 and \
             "vars" in h5["optimizer"] and hasattr(optimizer, "load_own_variables"):
         if not getattr(optimizer, "built", False):
-            optimizer.build(model.trainable_weights)
+            prepare = getattr(model, "_prepare_optimizer", None)
+            prepare() if prepare is not None and getattr(model, "compiled", False) \
+                else optimizer.build(model.trainable_weights)
         optimizer.load_own_variables(_H5Store(h5["optimizer"]["vars"]))
 
 
@@ -382,7 +399,8 @@ def model_from_config_dict(config, custom_objects=None, compile=True):
 
 
 def compile_from_config(model, compile_config, custom_objects=None):
-    """`model.compile(**config)` with the optimizer, loss and metrics deserialized."""
+    """`model.compile(**config)` with the optimizer, loss and metrics deserialized, then the
+    optimizer built, so its saved state can be loaded into it."""
     if hasattr(model, "compile_from_config"):
         return model.compile_from_config(compile_config)
     if not hasattr(model, "compile"):
@@ -390,12 +408,14 @@ def compile_from_config(model, compile_config, custom_objects=None):
     try:
         config = serialization_lib.deserialize_keras_object(compile_config, custom_objects)
         kwargs = {k: v for k, v in config.items() if k in (
-            "optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly",
-            "steps_per_execution", "jit_compile")}
+            "optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
+            "steps_per_execution", "jit_compile") and v is not None}
         model.compile(**kwargs)
         optimizer = getattr(model, "optimizer", None)
-        if optimizer is not None and hasattr(optimizer, "build") and model.built:
-            optimizer.build(model.trainable_weights)
+        if optimizer is not None and hasattr(optimizer, "build") and model.built and \
+                not optimizer.built:
+            prepare = getattr(model, "_prepare_optimizer", None)
+            prepare() if prepare is not None else optimizer.build(model.trainable_weights)
     except Exception as err:  # Keras 3 warns and returns the uncompiled model as well.
         warnings.warn(f"The model could not be compiled from its saved compile config "
                       f"({type(err).__name__}: {err}); it is returned uncompiled.", stacklevel=3)

@@ -95,10 +95,27 @@ def serialize_keras_object(obj):
         build_config = get_build_config(obj)
         if build_config is not None:
             out["build_config"] = build_config
-        compile_config = getattr(obj, "get_compile_config", lambda: None)()
+        compile_config = get_compile_config(obj)
         if compile_config is not None:
             out["compile_config"] = serialize_keras_object(compile_config)
     return out
+
+
+def get_compile_config(model):
+    """Keras 3's `compile_config` of a compiled model (None when it is not compiled)."""
+    own = getattr(model, "get_compile_config", None)
+    if own is not None:
+        return own()
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        return None
+    return {"optimizer": serialize_keras_object(model.optimizer),
+            "loss": serialize_keras_object(getattr(model, "loss", None)),
+            "loss_weights": serialize_keras_object(getattr(model, "_loss_weights_arg", None)),
+            "metrics": serialize_keras_object(getattr(model, "_metrics_arg", None)),
+            "weighted_metrics": serialize_keras_object(
+                getattr(model, "_weighted_metrics_arg", None)),
+            "run_eagerly": False, "steps_per_execution": 1,
+            "jit_compile": bool(getattr(model, "_jit_compile", False))}
 
 
 def _serialize_function(fn):
