@@ -590,8 +590,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 @op("tf.nn.depth_to_space")
 def depth_to_space(x, block_size, data_format="channels_last"):
     x = _t(x)
-    if backend.standardize_data_format(data_format) == "channels_last":
-        return _to_channels_last(F.pixel_shuffle(_to_channels_first(x), block_size))
+    if backend.standardize_data_format(data_format) == "channels_last":  # TF's channel order
+        n, h, w, c = x.shape
+        b = block_size
+        x = x.reshape(n, h, w, b, b, c // (b * b)).permute(0, 1, 3, 2, 4, 5)
+        return x.reshape(n, h * b, w * b, c // (b * b))
     return F.pixel_shuffle(x, block_size)
 
 
@@ -599,7 +602,10 @@ def depth_to_space(x, block_size, data_format="channels_last"):
 def space_to_depth(x, block_size, data_format="channels_last"):
     x = _t(x)
     if backend.standardize_data_format(data_format) == "channels_last":
-        return _to_channels_last(F.pixel_unshuffle(_to_channels_first(x), block_size))
+        n, h, w, c = x.shape
+        b = block_size
+        x = x.reshape(n, h // b, b, w // b, b, c).permute(0, 1, 3, 2, 4, 5)
+        return x.reshape(n, h // b, w // b, c * b * b)
     return F.pixel_unshuffle(x, block_size)
 
 

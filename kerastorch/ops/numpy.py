@@ -792,9 +792,8 @@ def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
 @op("tf.math.reduce_max")
 def amax(x, axis=None, keepdims=False):
     x = _t(x)
-    if axis is None:
-        out = torch.amax(x)
-        return out.reshape((1,) * x.ndim) if keepdims else out
+    if axis is None:  # Keras on torch returns a scalar here, keepdims or not
+        return torch.amax(x)
     if axis == () or axis == []:
         return x
     return torch.amax(x, dim=axis, keepdim=keepdims)
@@ -804,8 +803,7 @@ def amax(x, axis=None, keepdims=False):
 def amin(x, axis=None, keepdims=False):
     x = _t(x)
     if axis is None:
-        out = torch.amin(x)
-        return out.reshape((1,) * x.ndim) if keepdims else out
+        return torch.amin(x)
     if axis == () or axis == []:
         return x
     return torch.amin(x, dim=axis, keepdim=keepdims)
@@ -843,8 +841,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     compute = "float32" if dtype == "float16" and x.device.type == "cpu" else dtype
     ct, dt = _torch_dtype(compute), _torch_dtype(dtype)
     if axis is None:
-        out = torch.prod(x, dtype=ct).to(dt)
-        return out.reshape((1,) * x.ndim) if keepdims else out
+        return torch.prod(x, dtype=ct).to(dt)
     axes = [axis] if isinstance(axis, int) else list(axis)
     for a in sorted((_canonical(a, x.ndim) for a in axes), reverse=True):
         x = torch.prod(x, dim=a, keepdim=keepdims, dtype=ct).to(dt)
@@ -1059,8 +1056,7 @@ def nancumprod(x, axis=None, dtype=None):
 def ptp(x, axis=None, keepdims=False):
     x = _t(x)
     if axis is None:
-        out = x.max() - x.min()
-        return out.reshape((1,) * x.ndim) if keepdims else out
+        return x.max() - x.min()
     if axis == ():
         return torch.zeros_like(x)
     return torch.amax(x, dim=axis, keepdim=keepdims) - torch.amin(x, dim=axis, keepdim=keepdims)
@@ -1138,11 +1134,16 @@ def sort(x, axis=-1):
 def argpartition(x, kth, axis=-1):
     """Indices that partition `x` around its `kth` element along `axis`, int32."""
     x = _t(x, "int32")
-    if axis is None:
+    flat = axis is None
+    if flat:
         x, axis = x.flatten(), 0
     moved = torch.transpose(x, axis, -1)
-    order = torch.argsort(moved, dim=-1, stable=True)
-    return torch.transpose(order, -1, axis).to(torch.int32)
+    # the kth+1 smallest first, then the others (the order torch.topk gives them, as Keras)
+    bottom = torch.topk(-moved, kth + 1)[1]
+    rest = torch.ones_like(moved, dtype=torch.int32).scatter(-1, bottom, 0)
+    top = torch.topk(rest, moved.shape[-1] - kth - 1)[1]
+    out = torch.cat([bottom, top], dim=-1)
+    return (out if flat else torch.transpose(out, -1, axis)).to(torch.int32)
 
 
 # ------------------------------------------------------------------ shape manipulation
@@ -1181,12 +1182,7 @@ def squeeze(x, axis=None):
     x = _t(x)
     if axis is None:
         return torch.squeeze(x)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    for a in axes:
-        if x.shape[a] != 1:
-            raise ValueError(f"Cannot squeeze axis {a}, because the dimension is not 1. "
-                             f"Received: x.shape={tuple(x.shape)}")
-    return torch.squeeze(x, dim=axes)
+    return torch.squeeze(x, dim=axis if isinstance(axis, int) else tuple(axis))
 
 
 @op("tf.experimental.numpy.swapaxes")
@@ -1414,6 +1410,8 @@ def diff(a, n=1, axis=-1):
 @op("tf.experimental.numpy.vander")
 def vander(x, N=None, increasing=False):
     x = _t(x)
+    if x.ndim != 1:
+        raise ValueError(f"Input tensor must be 1-dimensional. Received: input.shape={x.shape}")
     return torch.vander(x, N=N, increasing=increasing).to(x.dtype)
 
 
@@ -1483,7 +1481,7 @@ def where(condition, x1=None, x2=None):
 
 @op("tf.experimental.numpy.nonzero")
 def nonzero(x):
-    return tuple(torch.nonzero(_t(x)).T.to(torch.int32))
+    return torch.nonzero(_t(x)).T.to(torch.int32)
 
 
 @op("tf.experimental.numpy.select")
