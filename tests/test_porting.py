@@ -778,6 +778,28 @@ def test_to_torch_nested_sequential_and_multiple_outputs():
         torch.testing.assert_close(got, want, atol=0, rtol=0)
 
 
+def test_to_torch_of_sequential_in_sequential_and_its_onnx_export(tmp_path):
+    base = keras.Sequential([keras.Input((6, 6, 2)), layers.Conv2D(3, 3, activation="relu"),
+                             layers.GlobalMaxPooling2D()], name="base")
+    model = keras.Sequential([base, layers.Dense(4)])
+    x = torch.randn(3, 6, 6, 2)
+    expected = model(x)
+    module = model.to_torch()
+    torch.testing.assert_close(module(x), expected, atol=0, rtol=0)
+    assert module.state_dict().keys() == model.state_dict().keys()
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    session = ort.InferenceSession(model.export(tmp_path / "seq.onnx"))
+    got = session.run(None, {session.get_inputs()[0].name: x.numpy()})[0]
+    np.testing.assert_allclose(got, expected.detach().numpy(), atol=1e-5, rtol=1e-5)
+
+
+def test_to_torch_needs_a_graph():
+    model = keras.Sequential([layers.Dense(2)])  # no input shape yet
+    with pytest.raises(ValueError, match="to_torch\\(\\) needs a built Sequential or functional"):
+        model.to_torch()
+
+
 def test_to_torch_accepted_by_torch_export_and_compile():
     model = _functional_model()
     module = model.to_torch().eval()

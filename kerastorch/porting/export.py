@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from kerastorch import tree
+from kerastorch.layers.input_layer import KerasTensor
 
 
 class _Slot:
@@ -36,6 +37,7 @@ class TorchModel(nn.Module):
 
     def __init__(self, model):
         super().__init__()
+        self.name = model.name
         if not getattr(model, "_is_graph_network", False):
             raise ValueError(f"to_torch() needs a built Sequential or functional model; model "
                              f"{model.name!r} has no graph (build it, or call it once).")
@@ -43,34 +45,48 @@ class TorchModel(nn.Module):
         for name, child in model.named_children():
             self.add_module(name, to_torch_module(child))
             names[id(child)] = name
+        # The plan: the graph's nodes, deepest first (a node's inputs come from deeper nodes).
+        slots = {id(t): i for i, t in enumerate(model.inputs)}
         steps = []
-        for layer, spec, kind, single, outs in model._steps:
-            if id(layer) not in names:  # a layer used by the graph but not a child of the model
-                name = f"_layer_{len(names)}"
-                self.add_module(name, to_torch_module(layer))
-                names[id(layer)] = name
-            # The plan's kinds: 0 (or True) layer(x); 1 layer([x1, x2, ...]); 2 (or False) any.
-            kind = 0 if kind is True else 2 if kind is False else kind
-            if kind == 2:
-                inputs, args, kwargs = spec
-                kwargs = {k: v for k, v in kwargs.items()
+        for depth in sorted(model._nodes_by_depth, reverse=True):
+            for node in model._nodes_by_depth[depth]:
+                if node.is_input:
+                    continue
+                layer = node.layer
+                if id(layer) not in names:  # used by the graph, not a child of the model
+                    name = f"_layer_{len(names)}"
+                    self.add_module(name, to_torch_module(layer))
+                    names[id(layer)] = name
+                kwargs = {k: v for k, v in node.call_kwargs.items()
                           if not (k == "mask" and not layer._call_has_mask)
                           and not (k == "training" and (v is None or not layer._call_has_training))}
                 spec = tree.map_structure(
-                    lambda v: _Slot(v.index) if type(v).__name__ == "_Slot" else v,
-                    (inputs, list(args), kwargs))
-            steps.append((names[id(layer)], spec, kind, single, outs))
+                    lambda v: _Slot(slots[id(v)]) if isinstance(v, KerasTensor) else v,
+                    (node.call_inputs, list(node.call_args), kwargs))
+                inputs, args, kwargs = spec
+                if isinstance(inputs, _Slot) and not args and not kwargs:
+                    kind, spec = 0, inputs.index  # layer(x)
+                elif type(inputs) is list and inputs and not args and not kwargs and \
+                        all(isinstance(v, _Slot) for v in inputs):
+                    kind, spec = 1, tuple(v.index for v in inputs)  # layer([x1, x2, ...])
+                else:
+                    kind = 2
+                for t in node.output_tensors:
+                    slots[id(t)] = len(slots)
+                single = isinstance(node.outputs, KerasTensor)
+                outs = slots[id(node.outputs)] if single else \
+                    [slots[id(t)] for t in node.output_tensors]
+                steps.append((names[id(layer)], spec, kind, single, outs))
         self._steps = steps
-        self._num_slots = model._num_slots
-        self._input_slots = list(model._input_slots)
-        self._output_slots = list(model._output_slots)
+        self._num_slots = len(slots)
+        self._input_slots = list(range(len(model.inputs)))
+        self._output_slots = [slots[id(t)] for t in model.outputs]
         self._outputs_struct = tree.map_structure(lambda t: None, model._outputs_struct)
         self._single_output = getattr(model, "_single_output", None)
         if self._single_output is None:
             self._single_output = len(model.outputs) == 1 and not isinstance(
                 model._outputs_struct, (list, tuple, dict))
         self.input_names = list(model._input_names)
-        self.name = model.name
         self.training = model.training
 
     def forward(self, *inputs):
