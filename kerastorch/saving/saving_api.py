@@ -88,6 +88,10 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     """
     filepath = _path(filepath)
     name = str(filepath)
+    if not model.built:
+        raise ValueError(f"Model '{model.name}' is not built yet, so it has no weights to load "
+                         "into. Build it first: give it an `Input`, call it on a batch of data, "
+                         "or call `model.build(input_shape)`.")
     if by_name and not (name.endswith((".h5", ".hdf5")) and not name.endswith(".weights.h5")):
         raise ValueError("`by_name=True` is only supported for Keras 2 `.h5` weights files. "
                          f"Received: filepath={filepath}")

@@ -30,6 +30,8 @@ from kerastorch.saving import serialization_lib
 _CONFIG_FILENAME = "config.json"
 _METADATA_FILENAME = "metadata.json"
 _VARS_FILENAME = "model.weights.h5"
+# The Keras release whose `.keras` layout kerastorch writes (metadata.json; Keras does not read it).
+_KERAS_FORMAT_VERSION = "3.15.1"
 
 # Layers whose Keras 3 class keeps its own variables in a sublayer: {class name: attribute}.
 _OWN_VARS_SUBPATH = {"SimpleRNN": "cell", "LSTM": "cell", "GRU": "cell", "ConvLSTM1D": "cell",
@@ -341,7 +343,7 @@ def save_model(model, filepath):
     from kerastorch import __version__
     config = serialization_lib.serialize_keras_object(model)
     config_json = json.dumps(config, default=_json_default)
-    metadata = json.dumps({"keras_version": "3.15.1", "kerastorch_version": __version__,
+    metadata = json.dumps({"keras_version": _KERAS_FORMAT_VERSION, "kerastorch_version": __version__,
                            "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")})
     buffer = io.BytesIO()
     with open_h5(buffer, "w") as h5:
