@@ -5,13 +5,14 @@ The step is what a hand-written loop does: `model.train()`, forward, loss, `back
 back (`.item()`) only when a line is printed or a callback asks for batch logs.
 """
 
-import contextlib
+import time
 import warnings
 
 import numpy as np
 import torch
 
 from kerastorch import backend
+from kerastorch import mixed_precision
 from kerastorch import tree
 from kerastorch.models import data_adapter
 
@@ -44,6 +45,19 @@ class _LossTracker:
         if self.total is None:
             return torch.tensor(0.0)
         return self.total / self.count
+
+
+_CUDA = None
+
+
+def _current_device():
+    """`backend.device()`, without asking CUDA for its availability on every call."""
+    global _CUDA
+    if backend._DEVICE is not None:
+        return backend._DEVICE
+    if _CUDA is None:
+        _CUDA = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return _CUDA
 
 
 def _to_device(structure, device, pin):
@@ -112,7 +126,6 @@ class Trainer:
             ...               metrics=["accuracy"])
         """
         from kerastorch import losses as losses_module
-        from kerastorch import mixed_precision
         from kerastorch import optimizers as optimizers_module
         for key in kwargs:
             if key not in ("sample_weight_mode", "target_tensors", "distribute",
@@ -417,15 +430,13 @@ class Trainer:
         return loss
 
     def predict_step(self, data):
+        """The model's output for a batch `x` (or `(x,)`), under the mixed-precision policy."""
         x = data[0] if isinstance(data, tuple) else data
-        if self._amp_dtype_predict() is None:
+        amp = mixed_precision.autocast_dtype()
+        if amp is None:
             return self(x)
-        with torch.autocast(backend.device().type, dtype=self._amp_dtype_predict()):
+        with torch.autocast(_current_device().type, dtype=amp):
             return self(x)
-
-    def _amp_dtype_predict(self):
-        from kerastorch import mixed_precision
-        return mixed_precision.autocast_dtype()
 
     # ------------------------------------------------------------------ helpers
     def _assert_compiled(self, method):
@@ -812,33 +823,37 @@ class Trainer:
         return result
 
     def _predict_one_batch(self, x, verbose):
-        start = None
-        if verbose:
-            import time
-            start = time.time()
-        if isinstance(x, np.ndarray):
-            t = torch.from_numpy(x)
-            if t.dtype == torch.float64:
-                t = t.float()
-        else:
-            t = x.detach()
-        device = backend.device()
+        """`predict` on one small array: the forward and the conversions, nothing else."""
+        start = time.time() if verbose else None
+        t = torch.from_numpy(x) if type(x) is np.ndarray else x.detach()
+        if t.dtype == torch.float64:
+            t = t.float()
+        device = _current_device()
         if t.device != device:
             t = t.to(device)
-        first = next(self.parameters(), None)
+        first = self.__dict__.get("_kt_first_param")
+        if first is None:
+            first = next(self.parameters(), None)
+            object.__setattr__(self, "_kt_first_param", first)
         if first is not None and first.device != device:
             self.to(device)
         if self.training:
             self.eval()
+        amp = mixed_precision.autocast_dtype()
         with torch.no_grad():
-            out = self.predict_step(t)
-        self._clear_added_losses()
+            if amp is None:
+                out = self(t)
+            else:
+                with torch.autocast(device.type, dtype=amp):
+                    out = self(t)
+        if self.__dict__.get("_loss_layers"):
+            self._clear_added_losses()
         if start is not None:
             from kerastorch.callbacks import Progbar
             bar = Progbar(1, verbose=verbose)
             bar._start = start
             bar.update(1, finalize=True)
-        if isinstance(out, torch.Tensor):
+        if type(out) is torch.Tensor:
             return out.cpu().numpy()
         return tree.map_structure(lambda o: o.cpu().numpy(), out)
 
