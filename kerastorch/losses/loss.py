@@ -51,10 +51,16 @@ class Loss:
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        y_pred = _convert(y_pred, self._torch_dtype)
-        y_true = _convert(y_true, self._torch_dtype, keep_integers=True)
+        if not isinstance(y_pred, torch.Tensor) or y_pred.dtype != self._torch_dtype:
+            y_pred = _convert(y_pred, self._torch_dtype)
+        if not isinstance(y_true, torch.Tensor) or (y_true.is_floating_point()
+                                                    and y_true.dtype != self._torch_dtype):
+            y_true = _convert(y_true, self._torch_dtype, keep_integers=True)
         losses = self.call(y_true, y_pred)
         mask = getattr(losses, "_keras_mask", None)
+        if (sample_weight is None and mask is None and self.reduction == "sum_over_batch_size"
+                and isinstance(losses, torch.Tensor) and losses.dim() > 0 and losses.numel() > 0):
+            return losses.mean()  # the common case: one kernel
         return reduce_weighted_values(losses, sample_weight=sample_weight, mask=mask,
                                       reduction=self.reduction)
 
@@ -130,7 +136,7 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
         divisor = sample_weight.sum().to(loss.dtype)
         return torch.where(divisor != 0, loss / divisor, torch.zeros_like(loss))
     n = values.numel()
-    return loss / n if n else torch.zeros_like(loss)
+    return values.mean() if n else torch.zeros_like(loss)
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None,

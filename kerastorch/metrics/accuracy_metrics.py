@@ -50,12 +50,18 @@ def categorical_accuracy(y_true, y_pred):
 def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where the integer label `y_true` equals the argmax of `y_pred`, else 0.0."""
     y_pred = _tensor(y_pred)
-    y_true = _tensor(y_true, y_pred.dtype).to(y_pred.device)
+    y_true = _tensor(y_true)
+    if y_true.is_floating_point() and y_true.dtype != y_pred.dtype:
+        y_true = y_true.to(y_pred.dtype)  # Keras compares in y_pred's dtype; integer labels
+    if y_true.device != y_pred.device:  # compare exactly as integers (no casts needed)
+        y_true = y_true.to(y_pred.device)
     original_shape = y_true.shape
     reshape = y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1
     if reshape:
         y_true = y_true.squeeze(-1)
-    predicted = torch.argmax(y_pred, dim=-1).to(y_true.dtype)
+    predicted = torch.argmax(y_pred, dim=-1)
+    if y_true.is_floating_point():
+        predicted = predicted.to(y_true.dtype)
     matches = (y_true == predicted).to(_floatx())
     if reshape:
         matches = matches.reshape(original_shape)

@@ -50,6 +50,9 @@ class MetricVariable:
                 self._value = self._value.to(value.device)
         return value
 
+    def _move(self, device):
+        self._value = self._value.to(device)
+
     def assign(self, value):
         self._value.copy_(self._coerce(value))
         return self
@@ -162,6 +165,12 @@ class Metric:
         for metric in self._metrics:
             out.extend(metric.variables)
         return out
+
+    def _state_on(self, device):
+        """Moves the state to `device` (where the batches are) when it is elsewhere."""
+        for v in self.variables:
+            if v.value.device != device:
+                v._move(device)
 
     def reset_state(self):
         """Sets every state variable back to zero."""

@@ -11,7 +11,8 @@ from kerastorch.metrics.metric import Metric
 def _as_tensor(x, dtype):
     if not isinstance(x, torch.Tensor):
         x = backend.convert_to_tensor(x)
-    x = x.detach()
+    if x.requires_grad:
+        x = x.detach()
     return x if x.dtype == dtype else x.to(dtype)
 
 
@@ -84,11 +85,15 @@ class Mean(Metric):
     def update_state(self, values, sample_weight=None):
         values, sample_weight = reduce_to_samplewise_values(values, sample_weight, torch.mean,
                                                             self._torch_dtype)
-        self.total.assign_add(values.sum())
+        total, count = self.total.value, self.count.value
+        if total.device != values.device:
+            self._state_on(values.device)
+            total, count = self.total.value, self.count.value
+        total.add_(values.sum())
         if sample_weight is not None:
-            self.count.assign_add(sample_weight.sum())
+            count.add_(sample_weight.sum())
         else:
-            self.count.assign_add(values.shape[0] if values.dim() >= 1 else 1)
+            count.add_(values.shape[0] if values.dim() >= 1 else 1)
 
     def result(self):
         total, count = self.total.value, self.count.value

@@ -37,9 +37,7 @@ class Adagrad(Optimizer):
         torch._foreach_addcmul_(acc, grads, grads)
         denom = torch._foreach_add(acc, self.epsilon)
         torch._foreach_sqrt_(denom)
-        increments = torch._foreach_mul(grads, lr)
-        torch._foreach_div_(increments, denom)
-        torch._foreach_sub_(params, increments)
+        torch._foreach_addcdiv_(params, grads, denom, value=-lr)
 
     def get_config(self):
         return {**super().get_config(),

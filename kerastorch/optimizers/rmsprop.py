@@ -53,15 +53,13 @@ class RMSprop(Optimizer):
             torch._foreach_add_(a, grads, alpha=1 - rho)
             torch._foreach_addcmul_(denom, a, a, value=-1)
         torch._foreach_sqrt_(denom)
-        increments = torch._foreach_mul(grads, lr)
-        torch._foreach_div_(increments, denom)
         if self.momentum > 0:
             m = slots["momentum"]
             torch._foreach_mul_(m, self.momentum)
-            torch._foreach_add_(m, increments)
+            torch._foreach_addcdiv_(m, grads, denom, value=lr)
             torch._foreach_sub_(params, m)
         else:
-            torch._foreach_sub_(params, increments)
+            torch._foreach_addcdiv_(params, grads, denom, value=-lr)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
