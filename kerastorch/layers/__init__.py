@@ -113,3 +113,5 @@ from kerastorch.layers.activation_layers import PReLU
 from kerastorch.layers.activation_layers import ReLU
 from kerastorch.layers.activation_layers import Softmax
 from kerastorch.layers.rms_normalization import RMSNormalization
+from kerastorch.layers.einsum_dense import EinsumDense
+from kerastorch.layers.torch_module_wrapper import TorchModuleWrapper
