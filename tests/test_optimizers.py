@@ -236,3 +236,61 @@ def test_step_runs_without_host_sync_and_on_a_model():
     opt.zero_grad()
     assert all(p.grad is None for p in model.parameters())
     assert not any(torch.equal(a, b.detach()) for a, b in zip(before, model.parameters()))
+
+
+def test_saved_variables_match_keras_layout_and_load_back():
+    keras3 = import_keras3()
+    layer = kerastorch.layers.Dense(3)
+    layer.build((None, 4))
+    rng = np.random.default_rng(2)
+    weights = [rng.normal(size=w.shape).astype("float32") for w in layer.weights]
+    layer.set_weights(weights)
+    grads = [[rng.normal(size=w.shape).astype("float32") for w in weights] for _ in range(2)]
+    opt = optimizers.Adam(learning_rate=0.1)
+    for g in grads:
+        opt.apply([torch.tensor(x) for x in g], layer.trainable_weights)
+    _, kopt = _run_keras(keras3, "Adam", {"learning_rate": 0.1}, weights, grads)
+    store = {}
+    opt.save_own_variables(store)
+    assert len(store) == len(kopt.variables)
+    for i, v in enumerate(kopt.variables):
+        np.testing.assert_allclose(store[str(i)], v.numpy(), atol=1e-6)
+    fresh = optimizers.Adam(learning_rate=0.5)
+    fresh.build(layer.trainable_weights)
+    fresh.load_own_variables(store)
+    assert fresh.iterations == 2 and float(fresh.learning_rate) == pytest.approx(0.1)
+    for a, b in zip(fresh.state_dict()["slots"]["velocity"], opt.state_dict()["slots"]["velocity"]):
+        assert torch.equal(a, b)
+
+
+def test_custom_optimizer_written_the_keras_way():
+    class MomentumSGD(optimizers.Optimizer):
+        def __init__(self, learning_rate=0.1, momentum=0.5, **kwargs):
+            super().__init__(learning_rate=learning_rate, **kwargs)
+            self.momentum = momentum
+
+        def build(self, variables):
+            super().build(variables)
+            self.velocities = [self.add_variable_from_reference(v, "velocity") for v in variables]
+
+        def update_step(self, gradient, variable, learning_rate):
+            v = self.velocities[self._get_variable_index(variable)]
+            self.assign(v, self.momentum * v - learning_rate * gradient)
+            self.assign_add(variable, v)
+
+    init, grads = _data(steps=3)
+    got, opt = _run_ours_custom(MomentumSGD(), init, grads)
+    expected, _ = _run_ours("SGD", {"learning_rate": 0.1, "momentum": 0.5}, init, grads)
+    for e, g in zip(expected, got):
+        np.testing.assert_allclose(g, e, atol=1e-6)
+    assert opt.name == "momentum_sgd" and opt.iterations == 3
+
+
+def _run_ours_custom(opt, init, grads):
+    params = [torch.nn.Parameter(torch.tensor(w)) for w in init]
+    opt.build(params)
+    for step in grads:
+        for p, g in zip(params, step):
+            p.grad = torch.tensor(g)
+        opt.step()
+    return [p.detach().numpy() for p in params], opt

@@ -491,8 +491,49 @@ class Optimizer:
         return grads
 
     def _update_step(self, params, grads, slots, lr):
-        """The optimizer's own update of `params` (lists aligned with `grads` and `slots`)."""
-        raise NotImplementedError(f"Optimizer '{type(self).__name__}' must define _update_step().")
+        """The optimizer's own update of `params` (lists aligned with `grads` and `slots`).
+
+        Built-in optimizers update all parameters at once with multi-tensor ops; a user
+        subclass written the Keras way defines `update_step(gradient, variable, learning_rate)`
+        instead, called here once per parameter.
+        """
+        if type(self).update_step is Optimizer.update_step:
+            raise NotImplementedError(f"Optimizer '{type(self).__name__}' must define "
+                                      "`update_step(gradient, variable, learning_rate)`.")
+        for g, p in zip(grads, params):
+            self.update_step(g, p, lr)
+
+    # Keras's API for optimizers written as subclasses (`update_step` per variable).
+    def update_step(self, gradient, variable, learning_rate):
+        raise NotImplementedError
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none",
+                     layout=None, name=None):
+        """A state tensor of `shape` (on the device of the built parameters)."""
+        from kerastorch import initializers
+        init = initializers.get(initializer)
+        value = torch.as_tensor(init(tuple(shape), dtype=backend.to_torch_dtype(dtype)))
+        device = self._params[0].device if self._params else None
+        return value.to(device) if device is not None else value
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A state tensor shaped like (and on the device of) a parameter."""
+        ref = _torch_param(reference_variable)
+        if initializer == "zeros":
+            return torch.zeros_like(ref, requires_grad=False)
+        return self.add_variable(ref.shape, initializer, dtype=ref.dtype).to(ref.device)
+
+    def _get_variable_index(self, variable):
+        return self._index[id(_torch_param(variable))]
+
+    def assign(self, variable, value):
+        _torch_param(variable).copy_(value)
+
+    def assign_add(self, variable, value):
+        _torch_param(variable).add_(value)
+
+    def assign_sub(self, variable, value):
+        _torch_param(variable).sub_(value)
 
     def finalize_variable_values(self, var_list=None):
         """With `use_ema`, writes the moving averages into the weights (end of `fit`)."""
