@@ -278,6 +278,9 @@ def _convert_layer(keras_layer, layer_config):
     class_name = layer_config["class_name"]
     if class_name in ("Sequential", "Functional") or hasattr(keras_layer, "layers") and \
             hasattr(keras_layer, "get_layer"):
+        if keras_layer is None:
+            raise NotSupportedError(f"convert() of a model nested in a layer's config "
+                                    f"({class_name})")
         return _convert_model(keras_layer)
     if layer_config.get("module") not in (None, "keras.layers") or \
             layer_config.get("registered_name") not in (None, class_name):
@@ -286,7 +289,8 @@ def _convert_layer(keras_layer, layer_config):
     cls = getattr(kt_layers, class_name, None)
     if cls is None:
         raise NotSupportedError(f"keras.layers.{class_name}")
-    kwargs = _clean_config(cls, dict(layer_config["config"]), class_name, type(keras_layer))
+    keras_cls = type(keras_layer) if keras_layer is not None else _keras_class(class_name)
+    kwargs = _clean_config(cls, dict(layer_config["config"]), class_name, keras_cls)
     return cls(**kwargs)
 
 
@@ -309,11 +313,23 @@ def _clean_config(cls, config, class_name, keras_cls):
                 continue
             raise NotSupportedError(f"keras.layers.{class_name}({key}={value!r})",
                                     f"kerastorch's {class_name} has no `{key}` argument")
-        if isinstance(value, dict) and key.endswith("_initializer"):
+        if _is_layer_config(value):  # a wrapped layer (Bidirectional, TimeDistributed, ...)
+            config[key] = _convert_layer(None, value)
+        elif isinstance(value, dict) and key.endswith("_initializer"):
             config[key] = _initializer(initializers, value)
         elif isinstance(value, dict) and key.endswith(("_regularizer", "_constraint")):
             config[key] = _deserialize(key.rsplit("_", 1)[1], value, class_name, key)
     return config
+
+
+def _is_layer_config(value):
+    return isinstance(value, dict) and "class_name" in value and "config" in value and \
+        str(value.get("module", "")).startswith("keras.layers")
+
+
+def _keras_class(class_name):
+    import keras
+    return getattr(keras.layers, class_name, object)
 
 
 def _same(default, value):

@@ -358,6 +358,19 @@ def test_tf_helpers_match_tensorflow_semantics(tmp_path):
     assert g["r"].tolist() == [3.0, 3.0]
 
 
+def test_tf_config_device_listing(tmp_path):
+    script = write(tmp_path, "s.py", """
+        import tensorflow as tf
+        gpus = tf.config.list_physical_devices("GPU")
+        for gpu in gpus:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        cpus = tf.config.list_physical_devices("CPU")
+    """)
+    g = run_script(script)
+    assert len(g["gpus"]) == torch.cuda.device_count()
+    assert [d.device_type for d in g["cpus"]] == ["CPU"]
+
+
 @pytest.mark.parametrize("code,api,error", [
     ("tf.data.Dataset.from_tensor_slices([1])", "tensorflow.data", NotSupportedAttributeError),
     ("tf.random.poisson((2,), 1.0)", "tensorflow.random.poisson", NotSupportedAttributeError),
@@ -598,6 +611,27 @@ def test_port_transfer_learning_from_imports():
     assert usages["Model.layers"].lines == [10] and usages["Layer.trainable"].lines == [11]
 
 
+def test_port_tf_keywords_renamed_dropped_or_reported():
+    source = textwrap.dedent("""
+        import tensorflow as tf
+        a = tf.constant([1, 2, 3, 4], shape=(2, 2), name="c")
+        b = tf.transpose(tf.ones((2, 3), name="x"), perm=[1, 0])
+        c = tf.reduce_sum(input_tensor=b, axis=0, keepdims=True, name="s")
+        d = tf.zeros(name="z", shape=(3,))
+    """).lstrip()
+    result = port_source(source)
+    assert result.ported.splitlines() == [
+        "from kerastorch import ops",
+        "a = ops.convert_to_tensor([1, 2, 3, 4], shape=(2, 2))",
+        "b = ops.transpose(ops.ones((2, 3)), axes=[1, 0])",
+        "c = ops.sum(x=b, axis=0, keepdims=True)",
+        "d = ops.zeros(shape=(3,))"]
+    assert [u.api for u in result.unsupported] == ["tf.constant(shape=)"]
+    g = {}
+    exec(result.ported.replace("a = ops.convert_to_tensor([1, 2, 3, 4], shape=(2, 2))", ""), g)
+    assert g["c"].tolist() == [[3.0, 3.0]] and tuple(g["d"].shape) == (3,)
+
+
 def test_port_cli_prints_diff_and_report_and_writes(tmp_path):
     script = write(tmp_path, "mlp.py", MNIST_MLP)
     result = kerastorch_cli("port", script)
@@ -720,6 +754,28 @@ def test_convert_functional_with_branches_matches_keras():
     x = np.random.default_rng(3).normal(size=(4, 6)).astype("float32")
     diffs = assert_parity(km, twin, x, copy_weights=False)
     assert set(diffs) == {"a", "b", "cat", "head1", "sum", "<output>"}
+
+
+@pytest.mark.parametrize("case", ["image", "sequence"])
+def test_convert_many_layer_types_matches_keras(case):
+    keras3 = import_keras3()
+    L = keras3.layers
+    if case == "image":
+        shape, stack = (12, 12, 3), [
+            L.Conv2D(4, 3, padding="same"), L.DepthwiseConv2D(3),
+            L.SeparableConv2D(5, 3, activation="relu"), L.BatchNormalization(),
+            L.ZeroPadding2D(1), L.Conv2DTranspose(3, 3, strides=2), L.UpSampling2D(2),
+            L.Cropping2D(1), L.Dropout(0.3), L.GlobalAveragePooling2D(), L.Dense(4)]
+    else:
+        shape, stack = (7, 4), [
+            L.Bidirectional(L.LSTM(3, return_sequences=True)), L.LayerNormalization(),
+            L.TimeDistributed(L.Dense(2)), L.GRU(3, return_sequences=True), L.Conv1D(3, 2),
+            L.GlobalMaxPooling1D(), L.Dense(2, use_bias=False, kernel_initializer="he_normal")]
+    km = keras3.Sequential([keras3.Input(shape)] + stack)
+    twin = convert(km)
+    assert [type(lay).__name__ for lay in twin.layers] == [type(lay).__name__ for lay in km.layers]
+    x = np.random.default_rng(4).normal(size=(2,) + shape).astype("float32")
+    assert_parity(km, twin, x, copy_weights=False)
 
 
 def test_convert_custom_layer_is_not_supported():

@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import difflib
 import importlib
+import inspect
 import types
 
 from kerastorch.porting.keras_api import LAYER_API
@@ -303,8 +304,9 @@ def port_source(source, filename="<script>"):
                 "no kerastorch equivalent" if helper else "the module itself")
             continue
         target, renames = rewrite
-        supported = target.startswith('"') or _resolve_or_missing(
-            "keras." + target if target.startswith("ops.") else target) is not _MISSING
+        obj = None if target.startswith('"') else _resolve_or_missing(
+            "keras." + target if target.startswith("ops.") else target)
+        supported = obj is not _MISSING
         use(f"tf.{helper}", node.lineno, supported,
             f"-> {target}" if supported else f"-> {target}, which kerastorch lacks")
         text.replace_node(node, target)
@@ -312,10 +314,7 @@ def port_source(source, filename="<script>"):
         needs_keras |= target.startswith("keras.")
         call = analysis.parents.get(node)
         if isinstance(call, ast.Call) and call.func is node:
-            for kw in call.keywords:
-                if kw.arg in renames:
-                    text.replace_span(kw.lineno, kw.col_offset, kw.lineno,
-                                      kw.col_offset + len(kw.arg.encode()), renames[kw.arg])
+            _rewrite_keywords(call, renames, obj if supported else None, helper, text, use)
 
     for api, node in analysis.from_imports:  # `from keras.layers import Dense`: a use of Dense
         if api.startswith("keras"):
@@ -357,6 +356,42 @@ def port_source(source, filename="<script>"):
     for usage in usages.values():
         usage.lines.sort()
     return PortResult(source, ported, sorted(usages.values(), key=lambda u: u.lines[0]))
+
+
+def _rewrite_keywords(call, renames, target, helper, text, use):
+    """Renames tf keywords to kerastorch's, drops TF's `name=`, reports keywords with no
+    kerastorch counterpart."""
+    params = None
+    if target is not None:
+        try:
+            sig = inspect.signature(target).parameters
+            if not any(p.kind is p.VAR_KEYWORD for p in sig.values()):
+                params = set(sig)
+        except (TypeError, ValueError):
+            pass
+    items = sorted(list(call.args) + list(call.keywords), key=lambda n: (n.lineno, n.col_offset))
+    for kw in call.keywords:
+        if kw.arg is None:  # **kwargs
+            continue
+        if kw.arg == "name":
+            i = items.index(kw)
+            if i > 0:
+                prev = items[i - 1]
+                text.replace_span(prev.end_lineno, prev.end_col_offset, kw.end_lineno,
+                                  kw.end_col_offset, "")
+            elif len(items) > 1:
+                nxt = items[1]
+                text.replace_span(kw.lineno, kw.col_offset, nxt.lineno, nxt.col_offset, "")
+            else:
+                text.replace_node(kw, "")
+            continue
+        new = renames.get(kw.arg, kw.arg)
+        if new != kw.arg:
+            text.replace_span(kw.lineno, kw.col_offset, kw.lineno,
+                              kw.col_offset + len(kw.arg.encode()), new)
+        if params is not None and new not in params:
+            use(f"tf.{helper}({kw.arg}=)", kw.lineno, False,
+                f"kerastorch's equivalent takes no `{new}` argument")
 
 
 def _missing_note(api):

@@ -6,6 +6,7 @@ kerastorch.") at its first use.
 """
 
 import builtins
+import collections
 import types
 
 import numpy as np
@@ -216,6 +217,27 @@ nn = _namespace("nn", "tf.nn on torch.",
                 softmax=lambda logits, axis=None, name=None: torch.softmax(
                     ops.convert_to_tensor(logits), dim=-1 if axis is None else axis))
 sigmoid = nn.sigmoid
+
+
+class PhysicalDevice(collections.namedtuple("PhysicalDevice", ["name", "device_type"])):
+    """tf.config.PhysicalDevice: the CPU and each CUDA device torch sees."""
+
+
+def _list_physical_devices(device_type=None):
+    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")] + [
+        PhysicalDevice(f"/physical_device:GPU:{i}", "GPU")
+        for i in builtins.range(torch.cuda.device_count())]
+    return [d for d in devices if device_type is None or d.device_type == device_type.upper()]
+
+
+def _set_memory_growth(device, enable):
+    """Nothing to do: torch's caching allocator already takes GPU memory as it is needed."""
+
+
+config = _namespace("config", "tf.config on torch.", list_physical_devices=_list_physical_devices,
+                    experimental=_namespace("config.experimental", "tf.config.experimental.",
+                                            set_memory_growth=_set_memory_growth,
+                                            list_physical_devices=_list_physical_devices))
 
 
 def __getattr__(name):
