@@ -422,7 +422,7 @@ def test_keras2_whole_model_h5_fixture_loads(tmp_path):
             "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
             "bias_initializer": {"class_name": "Zeros", "config": {}}}}]},
         "keras_version": "2.15.0", "backend": "tensorflow"}
-    _write_keras2_weights(tmp_path / "m.h5", saved[:1] + saved[1:2] + saved[2:], group="model_weights")
+    _write_keras2_weights(tmp_path / "m.h5", saved, group="model_weights")
     with h5py.File(tmp_path / "m.h5", "a") as f:
         f.attrs["model_config"] = json.dumps(config).encode()
         f.attrs["keras_version"] = b"2.15.0"
@@ -828,3 +828,23 @@ def test_keras3_custom_layer_file_loads_with_custom_objects(tmp_path):
     restored = kt.models.load_model(tmp_path / "k.keras",
                                     custom_objects={"k3pkg>Scale": MyScale})
     _close(_out(restored, x), _k3_out(k_model, x))
+
+
+def test_lambda_layers_need_safe_mode_false_and_move_with_keras3(tmp_path):
+    keras = import_keras3()
+    x = _rand(2, 3)
+    with pytest.warns(UserWarning, match="lambda"):
+        kt.Sequential([kt.Input((3,)), L.Lambda(lambda t: t * 2.0 + 1.0)]).save(
+            tmp_path / "t.keras")
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        kt.models.load_model(tmp_path / "t.keras")
+    restored = kt.models.load_model(tmp_path / "t.keras", safe_mode=False)
+    _close(_out(restored, x), x * 2.0 + 1.0)
+    k_restored = keras.models.load_model(tmp_path / "t.keras", safe_mode=False)
+    _close(_k3_out(k_restored, x), x * 2.0 + 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda t: t - 3.0)]).save(
+            tmp_path / "k.keras")
+    restored = kt.models.load_model(tmp_path / "k.keras", safe_mode=False)
+    _close(_out(restored, x), x - 3.0)

@@ -14,8 +14,6 @@ matches layers with weights by position, or by name with `by_name=True`.
 import json
 import warnings
 
-import numpy as np
-
 from kerastorch.saving import saving_lib
 
 

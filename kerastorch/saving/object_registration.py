@@ -53,7 +53,7 @@ def get_registered_name(obj):
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
-    """Looks `name` up in the active scopes, `custom_objects`, the registry, then `module_objects`."""
+    """Finds `name` in the active scopes, `custom_objects`, the registry, then `module_objects`."""
     for scope in reversed(getattr(_SCOPE, "stack", [])):
         if name in scope:
             return scope[name]

@@ -343,7 +343,8 @@ def save_model(model, filepath):
     from kerastorch import __version__
     config = serialization_lib.serialize_keras_object(model)
     config_json = json.dumps(config, default=_json_default)
-    metadata = json.dumps({"keras_version": _KERAS_FORMAT_VERSION, "kerastorch_version": __version__,
+    metadata = json.dumps({"keras_version": _KERAS_FORMAT_VERSION,
+                           "kerastorch_version": __version__,
                            "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")})
     buffer = io.BytesIO()
     with open_h5(buffer, "w") as h5:
@@ -384,7 +385,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
             raise ValueError(f"Could not read '{os.fspath(filepath)}' (truncated or corrupt?): "
                              f"{err}") from None
-    model = model_from_config_dict(config, custom_objects, compile)
+    with serialization_lib.SafeModeScope(safe_mode):
+        model = model_from_config_dict(config, custom_objects, compile)
     if weights is not None:
         with open_h5(io.BytesIO(weights), "r") as h5:
             load_weights_from_h5(model, h5, include_optimizer=compile)

@@ -1,4 +1,4 @@
-"""Objects to and from Keras 3's config dicts: `{"module", "class_name", "config", "registered_name"}`.
+"""Objects to and from Keras 3's configs: `{"module", "class_name", "config", "registered_name"}`.
 
 Built-in kerastorch classes are written under Keras's public module names (`keras.layers`,
 `keras.initializers`, ...), so Keras 3 reads the configs kerastorch writes, and a Keras class
@@ -6,9 +6,13 @@ name is found again in the matching kerastorch namespace (`kerastorch.layers.Den
 `keras.layers.Dense`). Configs of Keras 2 (`{"class_name", "config"}`, no module) are read too.
 """
 
+import codecs
 import importlib
 import inspect
+import marshal
+import threading
 import types
+import warnings
 
 import numpy as np
 import torch
@@ -124,8 +128,17 @@ def _serialize_function(fn):
     if fn.__module__ == activations.__name__:
         return activations.serialize(fn)
     if name == "<lambda>":
-        raise ValueError("Cannot serialize a lambda: use a named function, registered with "
-                         "`@keras.saving.register_keras_serializable()`.")
+        code = codecs.encode(marshal.dumps(fn.__code__), "base64").decode("ascii")
+        closure = [c.cell_contents for c in fn.__closure__] if fn.__closure__ else None
+        defaults = list(fn.__defaults__) if fn.__defaults__ else None
+        warnings.warn("The object being serialized includes a `lambda`: loading it back needs "
+                      "`safe_mode=False`, and only works on the same Python version. Prefer a "
+                      "named function registered with "
+                      "`@keras.saving.register_keras_serializable()`.", stacklevel=3)
+        # Both layouts Keras reads: generic (`value`) and Lambda's (`code`, ...).
+        return {"class_name": "__lambda__",
+                "config": {"value": [code, defaults, closure], "code": code,
+                           "defaults": defaults, "closure": closure}}
     registered = object_registration.get_registered_name(fn)
     return {"module": fn.__module__, "class_name": "function", "config": registered,
             "registered_name": registered}
@@ -282,6 +295,47 @@ def _unknown_class_error(class_name, module, config):
         f"Full object config: {config}")
 
 
+_SAFE_MODE = threading.local()
+
+
+class SafeModeScope:
+    """Within it, deserializing a Python `lambda` is allowed only when `safe_mode` is False."""
+
+    def __init__(self, safe_mode=True):
+        self.safe_mode = safe_mode
+
+    def __enter__(self):
+        self._previous = getattr(_SAFE_MODE, "value", None)
+        _SAFE_MODE.value = self.safe_mode
+        return self
+
+    def __exit__(self, *args):
+        _SAFE_MODE.value = self._previous
+
+
+def _load_lambda(inner):
+    if getattr(_SAFE_MODE, "value", None) is not False:
+        raise ValueError("Requested the deserialization of a Python lambda. This carries a "
+                         "potential risk of arbitrary code execution and thus it is disallowed "
+                         "by default. If you trust the source of the file, pass "
+                         "`safe_mode=False` to the loading function.")
+    if "code" in inner:
+        code, defaults, closure = inner["code"], inner.get("defaults"), inner.get("closure")
+    else:
+        code, defaults, closure = inner["value"]
+
+    def cell(value):
+        return (lambda: value).__closure__[0]
+
+    import kerastorch
+    fn_code = marshal.loads(codecs.decode(code.encode("ascii"), "base64"))
+    scope = {"__builtins__": __builtins__, "keras": kerastorch, "ops": kerastorch.ops,
+             "torch": torch, "np": np}
+    return types.FunctionType(fn_code, scope, fn_code.co_name,
+                              tuple(defaults) if defaults else None,
+                              tuple(cell(v) for v in closure) if closure else None)
+
+
 def accepted_arguments(cls):
     """Names `cls(**config)` accepts, following `**kwargs` up the class hierarchy."""
     from kerastorch.layers import layer as layer_module
@@ -367,9 +421,7 @@ def deserialize_keras_object(config, custom_objects=None, **kwargs):
         return slice(*(deserialize_keras_object(inner[k], custom_objects)
                        for k in ("start", "stop", "step")))
     if class_name == "__lambda__":
-        raise ValueError("Loading a `lambda` from a saved config is not supported by kerastorch: "
-                         "replace it by a named function registered with "
-                         "`@keras.saving.register_keras_serializable()`.")
+        return _load_lambda(inner)
     module = config.get("module")
     registered_name = config.get("registered_name")
     if class_name == "function":
