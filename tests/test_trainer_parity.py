@@ -111,3 +111,30 @@ def test_validation_split_matches_keras3():
     for key in h_ref.history:
         np.testing.assert_allclose(h_ours.history[key], h_ref.history[key], atol=ATOL,
                                    err_msg=key)
+
+
+def test_callbacks_stop_and_schedule_like_keras3():
+    keras3 = import_keras3()
+    x, y = _data(n=64)
+    ref, ours = _mlp(keras3), _mlp(kerastorch)
+    ours.set_weights(ref.get_weights())
+    histories = []
+    for model, lib in ((ref, keras3), (ours, kerastorch)):
+        model.compile(optimizer=lib.optimizers.SGD(0.2), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        cbs = [lib.callbacks.EarlyStopping(monitor="loss", min_delta=0.02, patience=1,
+                                           restore_best_weights=True),
+               lib.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1,
+                                               min_delta=0.03),
+               lib.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.9)]
+        histories.append(model.fit(x, y, batch_size=16, epochs=12, shuffle=False, verbose=0,
+                                   callbacks=cbs))
+    h_ref, h_ours = histories
+    assert h_ours.epoch == h_ref.epoch and len(h_ref.epoch) < 12  # stopped early
+    assert "learning_rate" in h_ref.history
+    assert sorted(h_ours.history) == sorted(h_ref.history)
+    for key in h_ref.history:
+        np.testing.assert_allclose(h_ours.history[key], h_ref.history[key], atol=ATOL,
+                                   err_msg=key)
+    for a, b in zip(ref.get_weights(), ours.get_weights()):
+        np.testing.assert_allclose(b, a, atol=ATOL)

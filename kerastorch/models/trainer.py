@@ -37,8 +37,10 @@ class _LossTracker:
         self.count = 0
 
     def update_state(self, value, sample_weight=1):
-        value = value.detach().float() * sample_weight
-        self.total = value if self.total is None else self.total + value
+        if self.total is None:
+            self.total = value.detach().float() * sample_weight
+        else:
+            self.total.add_(value.detach(), alpha=sample_weight)
         self.count += sample_weight
 
     def result(self):
