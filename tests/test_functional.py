@@ -1,5 +1,7 @@
 """Functional API, subclassed models, custom layers, feature extraction, and Keras 3 parity."""
 
+import weakref
+
 import numpy as np
 import pytest
 import torch
@@ -620,3 +622,54 @@ def test_keras3_parity_counts_shapes_outputs(builder, input_shapes):
     for o, r in zip(out, ref):
         np.testing.assert_allclose(o.detach().numpy(), keras3.ops.convert_to_numpy(r),
                                    atol=ATOL)
+
+
+# ------------------------------------------------------------------ the graph plan
+class KeepWeakRef(layers.Layer):
+    """Identity-like layer remembering a weak reference to each output it makes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.refs = []
+
+    def call(self, inputs):
+        out = inputs * 1.0
+        self.refs.append(weakref.ref(out))
+        return out
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class ProbeAlive(layers.Layer):
+    """Identity layer recording whether `other`'s latest output is still alive when it runs."""
+
+    def __init__(self, other, **kwargs):
+        super().__init__(**kwargs)
+        self.other = [other]  # a list: not registered as a sublayer
+        self.alive = []
+
+    def call(self, inputs):
+        self.alive.append(self.other[0].refs[-1]() is not None)
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def test_plan_is_built_once_and_frees_intermediates(monkeypatch):
+    inputs = keras.Input((4,))
+    keep = KeepWeakRef()
+    x = layers.Dense(4)(keep(inputs))
+    probe = ProbeAlive(keep)
+    model = keras.Model(inputs, probe(layers.Add()([x, layers.Dense(4)(x)])))
+    calls = []
+    monkeypatch.setattr(type(model), "_compile_plan",
+                        lambda self, nodes: calls.append(nodes), raising=True)
+    with torch.no_grad():
+        for _ in range(3):
+            out = model(torch.ones(2, 4))
+    assert calls == []  # no re-planning per call
+    assert tuple(out.shape) == (2, 4)
+    # The graph holds no activation after its last use (a hand-written forward would not).
+    assert len(keep.refs) == 3 and probe.alive == [False, False, False]

@@ -132,7 +132,21 @@ class Model(Trainer, KerasSaveable, Layer):
             call = type(node.layer).__call__
             if kind != 2 and call in _PLAIN_LAYER_CALLS:
                 call = _module_call
-            steps.append((node.layer, call, spec, kind, single, outs))
+            steps.append([node.layer, call, spec, kind, single, outs, ()])
+        # Free each intermediate value after its last use, as a hand-written forward lets
+        # temporaries go (the graph would otherwise hold every activation until it returns).
+        last_use = {}
+        for i, step in enumerate(steps):
+            spec, kind = step[2], step[3]
+            used = [spec] if kind == 0 else list(spec) if kind == 1 else \
+                [v.index for v in tree.flatten(spec) if isinstance(v, _Slot)]
+            for slot in used:
+                last_use[slot] = i
+        keep = {slots[id(t)] for t in self.outputs}
+        for slot, i in last_use.items():
+            if slot not in keep:
+                steps[i][6] += (slot,)
+        steps = [tuple(step) for step in steps]
         self._steps = steps
         self._num_slots = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
@@ -156,7 +170,7 @@ class Model(Trainer, KerasSaveable, Layer):
         pass_training = training is not None
         layer = x = None
         try:
-            for layer, call, spec, kind, single, outs in self._steps:
+            for layer, call, spec, kind, single, outs, frees in self._steps:
                 if kind == 0:
                     x = values[spec]
                     if pass_training and layer._call_has_training:
@@ -180,6 +194,8 @@ class Model(Trainer, KerasSaveable, Layer):
                 else:
                     for slot, value in zip(outs, tree.flatten(y)):
                         values[slot] = value
+                for slot in frees:
+                    values[slot] = None
         except (RuntimeError, ValueError) as err:
             # An input of the wrong shape fails in some inner layer: name the model, else the
             # layer whose input spec explains the failure.
