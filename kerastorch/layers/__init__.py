@@ -107,3 +107,11 @@ from kerastorch.layers.separable_conv import SeparableConv1D
 from kerastorch.layers.separable_conv import SeparableConv2D
 from kerastorch.layers.separable_conv import SeparableConvolution1D
 from kerastorch.layers.separable_conv import SeparableConvolution2D
+from kerastorch.layers.activation_layers import ELU
+from kerastorch.layers.activation_layers import LeakyReLU
+from kerastorch.layers.activation_layers import PReLU
+from kerastorch.layers.activation_layers import ReLU
+from kerastorch.layers.activation_layers import Softmax
+from kerastorch.layers.rms_normalization import RMSNormalization
+from kerastorch.layers.einsum_dense import EinsumDense
+from kerastorch.layers.torch_module_wrapper import TorchModuleWrapper
