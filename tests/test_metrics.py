@@ -80,6 +80,18 @@ CASES = [
     ("FalsePositives", {"thresholds": [0.2, 0.7]}, "binary"),
     ("TrueNegatives", {}, "multilabel"),
     ("FalseNegatives", {}, "binary"),
+    ("SensitivityAtSpecificity", {"specificity": 0.5}, "binary"),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.4, "num_thresholds": 20}, "binary"),
+    ("PrecisionAtRecall", {"recall": 0.6}, "multilabel"),
+    ("RecallAtPrecision", {"precision": 0.3, "class_id": 1}, "multilabel"),
+    ("SensitivityAtSpecificity", {"specificity": 0.5, "num_thresholds": 1}, "binary"),
+    ("F1Score", {}, "onehot"),
+    ("F1Score", {"average": "macro", "threshold": 0.5}, "multilabel"),
+    ("FBetaScore", {"average": "weighted", "beta": 2.0}, "onehot"),
+    ("FBetaScore", {"average": "micro", "beta": 0.5, "threshold": 0.3}, "multilabel"),
+    ("R2Score", {}, "regression"),
+    ("R2Score", {"class_aggregation": "variance_weighted_average"}, "regression"),
+    ("R2Score", {"class_aggregation": None, "num_regressors": 2}, "regression"),
     ("MeanSquaredError", {}, "regression"),
     ("MeanAbsoluteError", {}, "regression"),
     ("MeanAbsolutePercentageError", {}, "regression"),
@@ -231,7 +243,12 @@ def test_bad_arguments_raise_what_keras_raises():
     keras3 = import_keras3()
     for cls_name, kwargs in [("AUC", {"num_thresholds": 1}), ("AUC", {"curve": "XX"}),
                              ("AUC", {"summation_method": "avg"}), ("AUC", {"num_labels": 3}),
-                             ("Precision", {"thresholds": [1.5]}), ("Recall", {"thresholds": -1.0})]:
+                             ("Precision", {"thresholds": [1.5]}), ("Recall", {"thresholds": -1.0}),
+                             ("PrecisionAtRecall", {"recall": 2.0}),
+                             ("SensitivityAtSpecificity", {"specificity": 0.5, "num_thresholds": 0}),
+                             ("F1Score", {"average": "avg"}), ("FBetaScore", {"beta": 1}),
+                             ("F1Score", {"threshold": 1.5}), ("R2Score", {"num_regressors": -1}),
+                             ("R2Score", {"class_aggregation": "x"})]:
         with pytest.raises(ValueError) as theirs:
             getattr(keras3.metrics, cls_name)(**kwargs)
         with pytest.raises(ValueError) as ours:

@@ -32,9 +32,15 @@ from kerastorch.metrics.confusion_metrics import AUC
 from kerastorch.metrics.confusion_metrics import FalseNegatives
 from kerastorch.metrics.confusion_metrics import FalsePositives
 from kerastorch.metrics.confusion_metrics import Precision
+from kerastorch.metrics.confusion_metrics import PrecisionAtRecall
 from kerastorch.metrics.confusion_metrics import Recall
+from kerastorch.metrics.confusion_metrics import RecallAtPrecision
+from kerastorch.metrics.confusion_metrics import SensitivityAtSpecificity
+from kerastorch.metrics.confusion_metrics import SpecificityAtSensitivity
 from kerastorch.metrics.confusion_metrics import TrueNegatives
 from kerastorch.metrics.confusion_metrics import TruePositives
+from kerastorch.metrics.f_score_metrics import F1Score
+from kerastorch.metrics.f_score_metrics import FBetaScore
 from kerastorch.metrics.metric import Metric
 from kerastorch.metrics.probabilistic_metrics import BinaryCrossentropy
 from kerastorch.metrics.probabilistic_metrics import CategoricalCrossentropy
@@ -53,6 +59,7 @@ from kerastorch.metrics.regression_metrics import MeanAbsoluteError
 from kerastorch.metrics.regression_metrics import MeanAbsolutePercentageError
 from kerastorch.metrics.regression_metrics import MeanSquaredError
 from kerastorch.metrics.regression_metrics import MeanSquaredLogarithmicError
+from kerastorch.metrics.regression_metrics import R2Score
 from kerastorch.metrics.regression_metrics import RootMeanSquaredError
 from kerastorch.metrics.metric import _to_snake_case
 
@@ -68,7 +75,9 @@ _CLASSES = (Metric, Mean, Sum, MeanMetricWrapper, MeanSquaredError, RootMeanSqua
             Recall, TrueNegatives, TruePositives, Hinge, SquaredHinge, CategoricalHinge,
             KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy,
             SparseCategoricalCrossentropy, Accuracy, BinaryAccuracy, CategoricalAccuracy,
-            SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy)
+            SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+            PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+            SpecificityAtSensitivity, F1Score, FBetaScore, R2Score)
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS_DICT.update({_to_snake_case(cls.__name__): cls for cls in _CLASSES})
 ALL_OBJECTS_DICT.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,

@@ -402,3 +402,111 @@ class AUC(Metric):
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return {**super().get_config(), **config}
+
+
+class SensitivitySpecificityBase(Metric):
+    """Base of the metrics that maximise one rate under a constraint on another."""
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if num_thresholds <= 0:
+            raise ValueError("Argument `num_thresholds` must be an integer > 0. "
+                             f"Received: num_thresholds={num_thresholds}")
+        self.value = value
+        self.class_id = class_id
+        if num_thresholds == 1:
+            self.thresholds = [0.5]
+            self._thresholds_distributed_evenly = False
+        else:
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            self.thresholds = [0.0] + inner + [1.0]
+            self._thresholds_distributed_evenly = True
+        n = len(self.thresholds)
+        for name_ in ("true_positives", "false_positives", "true_negatives", "false_negatives"):
+            setattr(self, name_, self.add_variable(shape=(n,), initializer="zeros", name=name_))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        update_confusion_matrix_variables(
+            {"tp": self.true_positives, "tn": self.true_negatives, "fp": self.false_positives,
+             "fn": self.false_negatives}, y_true, y_pred, self.thresholds,
+            thresholds_distributed_evenly=self._thresholds_distributed_evenly,
+            class_id=self.class_id, sample_weight=sample_weight)
+
+    def _rates(self):
+        tp, fp = self.true_positives.value, self.false_positives.value
+        tn, fn = self.true_negatives.value, self.false_negatives.value
+        return {"sensitivity": _divide_no_nan(tp, tp + fn), "recall": _divide_no_nan(tp, tp + fn),
+                "specificity": _divide_no_nan(tn, tn + fp),
+                "precision": _divide_no_nan(tp, tp + fp)}
+
+    def _max_under_constraint(self, constrained, dependent):
+        feasible = constrained >= self.value
+        return torch.clamp(torch.amax(torch.where(feasible, dependent, torch.zeros_like(dependent))),
+                           min=0.0)
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id}
+
+
+def _check_rate(name, value):
+    if value < 0 or value > 1:
+        raise ValueError(f"Argument `{name}` must be in the range [0, 1]. "
+                         f"Received: {name}={value}")
+
+
+class _AtMetric(SensitivitySpecificityBase):
+    _given, _best = None, None
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        _check_rate(self._given, value)
+        setattr(self, self._given, value)
+        self.num_thresholds = num_thresholds
+        super().__init__(value, num_thresholds=num_thresholds, class_id=class_id, name=name,
+                         dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._max_under_constraint(rates[self._given], rates[self._best])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds,
+                self._given: getattr(self, self._given)}
+
+
+class SensitivityAtSpecificity(_AtMetric):
+    """The best sensitivity (recall) at thresholds whose specificity is >= `specificity`.
+
+    Args:
+        specificity: in [0, 1].
+        num_thresholds: thresholds evenly spaced in [0, 1] (default 200).
+        class_id: compute the metric for this class only.
+        name, dtype: as `Metric`.
+    """
+    _given, _best = "specificity", "sensitivity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+
+class SpecificityAtSensitivity(_AtMetric):
+    """The best specificity at thresholds whose sensitivity is >= `sensitivity`."""
+    _given, _best = "sensitivity", "specificity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+
+class PrecisionAtRecall(_AtMetric):
+    """The best precision at thresholds whose recall is >= `recall`."""
+    _given, _best = "recall", "precision"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+
+class RecallAtPrecision(_AtMetric):
+    """The best recall at thresholds whose precision is >= `precision`."""
+    _given, _best = "precision", "recall"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
