@@ -138,3 +138,41 @@ def test_callbacks_stop_and_schedule_like_keras3():
                                    err_msg=key)
     for a, b in zip(ref.get_weights(), ours.get_weights()):
         np.testing.assert_allclose(b, a, atol=ATOL)
+
+
+def _two_output_model(lib):
+    a, b = lib.Input((4,), name="a"), lib.Input((3,), name="b")
+    h = lib.layers.Dense(8, activation="relu")(a)
+    out1 = lib.layers.Dense(2, activation="softmax", name="cls")(h)
+    out2 = lib.layers.Dense(1, name="reg")(lib.layers.Dense(5)(b))
+    return lib.Model([a, b], [out1, out2])
+
+
+@pytest.mark.parametrize("as_dict", [True, False])
+def test_multi_output_losses_weights_and_metrics_match_keras3(as_dict):
+    keras3 = import_keras3()
+    rng = np.random.default_rng(0)
+    xa, xb = rng.normal(size=(40, 4)).astype("float32"), rng.normal(size=(40, 3)).astype("float32")
+    ya, yb = rng.integers(0, 2, 40), rng.normal(size=(40, 1)).astype("float32")
+    ref, ours = _two_output_model(keras3), _two_output_model(kerastorch)
+    ours.set_weights(ref.get_weights())
+    if as_dict:
+        kwargs = dict(loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+                      loss_weights={"cls": 1.0, "reg": 0.3}, metrics={"cls": ["accuracy"]})
+        y = {"cls": ya, "reg": yb}
+    else:
+        kwargs = dict(loss=["sparse_categorical_crossentropy", "mse"], loss_weights=[0.7, 1.0],
+                      metrics=[["accuracy"], ["mae"]])
+        y = [ya, yb]
+    results = []
+    for model, lib in ((ref, keras3), (ours, kerastorch)):
+        model.compile(optimizer=lib.optimizers.SGD(0.1), **kwargs)
+        h = model.fit({"a": xa, "b": xb}, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        results.append((h.history, model.evaluate([xa, xb], [ya, yb], verbose=0)))
+    (h_ref, e_ref), (h_ours, e_ours) = results
+    assert sorted(h_ours) == sorted(h_ref)
+    for key in h_ref:
+        np.testing.assert_allclose(h_ours[key], h_ref[key], atol=ATOL, err_msg=key)
+    np.testing.assert_allclose(e_ours, e_ref, atol=ATOL)
+    for a, b in zip(ref.get_weights(), ours.get_weights()):
+        np.testing.assert_allclose(b, a, atol=ATOL)
