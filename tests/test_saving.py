@@ -848,3 +848,31 @@ def test_lambda_layers_need_safe_mode_false_and_move_with_keras3(tmp_path):
             tmp_path / "k.keras")
     restored = kt.models.load_model(tmp_path / "k.keras", safe_mode=False)
     _close(_out(restored, x), x - 3.0)
+
+
+class _CellLayer(kt.layers.Layer):
+    """Keeps its weight itself, where its Keras 3 counterpart keeps it in a `cell` sublayer."""
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], 2), name="kernel")
+
+    def call(self, x):
+        return x @ self.kernel
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[:-1] + (2,)
+
+    def _keras3_variable_groups(self):
+        return {"": [], "cell": [self.kernel]}
+
+
+def test_layer_hook_places_variables_where_keras3_keeps_them(tmp_path):
+    model = kt.Sequential([kt.Input((3,)), _CellLayer()])
+    _randomize(model)
+    model.save_weights(tmp_path / "m.weights.h5")
+    with h5py.File(tmp_path / "m.weights.h5") as f:
+        np.testing.assert_array_equal(f["layers/private__cell_layer/cell/vars/0"][()],
+                                      model.get_weights()[0])
+    other = kt.Sequential([kt.Input((3,)), _CellLayer()])
+    other.load_weights(tmp_path / "m.weights.h5")
+    np.testing.assert_array_equal(other.get_weights()[0], model.get_weights()[0])
