@@ -149,7 +149,8 @@ def test_reduction_metrics_match_keras(cls_name):
     keras3 = import_keras3()
     rng = np.random.default_rng(0)
     ours, theirs = getattr(metrics, cls_name)(), getattr(keras3.metrics, cls_name)()
-    for values, sw in [(rng.normal(size=(4,)), None), (rng.normal(size=(4, 3)), rng.uniform(size=(4,))),
+    for values, sw in [(rng.normal(size=(4,)), None),
+                       (rng.normal(size=(4, 3)), rng.uniform(size=(4,))),
                        (rng.normal(size=(4, 3)), rng.uniform(size=(4, 3))), (2.5, None),
                        (rng.normal(size=(4, 3, 2)), rng.uniform(size=(4, 1)))]:
         values = np.asarray(values, "float32")
@@ -202,7 +203,8 @@ def test_accuracy_resolves_like_keras_compile():
     shapes = [((8,), (8, 5)), ((8, 1), (8, 5)), ((8, 5), (8, 5)), ((8, 1), (8, 1)), ((8,), (8, 1))]
     for name in ["accuracy", "acc"]:
         for y_true_shape, y_pred_shape in shapes:
-            theirs = get_metric(name, keras3.ops.zeros(y_true_shape), keras3.ops.zeros(y_pred_shape))
+            theirs = get_metric(name, keras3.ops.zeros(y_true_shape),
+                                keras3.ops.zeros(y_pred_shape))
             ours = metrics.get(name, y_true_shape=y_true_shape, output_shape=y_pred_shape)
             assert type(ours).__name__ == type(theirs).__name__
             assert ours.name == theirs.name == name
@@ -245,7 +247,8 @@ def test_bad_arguments_raise_what_keras_raises():
                              ("AUC", {"summation_method": "avg"}), ("AUC", {"num_labels": 3}),
                              ("Precision", {"thresholds": [1.5]}), ("Recall", {"thresholds": -1.0}),
                              ("PrecisionAtRecall", {"recall": 2.0}),
-                             ("SensitivityAtSpecificity", {"specificity": 0.5, "num_thresholds": 0}),
+                             ("SensitivityAtSpecificity",
+                              {"specificity": 0.5, "num_thresholds": 0}),
                              ("F1Score", {"average": "avg"}), ("FBetaScore", {"beta": 1}),
                              ("F1Score", {"threshold": 1.5}), ("R2Score", {"num_regressors": -1}),
                              ("R2Score", {"class_aggregation": "x"})]:

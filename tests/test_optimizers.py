@@ -69,8 +69,8 @@ CASES = [
     ("Adamax", {"learning_rate": 0.01}),
     ("Nadam", {"learning_rate": 0.01}),
     ("Adadelta", {"learning_rate": 1.0}),
-    ("SGD", {"learning_rate": ("ExponentialDecay",
-                               {"initial_learning_rate": 0.1, "decay_steps": 2, "decay_rate": 0.5})}),
+    ("SGD", {"learning_rate": ("ExponentialDecay", {"initial_learning_rate": 0.1,
+                                                    "decay_steps": 2, "decay_rate": 0.5})}),
     ("SGD", {"learning_rate": ("ExponentialDecay",
                                {"initial_learning_rate": 0.1, "decay_steps": 2, "decay_rate": 0.5,
                                 "staircase": True}), "momentum": 0.5}),
@@ -87,7 +87,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("cls_name,kwargs", CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)])
+@pytest.mark.parametrize("cls_name,kwargs", CASES,
+                         ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)])
 def test_optimizer_matches_keras(cls_name, kwargs):
     keras3 = import_keras3()
     init, grads = _data(steps=6)

@@ -22,7 +22,7 @@ def standardize_reduction(reduction):
 
 
 class Loss:
-    """Base class of losses: subclass it and define `call(y_true, y_pred)` returning per-sample losses.
+    """Base class of losses: subclass it and define `call(y_true, y_pred)` (per-sample losses).
 
     `__call__(y_true, y_pred, sample_weight=None)` converts the inputs, calls `call`, weights
     the result and reduces it.

@@ -441,8 +441,8 @@ class SensitivitySpecificityBase(Metric):
 
     def _max_under_constraint(self, constrained, dependent):
         feasible = constrained >= self.value
-        return torch.clamp(torch.amax(torch.where(feasible, dependent, torch.zeros_like(dependent))),
-                           min=0.0)
+        best = torch.amax(torch.where(feasible, dependent, torch.zeros_like(dependent)))
+        return torch.clamp(best, min=0.0)
 
     def get_config(self):
         return {**super().get_config(), "class_id": self.class_id}

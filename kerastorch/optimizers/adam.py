@@ -8,7 +8,7 @@ from kerastorch.optimizers.optimizer import Optimizer, _f32
 
 
 class Adam(Optimizer):
-    """Adam: `w -= alpha * m / (sqrt(v) + epsilon)`, `alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)`.
+    """Adam: `w -= alpha * m / (sqrt(v) + epsilon)` with `alpha = lr * sqrt(1 - b2^t) / (1 - b1^t)`.
 
     Keras's epsilon is the "epsilon hat" of the paper: it is added after the bias correction
     of `v`, so it is not torch's `eps`.

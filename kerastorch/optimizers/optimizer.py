@@ -21,7 +21,7 @@ def _f32(x):
 
 
 class LearningRateValue(float):
-    """The current learning rate: a float that also answers `numpy()` and `assign()` as Keras's does."""
+    """The current learning rate: a float that also answers Keras's `numpy()` and `assign()`."""
 
     def __new__(cls, value, optimizer=None):
         obj = super().__new__(cls, value)
@@ -116,8 +116,8 @@ class Optimizer:
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
         if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
-            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
-                             f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
+                             f"be set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                              f"global_clipnorm={global_clipnorm}")
         if not callable(learning_rate) and not isinstance(learning_rate, float):
             raise ValueError(
