@@ -673,3 +673,23 @@ def test_plan_is_built_once_and_frees_intermediates(monkeypatch):
     assert tuple(out.shape) == (2, 4)
     # The graph holds no activation after its last use (a hand-written forward would not).
     assert len(keep.refs) == 3 and probe.alive == [False, False, False]
+
+
+def test_model_from_intermediate_tensors_shares_layers():
+    """As in Keras, `Model(h, out)` with `h` an intermediate tensor gets a new Input for it."""
+    inputs = keras.Input((8,))
+    h1 = layers.Dense(6, name="d1")(inputs)
+    h2 = layers.Dense(5, name="d2")(h1)
+    out = layers.Add(name="add")([layers.Dense(5, name="d3")(h2), h2])
+    full = keras.Model(inputs, out)
+    head = keras.Model(h1, out, name="head")
+    assert [layer.name for layer in head.layers][1:] == ["d2", "d3", "add"]
+    assert isinstance(head.layers[0], layers.InputLayer) and head.inputs[0].shape == (None, 6)
+    assert head.count_params() == 6 * 5 + 5 + 5 * 5 + 5
+    x = torch.randn(2, 8)
+    torch.testing.assert_close(head(full.get_layer("d1")(x)), full(x))
+    assert {id(p) for p in head.parameters()} <= {id(p) for p in full.parameters()}
+    assert "['d2[1][0]']" in summary_text(head)
+    assert "['d1[0][0]']" in summary_text(full)  # the original graph is unchanged
+    with pytest.raises(ValueError, match="Graph disconnected"):
+        keras.Model(h2, layers.Dense(1)(h1))

@@ -67,15 +67,16 @@ class Model(Trainer, KerasSaveable, Layer):
     # ------------------------------------------------------------- the graph
     def _init_graph(self, inputs, outputs):
         for i, t in enumerate(tree.flatten(inputs)):
-            if not isinstance(t, KerasTensor) or t._keras_history is None or \
-                    not isinstance(t._keras_history[0], InputLayer):
-                raise ValueError("All `inputs` values must be KerasTensors made by `keras.Input`. "
-                                 f"Received inputs={inputs} including invalid value {t} of "
-                                 f"type {type(t)}")
+            if not isinstance(t, KerasTensor) or t._keras_history is None:
+                raise ValueError("All `inputs` values must be KerasTensors made by `keras.Input` "
+                                 f"or by layers called on one. Received inputs={inputs} including "
+                                 f"invalid value {t} of type {type(t)}")
         for t in tree.flatten(outputs):
             if not isinstance(t, KerasTensor):
                 raise ValueError("All `outputs` values must be KerasTensors. Received: "
                                  f"outputs={outputs} including invalid value {t} of type {type(t)}")
+        if not all(_is_input_tensor(t) for t in tree.flatten(inputs)):
+            inputs, outputs = _clone_from_intermediate(inputs, outputs)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self.inputs = tree.flatten(inputs)
@@ -359,6 +360,48 @@ class Model(Trainer, KerasSaveable, Layer):
 def _flat_shapes(shapes):
     from kerastorch.layers.layer import _flatten_shapes
     return _flatten_shapes(shapes)
+
+
+def _is_input_tensor(t):
+    return isinstance(t._keras_history[0], InputLayer)
+
+
+def _clone_from_intermediate(inputs, outputs):
+    """Keras's sub-model from intermediate tensors: a new `Input` replaces each intermediate
+    input and the layer calls between inputs and outputs are replayed on it (the layers, and so
+    the weights, are shared; each layer gets one more node)."""
+    mapping = {}
+    for t in tree.flatten(inputs):
+        if not _is_input_tensor(t):
+            mapping[id(t)] = InputLayer(batch_shape=t.shape, dtype=t.dtype).output
+    source_ids = {id(t) for t in tree.flatten(inputs)}
+    order, seen = [], set()
+
+    def visit(tensor):
+        if id(tensor) in source_ids:
+            return
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in seen:
+            return
+        if node.is_input:
+            raise ValueError(f"Graph disconnected: cannot obtain value for tensor {tensor} at "
+                             f'layer "{layer.name}": it is not computed from the given `inputs`.')
+        seen.add(id(node))
+        for parent in node.input_tensors:
+            visit(parent)
+        order.append(node)
+
+    for t in tree.flatten(outputs):
+        visit(t)
+    remap = lambda v: mapping.get(id(v), v) if isinstance(v, KerasTensor) else v  # noqa: E731
+    for node in order:
+        call_inputs, args, kwargs = tree.map_structure(
+            remap, (node.call_inputs, list(node.call_args), node.call_kwargs))
+        out = node.layer(call_inputs, *args, **kwargs)
+        for old, new in zip(node.output_tensors, tree.flatten(out)):
+            mapping[id(old)] = new
+    return tree.map_structure(remap, inputs), tree.map_structure(remap, outputs)
 
 
 def _map_graph(inputs, outputs):
