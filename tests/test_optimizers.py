@@ -69,6 +69,8 @@ CASES = [
     ("Adamax", {"learning_rate": 0.01}),
     ("Nadam", {"learning_rate": 0.01}),
     ("Adadelta", {"learning_rate": 1.0}),
+    ("Lion", {"learning_rate": 0.01}),
+    ("Lion", {"learning_rate": 0.01, "beta_1": 0.5, "weight_decay": 0.1}),
     ("SGD", {"learning_rate": ("ExponentialDecay", {"initial_learning_rate": 0.1,
                                                     "decay_steps": 2, "decay_rate": 0.5})}),
     ("SGD", {"learning_rate": ("ExponentialDecay",
@@ -105,7 +107,7 @@ def test_optimizer_matches_keras(cls_name, kwargs):
 
 
 @pytest.mark.parametrize("cls_name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax",
-                                      "Nadam", "Adadelta"])
+                                      "Nadam", "Adadelta", "Lion"])
 def test_defaults_and_config_match_keras(cls_name):
     keras3 = import_keras3()
     ours = getattr(optimizers, cls_name)().get_config()
@@ -295,3 +297,27 @@ def _run_ours_custom(opt, init, grads):
             p.grad = torch.tensor(g)
         opt.step()
     return [p.detach().numpy() for p in params], opt
+
+
+def test_exclude_from_weight_decay_by_name_matches_keras():
+    keras3 = import_keras3()
+    layer = kerastorch.layers.Dense(2)
+    layer.build((None, 3))
+    klayer = keras3.layers.Dense(2)
+    klayer.build((None, 3))
+    rng = np.random.default_rng(4)
+    weights = [rng.normal(size=w.shape).astype("float32") for w in layer.weights]
+    layer.set_weights(weights)
+    klayer.set_weights(weights)
+    ours = optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    ours.exclude_from_weight_decay(var_names=["bias"])
+    theirs = keras3.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    theirs.exclude_from_weight_decay(var_names=["bias"])
+    for _ in range(3):
+        grads = [rng.normal(size=w.shape).astype("float32") for w in weights]
+        ours.apply([torch.tensor(g) for g in grads], layer.trainable_weights)
+        theirs.apply([torch.tensor(g) for g in grads], klayer.trainable_weights)
+    for a, b in zip(layer.get_weights(), klayer.get_weights()):
+        np.testing.assert_allclose(a, b, atol=ATOL)
+    with pytest.raises(ValueError, match="before the optimizer is built"):
+        ours.exclude_from_weight_decay(var_names=["kernel"])

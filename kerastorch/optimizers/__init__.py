@@ -6,12 +6,13 @@ from kerastorch.optimizers.adagrad import Adagrad
 from kerastorch.optimizers.adam import Adam
 from kerastorch.optimizers.adamax import Adamax
 from kerastorch.optimizers.adamw import AdamW
+from kerastorch.optimizers.lion import Lion
 from kerastorch.optimizers.nadam import Nadam
 from kerastorch.optimizers.optimizer import Optimizer
 from kerastorch.optimizers.rmsprop import RMSprop
 from kerastorch.optimizers.sgd import SGD
 
-_ALL = (Adadelta, Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop, SGD)
+_ALL = (Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, RMSprop, SGD)
 _BY_NAME = {cls.__name__.lower(): cls for cls in _ALL}
 
 
