@@ -426,6 +426,25 @@ def test_typo_is_a_plain_attribute_error(tmp_path):
     assert not isinstance(info.value, NotSupportedError)
 
 
+def test_installed_libraries_probing_for_tensorflow_do_not_get_the_shim(tmp_path):
+    # Code compiled under a site-packages file name stands for an installed library
+    # (tensorboard, transformers, ...) doing `import tensorflow` to see whether TF is there.
+    script = write(tmp_path, "s.py", """
+        import sysconfig
+        import keras
+        library = sysconfig.get_paths()["purelib"] + "/some_library/__init__.py"
+        code = "try:\\n    import tensorflow\\n    r = 'found'\\nexcept ImportError:\\n    r = 'absent'\\n"
+        probe = {}
+        exec(compile(code, library, "exec"), probe)
+        RESULT = probe["r"]
+        import tensorflow as tf
+        SCRIPT_SEES = tf.ones
+    """)
+    g = run_script(script)
+    assert g["RESULT"] == ("absent" if importlib.util.find_spec("tensorflow") is None else "found")
+    assert g["SCRIPT_SEES"].__module__ == "kerastorch.porting.tf_shim"
+
+
 def test_hook_is_active_only_during_the_run(tmp_path):
     before = {n: m for n, m in sys.modules.items() if n.split(".")[0] in ("keras", "tensorflow")}
     script = write(tmp_path, "s.py", "import keras\nimport tensorflow as tf\n")

@@ -9,6 +9,8 @@ at the first use, never a look-alike substitute.
 
 import contextlib
 import importlib
+import os
+import sysconfig
 import importlib.abc
 import importlib.util
 import sys
@@ -69,6 +71,29 @@ def _import_submodule(module, attr):
         raise
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple(p for p in {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")})
+
+
+def _imported_by_library():
+    """True when the module running the import statement is an installed library (not the
+    script, its own modules, or kerastorch)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith("<frozen importlib") and \
+                not filename.startswith(os.path.dirname(importlib.__file__)) and \
+                filename != __file__:
+            break
+        frame = frame.f_back
+    if frame is None:
+        return False
+    path = os.path.abspath(frame.f_code.co_filename)
+    if path.startswith(_PACKAGE_DIR + os.sep):
+        return False
+    return path.startswith(_LIBRARY_DIRS)
+
+
 class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Meta path finder and loader for `keras*`, `tf_keras*` and `tensorflow*`."""
 
@@ -92,7 +117,12 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     # ---------------------------------------------------------------- finder protocol
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] not in _HANDLED_ROOTS:
+        root = fullname.split(".")[0]
+        if root not in _HANDLED_ROOTS:
+            return None
+        if root == "tensorflow" and _imported_by_library():
+            # Installed libraries probe for TensorFlow (tensorboard, transformers, ...): they
+            # must not take the shim for the real thing.
             return None
         return importlib.util.spec_from_loader(fullname, self, is_package=True)
 
