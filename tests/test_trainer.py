@@ -393,3 +393,41 @@ def test_jit_compile_falls_back_or_trains(recwarn):
     assert model.optimizer.iterations == 1
     if model._compiled_step is None:
         assert any("torch.compile failed" in str(w.message) for w in recwarn.list)
+
+
+def test_fit_builds_an_unbuilt_sequential_and_a_subclassed_model():
+    x, y = _data()
+    model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(3)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    h = model.fit(x, y, epochs=2, verbose=0)
+    assert model.built and len(model.optimizer._params) == 4 and h.history["loss"][1] > 0
+
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden, self.out = layers.Dense(8, activation="relu"), layers.Dense(3)
+            self.drop = layers.Dropout(0.9)
+            self.calls = []
+
+        def call(self, inputs, training=False):
+            self.calls.append(training)
+            return self.out(self.drop(self.hidden(inputs), training=training))
+
+    sub = Sub()
+    sub.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    sub.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    assert sub.calls[-1] is True  # subclassed call gets training=True, as in Keras
+    sub.predict(x, verbose=0)
+    assert not sub.calls[-1]
+
+
+def test_trainer_state_stays_out_of_state_dict_and_deepcopy_works():
+    import copy
+    x, y = _data()
+    model = _compiled()
+    keys = list(model.state_dict())
+    model.fit(x, y, verbose=0)
+    model.predict(x[:1], verbose=0)
+    assert list(model.state_dict()) == keys
+    clone = copy.deepcopy(model)
+    np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))

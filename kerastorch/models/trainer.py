@@ -127,7 +127,6 @@ class Trainer:
             >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
             ...               metrics=["accuracy"])
         """
-        from kerastorch import losses as losses_module
         from kerastorch import optimizers as optimizers_module
         for key in kwargs:
             if key not in ("sample_weight_mode", "target_tensors", "distribute",
@@ -142,7 +141,6 @@ class Trainer:
         self._loss_weights_arg = loss_weights
         self._metrics_arg = metrics
         self._weighted_metrics_arg = weighted_metrics
-        self._losses_module = losses_module
         self._loss_spec = loss
         self._jit_compile = bool(jit_compile) and jit_compile != "auto"
         self._compiled_step = None
@@ -167,8 +165,8 @@ class Trainer:
 
     def _resolve_outputs(self, y_pred, y=None):
         """Matches losses and metrics to the model's outputs (once, from the first output)."""
+        from kerastorch import losses as losses_module
         from kerastorch import metrics as metrics_module
-        losses_module = self._losses_module
         multi = not isinstance(y_pred, torch.Tensor)
         flat_pred = tree.flatten(y_pred) if multi else [y_pred]
         n = len(flat_pred)
@@ -300,7 +298,6 @@ class Trainer:
                           "optimizer instance when re-compiling after changing `trainable`.",
                           stacklevel=3)
         self._train_params = list(self.optimizer._params)
-        self._compiled_trainable_ids = {id(p) for p in params}
         from kerastorch.layers.layer import Layer
         self._loss_layers = [m for m in self.modules() if isinstance(m, Layer)]
         self._regularized = [v for m in self._loss_layers for v in m._keras_weights
@@ -548,8 +545,10 @@ class Trainer:
         self.optimizer.zero_grad()
 
     def _warn_if_trainable_changed(self):
+        if not self._optimizer_ready:
+            return
         current = {id(p) for p in self.parameters() if p.requires_grad}
-        if getattr(self, "_compiled_trainable_ids", current) != current:
+        if {id(p) for p in self._train_params} != current:
             warnings.warn("The `trainable` attribute of some layers changed since the model was "
                           "compiled: the optimizer still updates the weights that were trainable "
                           "at `compile()`, frozen ones stay unchanged. Re-compile the model "
