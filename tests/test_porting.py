@@ -358,6 +358,29 @@ def test_tf_helpers_match_tensorflow_semantics(tmp_path):
     assert g["r"].tolist() == [3.0, 3.0]
 
 
+def test_training_script_runs_unedited(tmp_path, capsys):
+    script = write(tmp_path, "train.py", """
+        import numpy as np
+        import tensorflow as tf
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+        tf.random.set_seed(1)
+        x = np.random.default_rng(0).normal(size=(128, 4)).astype("float32")
+        y = (x[:, 0] + x[:, 1] > 0).astype("int64")
+        model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8, activation="relu"),
+                                  layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.05),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(x, y, batch_size=32, epochs=5, verbose=0)
+        loss, acc = model.evaluate(x, y, verbose=0)
+    """)
+    g = run_script(script)
+    losses = g["history"].history["loss"]
+    assert len(losses) == 5 and losses[-1] < losses[0]
+    assert g["acc"] > 0.8
+
+
 def test_tf_config_device_listing(tmp_path):
     script = write(tmp_path, "s.py", """
         import tensorflow as tf
