@@ -33,6 +33,9 @@ def _inputs(kind, rng):
     if kind == "binary_logits":
         return (rng.integers(0, 2, size=(B, 3)).astype("float32"),
                 rng.normal(size=(B, 3)).astype("float32") * 3)
+    if kind == "binary_logits_prob":
+        return (rng.integers(0, 2, size=(B, 3)).astype("float32"),
+                rng.uniform(0, 1, size=(B, 3)).astype("float32"))
     if kind == "binary_rank1":
         return (rng.integers(0, 2, size=(B,)).astype("float32"),
                 rng.uniform(0, 1, size=(B, 1)).astype("float32"))
@@ -90,6 +93,11 @@ CLASS_CASES = [
     ("SparseCategoricalCrossentropy", {}, "sparse_col"),
     ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_logits"),
     ("SparseCategoricalCrossentropy", {"from_logits": True, "ignore_class": 1}, "sparse_logits"),
+    ("Dice", {}, "binary_logits_prob"),
+    ("Dice", {"axis": (1,)}, "binary_logits_prob"),
+    ("Tversky", {"alpha": 0.3, "beta": 0.7}, "binary_logits_prob"),
+    ("Tversky", {"axis": (1,)}, "binary_logits_prob"),
+    ("CategoricalGeneralizedCrossEntropy", {"q": 0.3}, "sparse"),
 ]
 
 
@@ -126,7 +134,7 @@ FUNCTIONS = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percent
              "mean_squared_logarithmic_error", "cosine_similarity", "huber", "log_cosh",
              "kl_divergence", "poisson", "hinge", "squared_hinge", "categorical_hinge",
              "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-             "binary_focal_crossentropy", "categorical_focal_crossentropy"]
+             "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky"]
 FUNCTION_KINDS = {"binary_crossentropy": "binary", "binary_focal_crossentropy": "binary",
                   "categorical_crossentropy": "onehot", "categorical_focal_crossentropy": "onehot",
                   "sparse_categorical_crossentropy": "sparse", "kl_divergence": "onehot",

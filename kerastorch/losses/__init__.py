@@ -10,8 +10,10 @@ from kerastorch.losses.losses import BinaryCrossentropy
 from kerastorch.losses.losses import BinaryFocalCrossentropy
 from kerastorch.losses.losses import CategoricalCrossentropy
 from kerastorch.losses.losses import CategoricalFocalCrossentropy
+from kerastorch.losses.losses import CategoricalGeneralizedCrossEntropy
 from kerastorch.losses.losses import CategoricalHinge
 from kerastorch.losses.losses import CosineSimilarity
+from kerastorch.losses.losses import Dice
 from kerastorch.losses.losses import Hinge
 from kerastorch.losses.losses import Huber
 from kerastorch.losses.losses import KLDivergence
@@ -24,13 +26,16 @@ from kerastorch.losses.losses import MeanSquaredLogarithmicError
 from kerastorch.losses.losses import Poisson
 from kerastorch.losses.losses import SparseCategoricalCrossentropy
 from kerastorch.losses.losses import SquaredHinge
+from kerastorch.losses.losses import Tversky
 from kerastorch.losses.losses import bce, kld, kullback_leibler_divergence, logcosh  # noqa: F401
 from kerastorch.losses.losses import binary_crossentropy
 from kerastorch.losses.losses import binary_focal_crossentropy
 from kerastorch.losses.losses import categorical_crossentropy
 from kerastorch.losses.losses import categorical_focal_crossentropy
+from kerastorch.losses.losses import categorical_generalized_cross_entropy
 from kerastorch.losses.losses import categorical_hinge
 from kerastorch.losses.losses import cosine_similarity
+from kerastorch.losses.losses import dice
 from kerastorch.losses.losses import hinge
 from kerastorch.losses.losses import huber
 from kerastorch.losses.losses import kl_divergence
@@ -43,6 +48,7 @@ from kerastorch.losses.losses import mean_squared_logarithmic_error
 from kerastorch.losses.losses import poisson
 from kerastorch.losses.losses import sparse_categorical_crossentropy
 from kerastorch.losses.losses import squared_hinge
+from kerastorch.losses.losses import tversky
 
 
 def serialize(loss):

@@ -283,6 +283,38 @@ def categorical_hinge(y_true, y_pred):
     return torch.clamp(neg - pos + 1.0, min=0.0)
 
 
+# --------------------------------------------------------------- segmentation
+def _summer(axis):
+    """A sum over `axis` (all axes when None)."""
+    return torch.sum if axis is None else (lambda x: torch.sum(x, dim=axis))
+
+
+def dice(y_true, y_pred, axis=None):
+    """`1 - 2 * sum(y_true * y_pred) / (sum(y_true) + sum(y_pred) + eps)` over `axis`."""
+    y_true, y_pred = _pair(y_true, y_pred, same_rank=False)
+    total = _summer(axis)
+    intersection = total(y_true * y_pred)
+    return 1 - 2.0 * intersection / (total(y_true) + total(y_pred) + backend.epsilon())
+
+
+def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
+    """`1 - tp / (tp + alpha * fp + beta * fn + eps)` with soft counts over `axis`."""
+    y_true, y_pred = _pair(y_true, y_pred, same_rank=False)
+    total = _summer(axis)
+    tp = total(y_true * y_pred)
+    fp = total((1 - y_pred) * y_true)
+    fn = total(y_pred * (1 - y_true))
+    return 1 - tp / (tp + fp * alpha + fn * beta + backend.epsilon())
+
+
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """Generalized cross-entropy `(1 - p_true ** q) / q` for integer labels (robust to noise)."""
+    y_pred = _pred(y_pred)
+    y_true = torch.as_tensor(y_true, device=y_pred.device).long()
+    p = torch.sum(y_pred * F.one_hot(y_true, y_pred.shape[-1]).to(y_pred.dtype), dim=-1)
+    return (1 - torch.pow(p, q)) / q
+
+
 # -------------------------------------------------------------------- classes
 class LossFunctionWrapper(Loss):
     """A `Loss` around a function `fn(y_true, y_pred, **kwargs)` returning per-sample losses.
@@ -580,6 +612,66 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
 
 # tf.keras's short names of the functions.
+class Dice(LossFunctionWrapper):
+    """Dice loss `1 - 2 |A n B| / (|A| + |B|)`, over all entries (or `axis`).
+
+    Args:
+        reduction: as `Loss`.
+        name: default 'dice'.
+        axis: the axes summed over (None: all).
+        dtype: computation dtype.
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
+        super().__init__(dice, name=name, reduction=reduction, dtype=dtype, axis=axis)
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "axis": self.axis}
+
+
+class Tversky(LossFunctionWrapper):
+    """Tversky loss: Dice with false positives weighted by `alpha` and false negatives by `beta`.
+
+    Args:
+        alpha: weight of false positives (default 0.5).
+        beta: weight of false negatives (default 0.5).
+        reduction, name, axis, dtype: as `Dice`.
+    """
+
+    def __init__(self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky",
+                 axis=None, dtype=None):
+        super().__init__(tversky, name=name, reduction=reduction, dtype=dtype, alpha=alpha,
+                         beta=beta, axis=axis)
+        self.alpha = alpha
+        self.beta = beta
+        self.axis = axis
+
+    def get_config(self):
+        return {**Loss.get_config(self), "alpha": self.alpha, "beta": self.beta,
+                "axis": self.axis}
+
+
+class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+    """Generalized cross-entropy for integer labels and probabilities, `q` in (0, 1).
+
+    Args:
+        q: 0 gives cross-entropy, 1 gives mean absolute error (default 0.5).
+        reduction, name, dtype: as `Loss`.
+    """
+
+    def __init__(self, q=0.5, reduction="sum_over_batch_size",
+                 name="categorical_generalized_cross_entropy", dtype=None):
+        if not 0 < q < 1:
+            raise ValueError("q must be in the interval (0, 1)")
+        super().__init__(categorical_generalized_cross_entropy, name=name, reduction=reduction,
+                         dtype=dtype, q=q)
+        self.q = q
+
+    def get_config(self):
+        return {**Loss.get_config(self), "q": self.q}
+
+
 mse = mean_squared_error
 mae = mean_absolute_error
 mape = mean_absolute_percentage_error
@@ -592,12 +684,14 @@ _FUNCTIONS = (mean_squared_error, mean_absolute_error, mean_absolute_percentage_
               mean_squared_logarithmic_error, cosine_similarity, huber, log_cosh, kl_divergence,
               poisson, categorical_crossentropy, sparse_categorical_crossentropy,
               binary_crossentropy, binary_focal_crossentropy, categorical_focal_crossentropy,
-              hinge, squared_hinge, categorical_hinge)
+              hinge, squared_hinge, categorical_hinge, dice, tversky,
+              categorical_generalized_cross_entropy)
 _CLASSES = (Loss, LossFunctionWrapper, MeanSquaredError, MeanAbsoluteError,
             MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity, Huber,
             LogCosh, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
             BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
-            CategoricalFocalCrossentropy, SparseCategoricalCrossentropy)
+            CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, Dice, Tversky,
+            CategoricalGeneralizedCrossEntropy)
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in _FUNCTIONS + _CLASSES}
 ALL_OBJECTS_DICT.update({"bce": binary_crossentropy, "BCE": binary_crossentropy,
                          "kld": kl_divergence, "KLD": kl_divergence,
