@@ -876,3 +876,27 @@ def test_layer_hook_places_variables_where_keras3_keeps_them(tmp_path):
     other = kt.Sequential([kt.Input((3,)), _CellLayer()])
     other.load_weights(tmp_path / "m.weights.h5")
     np.testing.assert_array_equal(other.get_weights()[0], model.get_weights()[0])
+
+
+def test_whole_model_h5_restores_optimizer_state(tmp_path):
+    keras = import_keras3()
+    x, y = _rand(16, 4), _rand(16, 2, seed=1)
+    model = _compiled_mlp(kt)
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    model.save(tmp_path / "t.h5")
+    restored = kt.models.load_model(tmp_path / "t.h5")
+    assert restored.compiled and restored.optimizer.iterations == 4
+    for a, b in zip(model.optimizer._keras_layout(model.optimizer.variables),
+                    restored.optimizer._keras_layout(restored.optimizer.variables)):
+        np.testing.assert_array_equal(_np(a), _np(b))
+    k_model = _compiled_mlp(keras)
+    k_model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k_model.save(tmp_path / "k.h5")
+    restored = kt.models.load_model(tmp_path / "k.h5")
+    assert restored.optimizer.iterations == 4
+    for a, b in zip(k_model.optimizer.variables,
+                    restored.optimizer._keras_layout(restored.optimizer.variables)):
+        np.testing.assert_allclose(_np(a.value), _np(b), atol=1e-7)
+    _close(_out(restored, x), _k3_out(k_model, x))

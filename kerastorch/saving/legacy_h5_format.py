@@ -169,9 +169,56 @@ def save_model_to_hdf5(model, filepath, include_optimizer=True):
             default=saving_lib._json_default).encode("utf8")
         compile_config = config.get("compile_config")
         if compile_config:
+            optimizer = compile_config.get("optimizer")
+            training = {"optimizer_config": {"class_name": optimizer["class_name"],
+                                             "config": optimizer["config"]},
+                        "loss": compile_config.get("loss"),
+                        "metrics": compile_config.get("metrics"),
+                        "weighted_metrics": compile_config.get("weighted_metrics"),
+                        "loss_weights": compile_config.get("loss_weights")}
             h5.attrs["training_config"] = json.dumps(
-                compile_config, default=saving_lib._json_default).encode("utf8")
+                training, default=saving_lib._json_default).encode("utf8")
         save_weights_to_hdf5_group(h5.create_group("model_weights"), model)
+        optimizer = getattr(model, "optimizer", None)
+        if include_optimizer and compile_config and optimizer is not None and \
+                getattr(optimizer, "built", False):
+            _save_optimizer_weights(h5, optimizer)
+
+
+def _save_optimizer_weights(h5, optimizer):
+    """Keras 3's `optimizer_weights` group: the optimizer's variables, in order."""
+    values = [v.detach().cpu().numpy() for v in optimizer._keras_layout(optimizer.variables)]
+    group = h5.create_group("optimizer_weights")
+    names = [f"{optimizer.name}/variable_{i}" for i in range(len(values))]
+    group.attrs["weight_names"] = [n.encode("utf8") for n in names]
+    for name, value in zip(names, values):
+        dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
+        if value.shape:
+            dataset[:] = value
+        else:
+            dataset[()] = value
+
+
+def _load_optimizer_weights(h5, model):
+    """Restores `optimizer_weights` by order; a layout that does not fit (tf.keras's) warns."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or "optimizer_weights" not in h5 or \
+            not hasattr(optimizer, "load_own_variables"):
+        return
+    group = h5["optimizer_weights"]
+    names = _read_names(group, "weight_names")
+    values = [saving_lib._read_dataset(group[n], f"optimizer_weights/{n}") for n in names]
+    if not optimizer.built:
+        prepare = getattr(model, "_prepare_optimizer", None)
+        prepare() if prepare is not None else optimizer.build(model.trainable_weights)
+    own = optimizer._keras_layout(optimizer.variables)
+    if len(own) != len(values) or any(tuple(a.shape) != tuple(b.shape)
+                                      for a, b in zip(own, values)):
+        warnings.warn(f"The optimizer state in the file ({len(values)} variables) does not fit "
+                      f"optimizer '{optimizer.name}' ({len(own)} variables): the model starts "
+                      "with a freshly initialized optimizer.", stacklevel=3)
+        return
+    optimizer.load_own_variables({str(i): v for i, v in enumerate(values)})
 
 
 def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
@@ -197,5 +244,6 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
                             **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
                                                         "loss_weights") if k in training}}
             saving_lib.compile_from_config(model, training, custom_objects)
+            _load_optimizer_weights(h5, model)
     return model
 

@@ -297,15 +297,32 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
         raise ValueError(f"The weights file has weights for layers that the model "
                          f"'{model.name}' does not have: {sorted(extra)}. It was saved from a "
                          "different architecture (pass skip_mismatch=True to load the rest).")
-    assign_all(pairs)
     optimizer = getattr(model, "optimizer", None)
-    if include_optimizer and optimizer is not None and "optimizer" in h5 and \
-            "vars" in h5["optimizer"] and hasattr(optimizer, "load_own_variables"):
+    load_optimizer = include_optimizer and optimizer is not None and "optimizer" in h5 and \
+        "vars" in h5["optimizer"] and hasattr(optimizer, "load_own_variables")
+    if load_optimizer and getattr(optimizer, "built", False):
+        _check_optimizer_shapes(optimizer, h5["optimizer"]["vars"])
+    assign_all(pairs)
+    if load_optimizer:
         if not getattr(optimizer, "built", False):
             prepare = getattr(model, "_prepare_optimizer", None)
             prepare() if prepare is not None and getattr(model, "compiled", False) \
                 else optimizer.build(model.trainable_weights)
         optimizer.load_own_variables(_H5Store(h5["optimizer"]["vars"]))
+
+
+def _check_optimizer_shapes(optimizer, group):
+    """Raises before anything is assigned when the saved optimizer state does not fit."""
+    layout = getattr(optimizer, "_keras_layout", None)
+    own = layout(optimizer.variables) if layout is not None else optimizer.variables
+    if len(group) != len(own):
+        return  # the optimizer warns and skips its state, as Keras does
+    for i, value in enumerate(own):
+        saved = tuple(group[str(i)].shape) if str(i) in group else None
+        if saved is not None and saved != tuple(value.shape):
+            raise ValueError(f"Optimizer '{optimizer.name}' variable {i} has shape "
+                             f"{tuple(value.shape)}, the saved one has shape {saved} "
+                             f"('optimizer/vars/{i}'). Nothing was loaded.")
 
 
 class _H5Store:

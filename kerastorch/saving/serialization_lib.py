@@ -252,7 +252,8 @@ def _import(name):
 
 _FALLBACK_NAMESPACES = ("kerastorch.layers", "kerastorch.models", "kerastorch",
                         "kerastorch.initializers", "kerastorch.regularizers",
-                        "kerastorch.constraints")
+                        "kerastorch.constraints", "kerastorch.optimizers", "kerastorch.losses",
+                        "kerastorch.metrics")
 
 
 def _find_class(class_name, registered_name, module, custom_objects):
@@ -264,6 +265,8 @@ def _find_class(class_name, registered_name, module, custom_objects):
     if class_name == "Functional":
         from kerastorch.models.model import Model
         return Model
+    if ">" in class_name:  # tf.keras wrote some built-ins as "Custom>Adam"
+        return _find_class(class_name.split(">")[-1], None, module, custom_objects)
     names = [_namespace_for(module)] if module else list(_FALLBACK_NAMESPACES)
     if module and module.startswith("keras") and names[0] != "kerastorch":
         names.append("kerastorch")
@@ -462,6 +465,9 @@ def instantiate(cls, inner, custom_objects=None):
         config = {k: _deserialize_nested(v, custom_objects) for k, v in config.items()}
     elif "name" in config and cls.__module__.startswith("kerastorch.initializers"):
         config.pop("name")
+    if cls.__module__.startswith("kerastorch.optimizers"):
+        for key in ("jit_compile", "is_legacy_optimizer"):  # tf.keras-only arguments
+            config.pop(key, None)
     config = clean_config(cls, config)
     try:
         if hasattr(cls, "from_config"):
