@@ -321,3 +321,20 @@ def test_exclude_from_weight_decay_by_name_matches_keras():
         np.testing.assert_allclose(a, b, atol=ATOL)
     with pytest.raises(ValueError, match="before the optimizer is built"):
         ours.exclude_from_weight_decay(var_names=["kernel"])
+
+
+def test_user_schedule_receives_the_step_and_drives_the_rate():
+    class Halving(optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            assert isinstance(step, torch.Tensor)
+            return 0.4 * 0.5 ** (step // 2)
+
+    opt = optimizers.SGD(learning_rate=Halving())
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt.build([param])
+    for _ in range(4):
+        param.grad = torch.ones(1)
+        opt.step()
+    # rates 0.4, 0.4, 0.2, 0.2 at steps 0..3
+    assert float(param.detach()) == pytest.approx(-1.2, abs=1e-6)
+    assert float(opt.learning_rate) == pytest.approx(0.1)

@@ -315,8 +315,8 @@ class Optimizer:
         if isinstance(lr, LearningRateSchedule):
             if type(lr).__call__ is LearningRateSchedule.__call__ and lr._value is not None:
                 value = lr._value(self._raw_iterations)  # built-in: plain float math
-            else:
-                value = lr(self._raw_iterations)
+            else:  # a user schedule gets the step as a tensor, as in Keras
+                value = lr(torch.tensor(self._raw_iterations))
         else:
             value = lr()
         return float(value)
