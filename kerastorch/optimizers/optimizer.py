@@ -156,6 +156,7 @@ class Optimizer:
             self._slots[slot] = [torch.full_like(p, init, requires_grad=False)
                                  for p in self._params]
         self._build_extra()
+        self._state_device = self._params[0].device if self._params else None
         self.built = True
         if self._pending_state is not None:
             state, self._pending_state = self._pending_state, None
@@ -433,6 +434,8 @@ class Optimizer:
 
     def _apply(self, indices, grads):
         """Clipping, weight decay, update, EMA and the step count, on parameters `indices`."""
+        if self._state_device is not None and self._params[0].device != self._state_device:
+            self._follow_parameters()
         if indices is None:
             params, slots = self._params, self._slots
         else:
@@ -459,6 +462,12 @@ class Optimizer:
                 torch._foreach_mul_(decayed, 1 - self.weight_decay * lr)
         self._update_step(params, grads, slots, lr)
         self._finish_step(params)
+
+    def _follow_parameters(self):
+        """Moves the state to the parameters' device (the model was moved after `build`)."""
+        for name, tensors in self._slots.items():
+            self._slots[name] = [t.to(p.device) for t, p in zip(tensors, self._params)]
+        self._state_device = self._params[0].device
 
     def _finish_step(self, params):
         if self.use_ema:
