@@ -900,3 +900,13 @@ def test_whole_model_h5_restores_optimizer_state(tmp_path):
                     restored.optimizer._keras_layout(restored.optimizer.variables)):
         np.testing.assert_allclose(_np(a.value), _np(b), atol=1e-7)
     _close(_out(restored, x), _k3_out(k_model, x))
+
+
+def test_layers_serialize_and_deserialize_with_keras3():
+    keras = import_keras3()
+    config = kt.layers.serialize(L.Conv2D(4, 3, strides=2, activation="relu", name="c"))
+    assert config["module"] == "keras.layers" and config["class_name"] == "Conv2D"
+    k_layer = keras.layers.deserialize(config)
+    assert (k_layer.name, k_layer.filters, k_layer.strides) == ("c", 4, (2, 2))
+    layer = kt.layers.deserialize(keras.layers.serialize(keras.layers.Dense(5, use_bias=False)))
+    assert isinstance(layer, L.Dense) and layer.units == 5 and layer.use_bias is False

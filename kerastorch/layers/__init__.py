@@ -115,3 +115,5 @@ from kerastorch.layers.activation_layers import Softmax
 from kerastorch.layers.rms_normalization import RMSNormalization
 from kerastorch.layers.einsum_dense import EinsumDense
 from kerastorch.layers.torch_module_wrapper import TorchModuleWrapper
+from kerastorch.saving.serialization_lib import deserialize_keras_object as deserialize
+from kerastorch.saving.serialization_lib import serialize_keras_object as serialize
