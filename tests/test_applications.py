@@ -91,7 +91,7 @@ def test_frozen_base_keeps_weights_and_moving_statistics_while_training(base):
     base.trainable = False
     try:
         model = keras.Sequential([base, layers.Dense(3)])
-        x, y = torch.randn(4, 71, 71, 3), torch.tensor([0, 1, 2, 1])
+        x, y = torch.randn(2, 71, 71, 3), torch.tensor([0, 2])
         model(x)
         before = [t.detach().clone() for t in base.state_dict().values()]
         head = [w.numpy() for w in model.layers[-1].weights]
@@ -237,3 +237,63 @@ def test_preprocess_and_decode_predictions():
     assert decoded[0][1][0] == "n01443537" and decoded[1][0][2] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="decode_predictions"):
         keras.applications.xception.decode_predictions(np.zeros((2, 10)))
+
+
+# ----------------------------------------------------------------------------- VGG16 / VGG19
+def _copy_by_name(theirs, ours):
+    by_name = {layer.name: layer for layer in ours.layers}
+    for layer in theirs.layers:
+        if layer.weights:
+            by_name[layer.name].set_weights(layer.get_weights())
+
+
+def test_vgg19_features_match_keras3():
+    keras3 = import_keras3()
+    keras3.utils.set_random_seed(0)
+    theirs = keras3.applications.VGG19(weights=None, include_top=False, input_shape=(40, 36, 3),
+                                       pooling="max")
+    ours = keras.applications.VGG19(weights=None, include_top=False, input_shape=(40, 36, 3),
+                                    pooling="max")
+    assert ours.count_params() == theirs.count_params() == 20_024_384
+    assert [layer.name for layer in ours.layers][1:-1] == [layer.name for layer in theirs.layers][1:-1]
+    _copy_by_name(theirs, ours)
+    x = np.random.default_rng(0).uniform(-120, 120, size=(2, 40, 36, 3)).astype("float32")
+    expected = keras3.ops.convert_to_numpy(theirs(x))
+    # A real comparison: the two images give clearly different features.
+    assert np.abs(expected[0] - expected[1]).max() > 0.1 * np.abs(expected).max() > 0
+    np.testing.assert_allclose(ours(x).detach().numpy(), expected, rtol=1e-4,
+                               atol=1e-4 * np.abs(expected).max())
+
+
+def test_vgg16_top_counts_names_and_preprocessing():
+    keras3 = import_keras3()
+    ours = keras.applications.VGG16(weights=None, classifier_activation=None)
+    assert ours.count_params() == 138_357_544  # Keras's documented count
+    assert [layer.name for layer in ours.layers][-5:] == ["block5_pool", "flatten", "fc1", "fc2",
+                                                          "predictions"]
+    assert [w.shape for w in ours.get_layer("fc1").weights] == [(25088, 4096), (4096,)]
+    assert [w.shape for w in ours.get_layer("fc2").weights] == [(4096, 4096), (4096,)]
+    x = np.random.default_rng(1).uniform(0, 255, size=(2, 5, 4, 3)).astype("float32")
+    np.testing.assert_allclose(keras.applications.vgg16.preprocess_input(x),
+                               keras3.applications.vgg16.preprocess_input(x.copy()), atol=1e-4)
+
+
+def test_convolution_as_dense_view_matches_keras_flatten_dense():
+    """VGG's fc1 is timm's convolution over the feature map; as Keras's Flatten + Dense it must
+    compute the same numbers from Keras's (h * w * c, units) kernel."""
+    keras3 = import_keras3()
+    from kerastorch.applications import timm_layers
+    conv = torch.nn.Conv2d(5, 4, (3, 2))
+    inputs = keras.Input(shape=(3, 2, 5))
+    view = timm_layers.ConvAsDense(conv, "fc", activation="relu")
+    ours = keras.Model(inputs, view(layers.Flatten()(inputs)))
+    theirs = keras3.Sequential([keras3.Input(shape=(3, 2, 5)), keras3.layers.Flatten(),
+                                keras3.layers.Dense(4, activation="relu")])
+    kernel = np.random.default_rng(0).normal(size=(30, 4)).astype("float32")
+    bias = np.random.default_rng(1).normal(size=(4,)).astype("float32")
+    theirs.layers[-1].set_weights([kernel, bias])
+    view.set_weights([kernel, bias])
+    np.testing.assert_array_equal(view.get_weights()[0], kernel)
+    x = np.random.default_rng(2).normal(size=(3, 3, 2, 5)).astype("float32")
+    np.testing.assert_allclose(ours(x).detach().numpy(),
+                               keras3.ops.convert_to_numpy(theirs(x)), atol=1e-5)

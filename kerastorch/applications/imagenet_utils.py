@@ -33,17 +33,25 @@ def obtain_input_shape(input_shape, default_size, min_size, require_flatten, wei
     return input_shape
 
 
+_CAFFE_MEAN = (103.939, 116.779, 123.68)  # BGR
+
+
 def preprocess_input(x, mode="tf"):
-    """Scales pixels in [0, 255] as the model was trained: mode 'tf' maps them to [-1, 1]."""
-    if mode != "tf":
+    """Pixels in [0, 255] (channels last) as the model was trained on them: mode 'tf' maps them
+    to [-1, 1]; mode 'caffe' turns RGB into BGR and subtracts the ImageNet mean."""
+    if mode not in ("tf", "caffe"):
         raise ValueError(f"Unsupported preprocessing mode: {mode!r}")
     if isinstance(x, torch.Tensor):
         x = x if x.is_floating_point() else x.float()
-        return x / 127.5 - 1.0
+        if mode == "tf":
+            return x / 127.5 - 1.0
+        return x.flip(-1) - torch.tensor(_CAFFE_MEAN, dtype=x.dtype, device=x.device)
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype("float32")
-    return x / 127.5 - 1.0
+    if mode == "tf":
+        return x / 127.5 - 1.0
+    return x[..., ::-1] - np.asarray(_CAFFE_MEAN, dtype=x.dtype)
 
 
 def decode_predictions(preds, top=5):

@@ -66,11 +66,15 @@ def _to_channels_last(conv):
 
 
 class Conv2D(TimmView):
-    """A view of an `nn.Conv2d` as Keras's Conv2D (kernel `(kh, kw, in, out)`)."""
+    """A view of an `nn.Conv2d` as Keras's Conv2D (kernel `(kh, kw, in, out)`), with an
+    optional fused activation as Keras's `Conv2D(activation=...)`."""
 
-    def __init__(self, module, name, padding="valid"):
+    def __init__(self, module, name, padding="valid", activation=None):
+        from kerastorch import activations
         super().__init__(module, name)
         self.padding = padding
+        self.activation = activations.get(activation)
+        self._act = None if self.activation is activations.linear else self.activation
         _to_channels_last(module)
 
     def _weight_specs(self, module):
@@ -80,7 +84,8 @@ class Conv2D(TimmView):
         return specs
 
     def call(self, inputs):
-        return _nhwc(self.module(_nchw(inputs)))
+        y = self.module(_nchw(inputs))
+        return _nhwc(y if self._act is None else self._act(y))
 
     def compute_output_shape(self, input_shape):
         m = self.module
@@ -154,3 +159,59 @@ class Dense(TimmView):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.module.out_features,)
+
+
+class _ReshapedViewVariable(_ViewVariable):
+    """A Keras weight whose layout is a permutation then a reshape of the torch tensor (a
+    convolution used as a Dense layer, as timm's VGG head is)."""
+
+    def __init__(self, view, module, attr, name, layout, keras_shape):
+        super().__init__(view, module, attr, name, layout=layout)
+        self._keras_shape = tuple(keras_shape)
+
+    @property
+    def value(self):
+        return self.torch_tensor.permute(self._layout).reshape(self._keras_shape)
+
+    def assign(self, value):
+        t = torch.as_tensor(value.value if isinstance(value, Variable) else value)
+        if tuple(t.shape) != self._keras_shape:
+            raise ValueError(f"The shape of the target variable and the shape of the value must "
+                             f"match. variable.shape={self._keras_shape}, Received: value.shape="
+                             f"{tuple(t.shape)} (variable {self.path})")
+        target = self.torch_tensor
+        permuted_shape = tuple(target.shape[i] for i in self._layout)
+        with torch.no_grad():
+            target.copy_(t.reshape(permuted_shape).permute(self._inverse))
+        return self
+
+
+class ConvAsDense(TimmView):
+    """Keras's Dense over a flattened NHWC feature map, computed by timm's convolution.
+
+    Keras's kernel is `(h * w * in, out)` in the (h, w, c) order of `Flatten`; the view maps it
+    onto the `(out, in, h, w)` convolution, which runs on the un-flattened NCHW view: no copy.
+    """
+
+    def __init__(self, module, name, activation=None):
+        from kerastorch import activations
+        super().__init__(module, name)
+        self.activation = activations.get(activation)
+        self._make_weights()
+
+    def _make_weights(self):
+        m = self.module
+        kh, kw = m.kernel_size
+        shape = (kh * kw * m.in_channels, m.out_channels)
+        self._keras_weights = [
+            _ReshapedViewVariable(self, m, "weight", "kernel", (2, 3, 1, 0), shape),
+            _ViewVariable(self, m, "bias", "bias")]
+
+    def call(self, inputs):
+        m = self.module
+        kh, kw = m.kernel_size
+        x = inputs.reshape(inputs.shape[0], kh, kw, m.in_channels).permute(0, 3, 1, 2)
+        return self.activation(m(x).flatten(1))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.module.out_channels)

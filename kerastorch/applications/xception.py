@@ -7,14 +7,12 @@ unchanged and a Keras weight file loads into `model.layers` unchanged. Padding f
 (TensorFlow's `same` max pooling), so outputs equal Keras's from the same weights.
 """
 
-import os
-
-import numpy as np
 import torch
 
 from kerastorch import layers
 from kerastorch.applications import imagenet_utils
 from kerastorch.applications import timm_layers
+from kerastorch.applications import weights as weights_module
 from kerastorch.layers.input_layer import Input
 from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.models.model import Model
@@ -50,27 +48,18 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         >>> base(ops.ones((1, 71, 71, 3))).shape
         torch.Size([1, 2048])
     """
-    if not (weights in ("imagenet", None) or (isinstance(weights, (str, os.PathLike))
-                                              and os.path.exists(weights))):
-        raise ValueError("The `weights` argument should be either `None` (random "
-                         "initialization), 'imagenet' (pre-training on ImageNet), or the path to "
-                         f"the weights file to be loaded. Received: weights={weights}")
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError("If using `weights='imagenet'` with `include_top=True`, `classes` should "
-                         f"be 1000.  Received classes={classes}")
-    if weights is not None and include_top and classifier_activation not in ("softmax", None):
-        raise ValueError("Only `None` and `softmax` activations are allowed for the "
-                         "`classifier_activation` argument when using pretrained weights, with "
-                         f"`include_top=True`; Received: classifier_activation="
-                         f"{classifier_activation}")
-    if pooling not in (None, "avg", "max"):
-        raise ValueError(f"`pooling` must be None, 'avg' or 'max'. Received: pooling={pooling}")
+    weights_module.validate_arguments(weights, include_top, classes, classifier_activation,
+                                      pooling)
     if input_tensor is not None and input_shape is None and isinstance(input_tensor, KerasTensor):
         input_shape = input_tensor.shape[1:]
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, default_size=299, min_size=71, require_flatten=include_top, weights=weights)
 
-    weights_path = find_imagenet_weights(include_top) if weights == "imagenet" else weights
+    weights_path = weights
+    if weights == "imagenet":
+        weights_path = weights_module.find_imagenet_weights(
+            "Xception", KERAS_FILES[include_top], TIMM_CHECKPOINT, TIMM_HUB_ID,
+            also=() if include_top else (KERAS_FILES[True],))
 
     import timm
     net = timm.create_model(TIMM_NAME, pretrained=False, num_classes=classes if include_top else 0)
@@ -82,7 +71,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     model.timm_model = net  # registered: state_dict, .to(), parameters() reach the weights
     model.eval()
     if weights_path is not None:
-        load_weights(model, weights_path, include_top)
+        weights_module.load_weights(model, weights_path, ignore_prefixes=() if include_top
+                                    else ("fc.",))
     return model
 
 
@@ -147,101 +137,6 @@ def _graph(net, x, include_top, pooling, classifier_activation):
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
     return x
-
-
-def _keras_home():
-    return os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-
-
-def find_imagenet_weights(include_top):
-    """A local copy of the ImageNet weights: Keras's file, timm's checkpoint, or the hub cache."""
-    candidates = [os.path.join(_keras_home(), "models", KERAS_FILES[include_top]),
-                  os.path.join(torch.hub.get_dir(), "checkpoints", TIMM_CHECKPOINT)]
-    if not include_top:
-        candidates.append(os.path.join(_keras_home(), "models", KERAS_FILES[True]))
-    for path in candidates:
-        if os.path.exists(path):
-            return path
-    try:
-        from huggingface_hub import try_to_load_from_cache
-        for filename in ("model.safetensors", "pytorch_model.bin"):
-            path = try_to_load_from_cache(TIMM_HUB_ID, filename)
-            if isinstance(path, str) and os.path.exists(path):
-                return path
-    except ImportError:
-        pass
-    raise FileNotFoundError(
-        "Xception(weights='imagenet') found no local copy of the ImageNet weights, and kerastorch "
-        "downloads nothing. Provide one of:\n"
-        f"  - Keras's weight file {KERAS_FILES[include_top]} in {os.path.dirname(candidates[0])}/ "
-        "(the directory is $KERAS_HOME/models or ~/.keras/models)\n"
-        f"  - timm's checkpoint {TIMM_CHECKPOINT} in {os.path.dirname(candidates[1])}/ "
-        "(torch.hub's checkpoint directory, under $TORCH_HOME)\n"
-        f"  - the Hugging Face cache of {TIMM_HUB_ID}\n"
-        "or pass weights=<path to one of those files>.")
-
-
-def load_weights(model, path, include_top=True):
-    """Loads a Keras `.h5` weight file into the layers, or a timm/torch checkpoint into timm."""
-    path = os.fspath(path)
-    if path.endswith((".h5", ".hdf5", ".keras")):
-        _load_keras_h5(model, path)
-        return
-    if path.endswith(".safetensors"):
-        from safetensors.torch import load_file
-        state = load_file(path)
-    else:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        if isinstance(state, dict) and "state_dict" in state:
-            state = state["state_dict"]
-    net = model.timm_model
-    own = net.state_dict()
-    if not include_top:
-        state = {k: v for k, v in state.items() if not k.startswith("fc.")}
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
-    mismatched = [(k, tuple(state[k].shape), tuple(own[k].shape)) for k in own
-                  if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
-    if missing or unexpected or mismatched:
-        raise ValueError(f"The checkpoint {path} does not fit timm's {TIMM_NAME}: missing keys "
-                         f"{missing[:5]}, unexpected keys {unexpected[:5]}, shape mismatches "
-                         f"(key, file, model) {mismatched[:5]}")
-    net.load_state_dict(state)
-
-
-def _load_keras_h5(model, path):
-    """Keras 2's HDF5 weight layout: `layer_names`, then each layer's `weight_names`, by order."""
-    try:
-        import h5py
-    except ImportError:
-        raise ImportError("Loading a Keras .h5 weight file needs h5py: "
-                          "pip install 'kerastorch[h5]'") from None
-    try:
-        with h5py.File(path, "r") as f:
-            group = f["model_weights"] if "layer_names" not in f.attrs and "model_weights" in f \
-                else f
-            names = [n.decode("utf8") if isinstance(n, bytes) else n
-                     for n in group.attrs["layer_names"]]
-            stored = []
-            for name in names:
-                weight_names = [w.decode("utf8") if isinstance(w, bytes) else w
-                                for w in group[name].attrs["weight_names"]]
-                if weight_names:
-                    stored.append((name, [np.asarray(group[name][w]) for w in weight_names]))
-    except (OSError, KeyError) as err:
-        raise ValueError(f"{path} is not a readable Keras HDF5 weight file: {err}") from None
-    ours = [layer for layer in model.layers if layer.weights]
-    if len(ours) != len(stored):
-        raise ValueError(f"The weight file {path} has {len(stored)} layers with weights, but the "
-                         f"model {model.name} has {len(ours)}.")
-    for layer, (name, arrays) in zip(ours, stored):
-        expected = [w.shape for w in layer.weights]
-        received = [a.shape for a in arrays]
-        if expected != received:
-            raise ValueError(f"Layer {layer.name} (file layer {name}) expects weights of shapes "
-                             f"{expected}, but the file has {received}.")
-    for layer, (_, arrays) in zip(ours, stored):
-        layer.set_weights(arrays)
 
 
 def preprocess_input(x, data_format=None):
