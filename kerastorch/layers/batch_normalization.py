@@ -111,19 +111,21 @@ class BatchNormalization(Layer):
             if mask is not None:
                 y = self._masked_training(x, mask if c == 1 else mask, inputs)
             else:
+                # One fused pass gives the output and the batch mean and 1/sqrt(var + eps);
+                # the moving statistics then take the biased variance, as Keras's do.
                 y, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None,
                                                           True, 0.0, self.epsilon)
-                with torch.no_grad():
-                    self._update_moving(mean, invstd.pow(-2) - self.epsilon)
+                self._update_moving(mean, invstd.pow(-2).sub_(self.epsilon))
         else:
             y = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                              False, 0.0, self.epsilon)
         return y if c == 1 else y.movedim(1, c)
 
     def _update_moving(self, mean, var):
-        m = self.momentum
-        self.running_mean.mul_(m).add_(mean.to(self.running_mean.dtype), alpha=1.0 - m)
-        self.running_var.mul_(m).add_(var.to(self.running_var.dtype), alpha=1.0 - m)
+        # moving * momentum + batch * (1 - momentum), both statistics in one call (the batch
+        # statistics of native_batch_norm carry no gradient).
+        torch._foreach_lerp_((self.running_mean, self.running_var), (mean, var),
+                             1.0 - self.momentum)
 
     def _masked_training(self, x, mask, inputs):
         """Batch statistics over the unmasked positions only (mask has the input's rank - 1)."""
@@ -139,8 +141,7 @@ class BatchNormalization(Layer):
         mean = (x * w).sum(dim=dims) / total
         shape = [1, -1] + [1] * (x.ndim - 2)
         var = ((x - mean.reshape(shape)).square() * w).sum(dim=dims) / total
-        with torch.no_grad():
-            self._update_moving(mean.detach(), var.detach())
+        self._update_moving(mean.detach(), var.detach())
         return F.batch_norm(x, mean, var, self.weight, self.bias, False, 0.0, self.epsilon)
 
     def compute_output_shape(self, input_shape):
