@@ -30,7 +30,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kerastorch as keras  # noqa: E402
 from kerastorch import layers  # noqa: E402
 from kerastorch import losses as kt_losses  # noqa: E402
-from _timing import median_time  # noqa: E402
 
 
 # ---------------------------------------------------------------- models
@@ -149,23 +148,35 @@ def bench(name, make_kt, make_torch, make_keras3, x_nhwc, y, batch_size, repeats
     return model, ref, times
 
 
-def bench_predict(model, sample, repeats, keras3_model=None):
+def bench_predict(model, sample, repeats, keras3_model=None, number=200):
+    """Per-call time of `predict(sample)` vs a bare no_grad call; the best of `repeats` rounds
+    (each `number` calls, interleaved), the figure least disturbed by other processes."""
     t = torch.from_numpy(sample)
 
     def bare():
         with torch.no_grad():
             return model(t)
 
-    fns = [bare, lambda: model.predict(sample, verbose=0)]
-    names = ["bare torch.no_grad call", "kerastorch predict"]
+    fns = {"bare torch.no_grad call": bare,
+           "kerastorch predict": lambda: model.predict(sample, verbose=0)}
     if keras3_model is not None:
-        fns.append(lambda: keras3_model.predict(sample, verbose=0))
-        names.append("keras 3 predict")
-    times = median_time(fns, number=50, repeats=repeats)
-    print(f"\npredict on one sample {sample.shape} (median per call)")
-    for n, tm in zip(names, times):
-        print(f"  {n:24s} {tm * 1e6:9.1f} us {tm / times[0]:6.2f}x")
-    return dict(zip(names, times))
+        fns["keras 3 predict"] = lambda: keras3_model.predict(sample, verbose=0)
+    for fn in fns.values():
+        for _ in range(5):
+            fn()
+    best = {k: float("inf") for k in fns}
+    for _ in range(repeats):
+        for k, fn in fns.items():
+            n = number if k != "keras 3 predict" else max(number // 20, 5)
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            best[k] = min(best[k], (time.perf_counter() - start) / n)
+    base = best["bare torch.no_grad call"]
+    print(f"\npredict on one sample {sample.shape} (best of {repeats} rounds, per call)")
+    for k, tm in best.items():
+        print(f"  {k:24s} {tm * 1e6:9.1f} us {tm / base:6.2f}x")
+    return best
 
 
 def main():
@@ -204,7 +215,7 @@ def main():
     k3_mlp = None
     if keras3 is not None:
         k3_mlp = mlp(keras3)
-    bench_predict(model, x[:1], repeats=5, keras3_model=k3_mlp)
+    bench_predict(model, x[:1], repeats=10, keras3_model=k3_mlp)
     xi = rng.random((n_cnn, 32, 32, 3), dtype=np.float32)
     yi = rng.integers(0, 10, n_cnn)
     bench("CNN 32x32x3 (conv32-pool-conv64-pool-gmp-dense10)", lambda: cnn(keras), TorchCNN,

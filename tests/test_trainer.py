@@ -431,3 +431,17 @@ def test_trainer_state_stays_out_of_state_dict_and_deepcopy_works():
     assert list(model.state_dict()) == keys
     clone = copy.deepcopy(model)
     np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_out_of_range_labels_from_a_generator_raise_value_error():
+    x, y = _data(n=32)
+    y = y.copy()
+    y[20] = 9
+
+    def gen():
+        for i in range(0, 32, 8):
+            yield x[i:i + 8], y[i:i + 8]
+
+    model = _compiled()
+    with pytest.raises(ValueError, match="label"):
+        model.fit(gen(), epochs=1, verbose=0)

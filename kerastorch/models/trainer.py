@@ -81,6 +81,16 @@ def _batch_size(x):
     return 0
 
 
+def _explain_step_error(err, epoch, step):
+    """Turns torch's index errors on bad labels into Keras's ValueError (naming the batch)."""
+    text = str(err)
+    if "out of bounds" in text or "out of range" in text or "index" in text.lower() and \
+            "label" in text.lower():
+        raise ValueError(f"Invalid labels in epoch {epoch + 1}, batch {step}: a label value is "
+                         f"outside the valid range of the model's output classes ({text})") \
+            from err
+
+
 def _as_loss(losses_module, spec):
     """A loss object reducing to a scalar: functions are wrapped as Keras's compile does."""
     fn = losses_module.get(spec)
@@ -639,7 +649,11 @@ class Trainer:
                         self._ensure_built(batch[0])
                         self._check_first_batch(*batch, adapter=adapter)
                         self._maybe_compile_step(batch)
-                    self.train_step(batch)
+                    try:
+                        self.train_step(batch)
+                    except (RuntimeError, IndexError) as err:
+                        _explain_step_error(err, epoch, step)
+                        raise
                     seen = step + 1
                     if want_end:
                         cbs.batch_hook("on_train_batch_end", step, logs_fn)
