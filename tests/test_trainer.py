@@ -445,3 +445,24 @@ def test_out_of_range_labels_from_a_generator_raise_value_error():
     model = _compiled()
     with pytest.raises(ValueError, match="label"):
         model.fit(gen(), epochs=1, verbose=0)
+
+
+def test_loss_scaler_skips_non_finite_steps_and_grows_after_good_ones():
+    from kerastorch.mixed_precision import LossScaler
+    p = torch.nn.Parameter(torch.ones(3))
+    scaler = LossScaler(initial_scale=8.0, dynamic_growth_steps=2)
+    p.grad = torch.tensor([8.0, 16.0, float("inf")])
+    assert not scaler.unscale_and_check([p]) and scaler.scale == 4.0
+    p.grad = torch.tensor([4.0, 8.0, 12.0])
+    assert scaler.unscale_and_check([p])
+    np.testing.assert_allclose(p.grad.numpy(), [1.0, 2.0, 3.0])
+    p.grad = torch.ones(3)
+    assert scaler.unscale_and_check([p]) and scaler.scale == 8.0
+
+
+def test_policy_names_and_errors():
+    policy = keras.mixed_precision.Policy("mixed_float16")
+    assert (policy.compute_dtype, policy.variable_dtype) == ("float16", "float32")
+    with pytest.raises(ValueError, match="mixed precision"):
+        keras.mixed_precision.set_global_policy("mixed_int8")
+    assert keras.mixed_precision.global_policy().name == "float32"
