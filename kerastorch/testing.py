@@ -57,9 +57,14 @@ def assert_parity(keras_model, kt_model, inputs, atol=1e-5, rtol=1e-5, copy_weig
     # Keras: an intermediate model with every layer's output; kerastorch: forward hooks.
     k_outs = _keras_layer_outputs(keras_model, k_layers, np_inputs)
     t_outs, handles = {}, []
+
+    def record(module, args, out):  # the first call's output (Keras's `layer.output`)
+        if id(module) not in t_outs:
+            t_outs[id(module)] = out
+        # returns None: a forward hook's return value would replace the output
+
     for layer in t_layers:
-        handles.append(layer.register_forward_hook(
-            lambda module, args, out: t_outs.setdefault(id(module), out)))
+        handles.append(layer.register_forward_hook(record))
     was_training = kt_model.training
     kt_model.eval()
     try:

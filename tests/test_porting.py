@@ -820,6 +820,22 @@ def test_convert_many_layer_types_matches_keras(case):
     assert_parity(km, twin, x, copy_weights=False)
 
 
+def test_convert_shared_layer_two_inputs_and_nested_model():
+    keras3 = import_keras3()
+    inner = keras3.Sequential([keras3.Input((4,)), keras3.layers.Dense(3, activation="relu"),
+                               keras3.layers.Dense(4)], name="inner")
+    shared = keras3.layers.Dense(4, name="shared")
+    a, b = keras3.Input((4,), name="a"), keras3.Input((4,), name="b")
+    out = keras3.layers.Add(name="add")([shared(a), shared(inner(b))])
+    km = keras3.Model([a, b], out)
+    twin = convert(km)
+    assert isinstance(twin.get_layer("inner"), keras.Sequential)
+    rng = np.random.default_rng(5)
+    xs = [rng.normal(size=(3, 4)).astype("float32"), rng.normal(size=(3, 4)).astype("float32")]
+    diffs = assert_parity(km, twin, xs, copy_weights=False)
+    assert set(diffs) == {"shared", "inner", "add", "<output>"}
+
+
 def test_convert_custom_layer_is_not_supported():
     keras3 = import_keras3()
 
