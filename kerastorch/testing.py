@@ -6,6 +6,7 @@ between the two, layer by layer.
 """
 
 import inspect
+import os
 
 import numpy as np
 import torch
@@ -180,10 +181,16 @@ def convert(keras_model):
     `kerastorch.layers` class of the same name with the same config. A layer class or config
     option kerastorch lacks raises `NotSupportedError` naming it.
 
+    Args:
+        keras_model: a Keras 3 model, or the path of a `.keras` / `.h5` file Keras can load.
+
     Example:
         >>> twin = convert(keras_model)
         >>> twin.summary()
     """
+    if isinstance(keras_model, (str, os.PathLike)):
+        import keras
+        keras_model = keras.models.load_model(keras_model, compile=False)
     twin = _convert_model(keras_model)
     copy_keras_weights_by_name(keras_model, twin)
     return twin

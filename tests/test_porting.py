@@ -836,6 +836,16 @@ def test_convert_shared_layer_two_inputs_and_nested_model():
     assert set(diffs) == {"shared", "inner", "add", "<output>"}
 
 
+def test_convert_from_a_keras_file(tmp_path):
+    keras3 = import_keras3()
+    km = _keras_cnn(keras3)
+    _randomize_bn(km)
+    km.save(tmp_path / "cnn.keras")
+    twin = convert(tmp_path / "cnn.keras")
+    x = np.random.default_rng(6).normal(size=(2, 12, 12, 3)).astype("float32")
+    assert_parity(km, twin, x, copy_weights=False)
+
+
 def test_convert_custom_layer_is_not_supported():
     keras3 = import_keras3()
 
@@ -906,6 +916,17 @@ def test_to_torch_of_sequential_in_sequential_and_its_onnx_export(tmp_path):
     session = ort.InferenceSession(model.export(tmp_path / "seq.onnx"))
     got = session.run(None, {session.get_inputs()[0].name: x.numpy()})[0]
     np.testing.assert_allclose(got, expected.detach().numpy(), atol=1e-5, rtol=1e-5)
+
+
+def test_to_torch_follows_train_and_eval_modes():
+    model = keras.Sequential([keras.Input((64,)), layers.Dropout(0.5)])
+    module = model.to_torch()
+    x = torch.ones(4, 64)
+    torch.testing.assert_close(module(x), x)  # inference by default, as the model
+    module.train()
+    assert (module(x) == 0).any()
+    module.eval()
+    torch.testing.assert_close(module(x), x)
 
 
 def test_to_torch_needs_a_graph():
