@@ -3,6 +3,7 @@
 import math
 
 import torch
+import torch.nn.functional as F
 
 from kerastorch import initializers
 from kerastorch.layers.dropout import Dropout
@@ -142,6 +143,8 @@ class MultiHeadAttention(Layer):
             tuple(a if a >= 0 else (rank - 1) + a for a in axes)
         self._attn_axes = axes
         self._batch_axes = tuple(a for a in range(1, rank - 2) if a not in axes)
+        perm = (0,) + self._batch_axes + (rank - 2,) + axes + (rank - 1,)
+        self._from_heads = tuple(perm.index(i) for i in range(rank))
         self.built = True
 
     def _to_heads(self, x):
@@ -162,12 +165,13 @@ class MultiHeadAttention(Layer):
         q = self.query_dense(query) * self._inverse_sqrt_key_dim
         k = self.key_dense(key)
         v = self.value_dense(value)
-        mask = self._attention_mask(query, value, query_mask, value_mask, key_mask,
-                                    attention_mask, use_causal_mask)
+        causal_only = (use_causal_mask and attention_mask is None and query_mask is None
+                       and value_mask is None and key_mask is None)
+        mask = None if causal_only else self._attention_mask(
+            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
         qh, q_full = self._to_heads(q)
         kh, k_full = self._to_heads(k)
         vh, _ = self._to_heads(v)
-        scores = qh @ kh.transpose(-1, -2)  # (B, *other, N, Tq, Tk)
         n_attn = len(self._attn_axes)
         keras_shape = q_full[:-1] + k_full[-1 - n_attn:-1]  # (B, *other, N, *Tq, *Tk)
         if mask is not None:
@@ -176,20 +180,35 @@ class MultiHeadAttention(Layer):
                 cut = mask.ndim - 2 * n_attn
                 mask = mask.reshape(mask.shape[:cut] + (1,) * (len(keras_shape) - mask.ndim)
                                     + mask.shape[cut:])
-            mask = mask.expand(keras_shape).reshape(scores.shape)
-            scores = scores.masked_fill(~mask, -1e9)
-        probs = scores.softmax(dim=-1)
-        dropped = probs
-        if self._dropout_layer is not None and training:
-            dropped = self._dropout_layer(probs, training=True)
-        out = dropped @ vh  # (B, *other, N, Tq, Hv)
+            mask = mask.expand(keras_shape).reshape(qh.shape[:-1] + (kh.shape[-2],))
+        dropout = self._dropout if training else 0.0
+        if not return_attention_scores and (dropout == 0.0 or self.seed is None):
+            # Fused attention; Keras's -1e9 for masked scores becomes an additive mask (the
+            # same probabilities, uniform on fully masked rows as in Keras).
+            bias = None if mask is None else torch.zeros(
+                mask.shape, dtype=qh.dtype, device=qh.device).masked_fill_(~mask, -1e9)
+            causal = causal_only and qh.shape[-2] == kh.shape[-2]
+            if causal_only and not causal:
+                t, s = qh.shape[-2], kh.shape[-2]
+                bias = torch.zeros((t, s), dtype=qh.dtype, device=qh.device).masked_fill_(
+                    ~torch.ones((t, s), dtype=torch.bool, device=qh.device).tril(), -1e9)
+            out = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=bias, dropout_p=dropout,
+                                                 is_causal=causal, scale=1.0)
+            probs = None
+        else:
+            if causal_only:
+                mask = self._attention_mask(query, value, None, None, None, None, True)
+                mask = mask.expand(keras_shape).reshape(qh.shape[:-1] + (kh.shape[-2],))
+            scores = qh @ kh.transpose(-1, -2)  # (B, *other, N, Tq, Tk)
+            if mask is not None:
+                scores = scores.masked_fill(~mask, -1e9)
+            probs = scores.softmax(dim=-1)
+            dropped = probs
+            if self._dropout_layer is not None and training:
+                dropped = self._dropout_layer(probs, training=True)
+            out = dropped @ vh  # (B, *other, N, Tq, Hv)
         out = out.reshape(q_full[:-1] + (out.shape[-1],))
-        n = out.ndim
-        inverse = [0] * n
-        perm = (0,) + self._batch_axes + (n - 2,) + self._attn_axes + (n - 1,)
-        for i, p in enumerate(perm):
-            inverse[p] = i
-        out = self.output_dense(out.permute(inverse))
+        out = self.output_dense(out.permute(self._from_heads))
         if return_attention_scores:
             return out, probs.reshape(keras_shape)
         return out

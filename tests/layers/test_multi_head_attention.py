@@ -44,6 +44,13 @@ def test_cross_attention_matches_keras_with_scores_and_mask(kwargs):
     yt, st = kt(*args, attention_mask=mask, return_attention_scores=True)
     _close(yt, y3)
     _close(st, s3)
+    # Without scores kerastorch takes torch's fused attention: same numbers, fully masked
+    # query rows included (uniform attention, as Keras).
+    mask[0, 1] = False
+    _close(kt(*args, attention_mask=mask), k3(*args, attention_mask=mask))
+    _close(kt(*args, use_causal_mask=True), k3(*args, use_causal_mask=True))
+    _close(kt(*args, attention_mask=mask, use_causal_mask=True),
+           k3(*args, attention_mask=mask, use_causal_mask=True))
 
 
 def test_self_attention_with_causal_mask_matches_keras():
