@@ -51,8 +51,7 @@ class Adam(Optimizer):
         beta_2_power = _f32(_f32(self.beta_2) ** t)
         alpha = lr * math.sqrt(1 - beta_2_power) / (1 - beta_1_power)
         m, v = slots["momentum"], slots["velocity"]
-        torch._foreach_mul_(m, self.beta_1)
-        torch._foreach_add_(m, grads, alpha=1 - self.beta_1)
+        torch._foreach_lerp_(m, grads, 1 - self.beta_1)  # m += (g - m) * (1 - beta_1), one pass
         torch._foreach_mul_(v, self.beta_2)
         torch._foreach_addcmul_(v, grads, grads, value=1 - self.beta_2)
         if self.amsgrad:
