@@ -10,19 +10,24 @@ from kerastorch import activations
 from kerastorch import applications
 from kerastorch import backend
 from kerastorch import callbacks
+from kerastorch import config
 from kerastorch import constraints
 from kerastorch import initializers
 from kerastorch import layers
+from kerastorch import losses
+from kerastorch import metrics
 from kerastorch import mixed_precision
 from kerastorch import models
 from kerastorch import ops
 from kerastorch import optimizers
+from kerastorch import random
 from kerastorch import regularizers
 from kerastorch import saving
 from kerastorch import utils
 from kerastorch.layers.input_layer import Input
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import Variable
+from kerastorch.variables import Variable  # noqa: F811 - standalone keras.Variable; add_weight's views are instances too
 from kerastorch.models.model import Model
 from kerastorch.models.sequential import Sequential
 

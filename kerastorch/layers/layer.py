@@ -263,6 +263,8 @@ class Layer(nn.Module):
 
     def __setattr__(self, name, value):
         if isinstance(value, Variable):
+            if getattr(value, "_track_on", None) is not None:  # a standalone keras.Variable
+                value._track_on(self, name)
             # add_weight() registered the tensor already; this attribute is a second handle.
             self.__dict__.pop(name, None) if name in self._parameters else None
             object.__setattr__(self, name, value)
@@ -335,6 +337,13 @@ class Layer(nn.Module):
         var.constraint = constraints.get(constraint)
         self._keras_weights.append(var)
         return var
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
+                     regularizer=None, constraint=None, name=None):
+        """Keras 3's name for `add_weight`: creates a weight and returns its `Variable`."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, regularizer=regularizer,
+                               constraint=constraint, name=name)
 
     def _free_attr_name(self, name):
         base = re.sub(r"\W", "_", name)
