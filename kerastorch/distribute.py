@@ -17,6 +17,8 @@ import torch
 import torch.distributed as dist
 
 from kerastorch import backend
+from kerastorch import tree
+from kerastorch.models import data_adapter
 
 _DISTRIBUTION = None  # set by keras.distribution.set_distribution
 
@@ -100,46 +102,159 @@ def per_rank_batch_size(global_batch_size):
 def reduce_metric_states(metrics):
     """Sums every metric's state across ranks (totals and counts), so `result()` is global.
 
-    Returns the local states, to restore with `restore_metric_states` after logging."""
+    Returns the local states, to put back with `restore_metric_states` after reading."""
     saved = []
     for metric in metrics:
+        if not hasattr(metric, "variables") and hasattr(metric, "count"):  # the loss tracker
+            saved.append((None if metric.total is None else metric.total.clone(), metric.count))
+            total = metric.total if metric.total is not None else torch.zeros(())
+            count = torch.tensor(float(metric.count), dtype=torch.float64)
+            dist.all_reduce(total, op=dist.ReduceOp.SUM)
+            dist.all_reduce(count, op=dist.ReduceOp.SUM)
+            metric.total, metric.count = total, float(count)
+            continue
         states = _metric_states(metric)
-        saved.append([s.detach().clone() for s in states])
-        for s in states:
-            if s.is_floating_point() or s.dtype in (torch.int32, torch.int64):
-                dist.all_reduce(s, op=dist.ReduceOp.SUM)
+        saved.append([t.clone() for t in states])
+        for t in states:
+            dist.all_reduce(t, op=dist.ReduceOp.SUM)
     return saved
 
 
 def restore_metric_states(metrics, saved):
-    for metric, states in zip(metrics, saved):
-        for s, value in zip(_metric_states(metric), states):
-            s.copy_(value)
+    for metric, state in zip(metrics, saved):
+        if isinstance(state, tuple):
+            metric.total, metric.count = state
+            continue
+        for t, value in zip(_metric_states(metric), state):
+            t.copy_(value)
 
 
 def _metric_states(metric):
-    variables = getattr(metric, "variables", None)
-    if variables is None:
-        return []
     out = []
-    for v in variables:
-        t = getattr(v, "torch_tensor", None)
-        t = t if t is not None else getattr(v, "value", v)
+    for v in getattr(metric, "variables", []):
+        t = getattr(v, "value", v)
         if isinstance(t, torch.Tensor):
             out.append(t)
     return out
 
 
-def gather_in_order(local_chunks, local_indices, num_samples):
-    """Every rank's predictions, put back in the original sample order (padding dropped)."""
-    local = torch.cat(local_chunks) if local_chunks else torch.empty(0)
+def global_logs(model):
+    """The model's metric values over every rank's samples."""
+    metrics = model.metrics
+    saved = reduce_metric_states(metrics)
+    try:
+        return model._logs()
+    finally:
+        restore_metric_states(metrics, saved)
+
+
+class ShardedArrays(data_adapter.ArrayAdapter):
+    """In-memory data for `fit`: this rank's indices from a DistributedSampler (reshuffled each
+    epoch by `set_epoch`), `batch_size / N` of them per step."""
+
+    def __init__(self, adapter):
+        self.__dict__.update(adapter.__dict__)
+        # The same seed on every rank (DistributedSampler's default), reshuffled by set_epoch.
+        self.sampler = sampler(adapter.num_samples, adapter.shuffle, seed=0)
+        self.batch_size = per_rank_batch_size(adapter.batch_size)
+        self.num_batches = -(-len(self.sampler) // self.batch_size)
+        self._epoch = 0
+
+    def epoch(self):
+        self.sampler.set_epoch(self._epoch)
+        self._epoch += 1
+        indices = torch.tensor(list(self.sampler), dtype=torch.long)
+        bs = self.batch_size
+        for i in range(self.num_batches):
+            index = indices[i * bs:(i + 1) * bs]
+            yield (data_adapter._take(self.x, index), data_adapter._take(self.y, index),
+                   data_adapter._take(self.sample_weight, index))
+
+
+class SplitBatches(data_adapter.IterableAdapter):
+    """Any data: each global batch is cut in N parts along the batch axis; this rank takes its
+    part. The parts of one step together are the batch one process would see."""
+
+    def __init__(self, adapter):
+        self.inner = adapter
+        self.num_batches = adapter.num_batches
+        self.num_samples = getattr(adapter, "num_samples", None)
+
+    @property
+    def exhausted(self):
+        return getattr(self.inner, "exhausted", False)
+
+    def epoch(self, steps=None):
+        inner = self.inner
+        batches = inner.epoch(steps) if isinstance(inner, data_adapter.IterableAdapter) \
+            else inner.epoch()
+        r, n = rank(), world_size()
+
+        def part(t):
+            return None if t is None else torch.tensor_split(t, n)[r]
+
+        for x, y, sw in batches:
+            yield (tree.map_structure(part, x), tree.map_structure(part, y),
+                   tree.map_structure(part, sw))
+
+
+class ShardedDataset(data_adapter.IterableAdapter):
+    """A map-style torch Dataset for `fit`: a DataLoader over this rank's DistributedSampler
+    indices, `batch_size / N` per step, reshuffled each epoch by `set_epoch`."""
+
+    def __init__(self, dataset, batch_size, shuffle):
+        self.sampler = torch.utils.data.DistributedSampler(
+            dataset, num_replicas=world_size(), rank=rank(), shuffle=bool(shuffle), seed=0)
+        loader = torch.utils.data.DataLoader(
+            dataset, batch_size=per_rank_batch_size(batch_size or 32), sampler=self.sampler,
+            pin_memory=device().type == "cuda")
+        super().__init__(loader)
+        self._epoch = 0
+
+    def epoch(self, steps=None):
+        if steps is None:
+            self.sampler.set_epoch(self._epoch)
+            self._epoch += 1
+        return super().epoch(steps)
+
+
+def shard(adapter, for_training=False, source=None, batch_size=None, shuffle=False):
+    """This rank's share of `adapter`'s data: DistributedSampler indices for in-memory arrays and
+    map-style Datasets in `fit`, and for everything else (and for evaluate/predict, where the
+    order must survive) this rank's part of every batch."""
+    if for_training and type(adapter) is data_adapter.ArrayAdapter:
+        return ShardedArrays(adapter)
+    if for_training and isinstance(source, torch.utils.data.Dataset) and not isinstance(
+            source, (torch.utils.data.IterableDataset, torch.utils.data.DataLoader)):
+        return ShardedDataset(source, batch_size, shuffle)
+    return SplitBatches(adapter)
+
+
+_CHIEF_ONLY = ("ModelCheckpoint", "CSVLogger", "TensorBoard", "BackupAndRestore")
+
+
+def chief_callbacks(callbacks):
+    """The callbacks this rank runs: all on rank 0; on the others, none that write files."""
+    if callbacks is None or is_chief():
+        return callbacks
+    return [c for c in callbacks
+            if not any(k.__name__ in _CHIEF_ONLY for k in type(c).__mro__)]
+
+
+def gather_batches(outputs):
+    """Every rank's per-batch outputs, joined batch by batch in rank order: the original order."""
+    local = [tree.map_structure(lambda t: t.cpu(), o) for o in outputs]
     gathered = [None] * world_size()
-    dist.all_gather_object(gathered, (local_indices, local.cpu()))
-    order = torch.cat([torch.as_tensor(i, dtype=torch.long) for i, _ in gathered])
-    values = torch.cat([v for _, v in gathered])
-    out = torch.empty((num_samples,) + tuple(values.shape[1:]), dtype=values.dtype)
-    out[order] = values  # padded repeats write the same value again
-    return out
+    dist.all_gather_object(gathered, local)
+    merged = []
+    for parts in zip(*gathered):
+        if isinstance(parts[0], torch.Tensor):
+            merged.append(torch.cat(parts))
+        else:
+            flat = [tree.flatten(p) for p in parts]
+            cat = [torch.cat([f[i] for f in flat]) for i in range(len(flat[0]))]
+            merged.append(tree.pack_sequence_as(parts[0], cat))
+    return merged
 
 
 def barrier():

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import torch
 
+from kerastorch import distribute
 from kerastorch import backend
 from kerastorch import mixed_precision
 from kerastorch import tree
@@ -391,7 +392,8 @@ class Trainer:
                 m.update_state(yt, yp, sample_weight=flat_sw[i])
 
     def _forward_loss(self, x, y, sample_weight):
-        y_pred = self(x, training=True) if self._pass_training else self(x)
+        model = self.__dict__.get("_kt_ddp") or self  # DistributedDataParallel under torchrun
+        y_pred = model(x, training=True) if self._pass_training else model(x)
         return y_pred, self._compute_loss(y, y_pred, sample_weight)
 
     def _autocast(self):
@@ -453,7 +455,7 @@ class Trainer:
             raise NotCompiledError("You must call `compile()` before using the model.")
 
     def _setup_device(self):
-        device = backend.device()
+        device = distribute.device() if distribute.active() else backend.device()
         self._device = device
         for p in self.parameters():
             if p.device != device:
@@ -618,6 +620,14 @@ class Trainer:
                 val_adapter = data_adapter.get_adapter(validation_data,
                                                        batch_size=validation_batch_size
                                                        or batch_size)
+        dist_on = distribute.active()
+        if dist_on:  # under torchrun: this rank's share of the data; rank 0 prints and writes
+            distribute.ensure_initialized()
+            adapter = distribute.shard(adapter, for_training=True, source=x,
+                                       batch_size=batch_size, shuffle=shuffle)
+            val_adapter = None if val_adapter is None else distribute.shard(val_adapter)
+            verbose = verbose if distribute.is_chief() else 0
+            callbacks = distribute.chief_callbacks(callbacks)
         steps = steps_per_epoch or adapter.num_batches
         cbs = callbacks if isinstance(callbacks, callbacks_module.CallbackList) else \
             callbacks_module.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
@@ -649,6 +659,8 @@ class Trainer:
                         self._ensure_built(batch[0])
                         self._check_first_batch(*batch, adapter=adapter)
                         self._maybe_compile_step(batch)
+                    if dist_on and self.__dict__.get("_kt_ddp") is None:
+                        self.__dict__["_kt_ddp"] = distribute.wrap(self)
                     try:
                         self.train_step(batch)
                     except (RuntimeError, IndexError) as err:
@@ -666,7 +678,8 @@ class Trainer:
                                   "that your dataset or generator can generate at least "
                                   "`steps_per_epoch * epochs` batches.", stacklevel=2)
                     break
-                epoch_logs = self._logs() if self._outputs_resolved else {}
+                epoch_logs = {} if not self._outputs_resolved else (
+                    distribute.global_logs(self) if dist_on else self._logs())
                 training_logs = dict(epoch_logs)
                 if val_adapter is not None and self._should_eval(epoch, validation_freq):
                     val_logs = self._evaluate_loop(val_adapter, cbs, validation_steps,
@@ -679,6 +692,7 @@ class Trainer:
                     break
         finally:
             self.eval()
+            self.__dict__.pop("_kt_ddp", None)
         cbs.on_train_end(training_logs)
         history = next((c for c in cbs if isinstance(c, callbacks_module.History)), None)
         if history is not None:
@@ -739,7 +753,8 @@ class Trainer:
                     cbs.batch_hook("on_test_batch_end", step, self._logs)
                 if progbar is not None:
                     progbar.batch(step, self._logs)
-        logs = self._logs() if self._outputs_resolved else {}
+        logs = {} if not self._outputs_resolved else (
+            distribute.global_logs(self) if distribute.active() else self._logs())
         if progbar is not None:
             progbar.finish(seen, logs)
         cbs.on_test_end(logs)
@@ -761,6 +776,10 @@ class Trainer:
         self._assert_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
         adapter = data_adapter.get_adapter(x, y, sample_weight, batch_size=batch_size)
+        if distribute.active():
+            distribute.ensure_initialized()
+            adapter = distribute.shard(adapter)
+            verbose = verbose if distribute.is_chief() else 0
         n_steps = steps or adapter.num_batches
         cbs = callbacks_module.CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                             verbose=verbose, epochs=1, steps=n_steps)
@@ -794,6 +813,11 @@ class Trainer:
         if isinstance(x, (tuple, list)) and not data_adapter.is_array_structure(x):
             raise ValueError(f"Unrecognized data type for `predict`: {type(x)}")
         adapter = data_adapter.get_adapter(x, batch_size=bs)
+        dist_on = distribute.active()
+        if dist_on:  # each rank predicts its part of every batch; all parts come back in order
+            distribute.ensure_initialized()
+            adapter = distribute.shard(adapter)
+            verbose = verbose if distribute.is_chief() else 0
         n_steps = steps or adapter.num_batches
         cbs = callbacks_module.CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                             verbose=verbose, epochs=1, steps=n_steps)
@@ -822,6 +846,8 @@ class Trainer:
                     cbs.progbar.batch(step, None)
         if cbs.progbar is not None:
             cbs.progbar.finish(seen)
+        if dist_on:
+            outputs = distribute.gather_batches(outputs)
         if not outputs:
             raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
                              "Please use `Model.compile(..., run_eagerly=True)`, or "
