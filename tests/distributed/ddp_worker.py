@@ -48,6 +48,7 @@ def main():
                         callbacks=[keras.callbacks.CSVLogger("log.csv")])
     evaluation = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
     predictions = model.predict(x, batch_size=16, verbose=0)
+    model.save_weights("final.weights.h5")
     torch.save({"weights": model.get_weights(), "history": history.history,
                 "evaluation": evaluation, "predictions": predictions}, "result.pt")
 

@@ -75,8 +75,9 @@ def test_predict_returns_all_samples_in_order_on_every_rank(runs):
 
 def test_only_rank_zero_prints_and_writes_files(runs):
     _, double, proc = runs
-    assert os.path.exists(os.path.join(double, "rank0", "log.csv"))
-    assert not os.path.exists(os.path.join(double, "rank1", "log.csv"))
+    for name in ("log.csv", "final.weights.h5"):
+        assert os.path.exists(os.path.join(double, "rank0", name))
+        assert not os.path.exists(os.path.join(double, "rank1", name))
     assert proc.stdout.count("Epoch 1/2") == 1
 
 
