@@ -381,6 +381,45 @@ def test_training_script_runs_unedited(tmp_path, capsys):
     assert g["acc"] > 0.8
 
 
+LEGACY = """
+import tensorflow as tf
+from tensorflow.keras.layers.experimental.preprocessing import Rescaling
+from tensorflow.keras.layers.experimental import preprocessing
+from tensorflow.keras import layers
+a = Rescaling(1 / 255.0)
+b = preprocessing.Rescaling(2.0)
+c = tf.keras.layers.experimental.preprocessing.Rescaling(3.0)
+d = layers.experimental.preprocessing.Rescaling(4.0)
+e = tf.keras.optimizers.legacy.Adam(1e-3)
+""".lstrip()
+
+
+def test_tf2_moved_module_paths_resolve_to_their_keras3_home(tmp_path):
+    g = run_script(write(tmp_path, "legacy.py", LEGACY))
+    assert [type(g[k]) for k in "abcd"] == [layers.Rescaling] * 4
+    assert [g[k].scale for k in "abcd"] == [1 / 255.0, 2.0, 3.0, 4.0]
+    assert type(g["e"]).__name__ == "Adam"
+
+
+def test_port_rewrites_tf2_moved_module_paths():
+    result = port_source(LEGACY)
+    assert result.ported.splitlines() == [
+        "from kerastorch.layers import Rescaling",
+        "from kerastorch import layers as preprocessing",
+        "from kerastorch import layers",
+        "import kerastorch as keras",
+        "a = Rescaling(1 / 255.0)",
+        "b = preprocessing.Rescaling(2.0)",
+        "c = keras.layers.Rescaling(3.0)",
+        "d = layers.Rescaling(4.0)",
+        "e = keras.optimizers.Adam(1e-3)"]
+    usages = usage_map(result)
+    moved = usages["keras.layers.experimental.preprocessing.Rescaling"]
+    assert moved.supported and moved.lines == [2, 5, 6, 7, 8]
+    assert moved.note == "moved to keras.layers.Rescaling"
+    assert result.unsupported == []
+
+
 def test_tf_config_device_listing(tmp_path):
     script = write(tmp_path, "s.py", """
         import tensorflow as tf

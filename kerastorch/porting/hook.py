@@ -23,6 +23,25 @@ from kerastorch.porting.errors import NotSupportedImportError
 KERAS_ROOTS = {"keras": "kerastorch", "tf_keras": "kerastorch", "tensorflow.keras": "kerastorch"}
 TENSORFLOW_SHIM = "kerastorch.porting.tf_shim"
 _HANDLED_ROOTS = ("keras", "tf_keras", "tensorflow")
+# TF 2 module paths of APIs that Keras 3 moved, not changed: same classes, new home.
+LEGACY_MODULES = {"layers.experimental.preprocessing": "layers", "layers.experimental": "layers",
+                  "optimizers.legacy": "optimizers"}
+
+
+def keras_relative(name):
+    """'layers.experimental' for 'keras.layers.experimental' (any Keras root), else None."""
+    for root in KERAS_ROOTS:
+        if name.startswith(root + "."):
+            return name[len(root) + 1:]
+    return None
+
+
+def _legacy_module(name):
+    """The kerastorch module for a moved TF 2 Keras module path, or None."""
+    relative = keras_relative(name)
+    if relative in LEGACY_MODULES:
+        return importlib.import_module("kerastorch." + LEGACY_MODULES[relative])
+    return None
 
 
 class PortedModule(types.ModuleType):
@@ -43,7 +62,7 @@ class PortedModule(types.ModuleType):
                 return [n for n in dir(target) if not n.startswith("_")]
             if attr.startswith("__") and attr.endswith("__"):
                 raise
-            value = _import_submodule(target, attr)
+            value = _import_submodule(target, attr) or _legacy_module(f"{self.__name__}.{attr}")
             if value is None:
                 raise NotSupportedAttributeError(f"{self.__name__}.{attr}") from None
         if isinstance(value, types.ModuleType):
@@ -147,7 +166,8 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         for i, part in enumerate(parts):
             value = getattr(module, part, None)
             if not isinstance(value, types.ModuleType):
-                value = _import_submodule(module, part)
+                value = _import_submodule(module, part) or \
+                    _legacy_module(".".join([root] + parts[:i + 1]))
             if value is None:
                 where = ".".join([root] + parts[:i + 1])
                 raise NotSupportedImportError(where if where == fullname else fullname,

@@ -13,6 +13,7 @@ import importlib
 import inspect
 import types
 
+from kerastorch.porting.hook import LEGACY_MODULES
 from kerastorch.porting.keras_api import LAYER_API
 from kerastorch.porting.keras_api import MODEL_API
 
@@ -109,9 +110,19 @@ def canonical_module(name):
     return None
 
 
+def modernize(api):
+    """Keras 3's path of an API that TF 2 Keras kept elsewhere: 'keras.layers.experimental.
+    preprocessing.Rescaling' -> 'keras.layers.Rescaling' (others unchanged)."""
+    for old in sorted(LEGACY_MODULES, key=len, reverse=True):
+        prefix = "keras." + old
+        if api == prefix or api.startswith(prefix + "."):
+            return "keras." + LEGACY_MODULES[old] + api[len(prefix):]
+    return api
+
+
 def resolve(api):
     """The kerastorch object for 'keras.a.b' (attributes or submodules), or None."""
-    parts = api.split(".")
+    parts = modernize(api).split(".")
     assert parts[0] == "keras"
     obj = importlib.import_module("kerastorch")
     for part in parts[1:]:
@@ -285,15 +296,28 @@ def port_source(source, filename="<script>"):
     needs_ops = needs_keras = False
     tf_names_kept = set()
     for api, node, root in analysis.chains:
-        if api.startswith("tensorflow.keras"):
+        via_tf = api.startswith("tensorflow.keras")
+        if via_tf:
             api = "keras" + api[len("tensorflow.keras"):]
-            if isinstance(node, ast.Attribute):
+        if api.startswith("keras"):
+            modern = modernize(api)
+            if modern != api and isinstance(node, ast.Attribute):  # a moved TF 2 path
+                # The import of `root` is modernized too: express the path from it.
+                binding = modernize(analysis.bindings[root])
+                if not via_tf and modern.startswith(binding + "."):
+                    if modern[len(binding):] != api[len(analysis.bindings[root]):]:
+                        text.replace_node(node, root + modern[len(binding):])
+                else:
+                    text.replace_node(node, modern)
+                    needs_keras = True
+            elif via_tf and isinstance(node, ast.Attribute):
                 text.replace_prefix(node, root, "keras", 1 + len("keras"))
                 needs_keras = True
-        if api.startswith("keras"):
             obj = _resolve_or_missing(api)
-            use(api, node.lineno, obj is not _MISSING,
-                "" if obj is not _MISSING else _missing_note(api))
+            note = "" if obj is not _MISSING else _missing_note(modern)
+            if modern != api:
+                note = f"moved to {modern}" + (f"; {note}" if note else "")
+            use(api, node.lineno, obj is not _MISSING, note)
             continue
         # tensorflow.<helper>
         helper = api[len("tensorflow."):] if api.startswith("tensorflow.") else ""
@@ -320,8 +344,11 @@ def port_source(source, filename="<script>"):
         if api.startswith("keras"):
             obj = _resolve_or_missing(api)
             if not isinstance(obj, types.ModuleType):
-                use(api, node.lineno, obj is not _MISSING,
-                    "" if obj is not _MISSING else _missing_note(api))
+                modern = modernize(api)
+                note = "" if obj is not _MISSING else _missing_note(modern)
+                if modern != api:
+                    note = f"moved to {modern}" + (f"; {note}" if note else "")
+                use(api, node.lineno, obj is not _MISSING, note)
 
     from kerastorch.layers.layer import Layer
     from kerastorch.models.model import Model
@@ -413,6 +440,7 @@ def _rewrite_import(stmt, found, tf_names_kept):
         for alias, canon in found:
             local = alias.asname or alias.name.split(".")[0]
             if canon.startswith("keras"):
+                canon = modernize(canon)
                 lines.append(f"import kerastorch{canon[len('keras'):]} as {alias.asname}"
                              if alias.asname and canon != "keras" else
                              f"import kerastorch as {local}")
@@ -421,6 +449,13 @@ def _rewrite_import(stmt, found, tf_names_kept):
         return lines
     canon = canonical_module(stmt.module)
     if canon.startswith("keras"):
+        if any(modernize(full) != full for _, full in found):  # moved TF 2 paths: one per name
+            for alias, full in found:
+                parent, name = modernize(full).rsplit(".", 1)
+                local = alias.asname or alias.name
+                lines.append(f"from kerastorch{parent[len('keras'):]} import "
+                             f"{_alias(name, local if local != name else None)}")
+            return lines
         module = "kerastorch" + canon[len("keras"):]
         return [f"from {module} import " + ", ".join(_alias(a.name, a.asname) for a in stmt.names)]
     # from tensorflow[...] import x: keras comes from kerastorch, the rest stays (unsupported)
