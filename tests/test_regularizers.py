@@ -83,3 +83,19 @@ def test_layers_without_activity_regularizer_have_no_hooks():
     assert len(layer._forward_hooks) == 1
     layer.activity_regularizer = None
     assert not layer._forward_hooks
+
+
+def test_layer_with_recorded_activity_loss_can_be_deep_copied_and_saved(tmp_path):
+    import copy
+    layer = layers.Dense(2, activity_regularizer="l2")
+    layer(torch.ones(3, 4))
+    clone = copy.deepcopy(layer)
+    assert clone.losses == [] and len(layer.losses) == 1
+    clone(torch.ones(3, 4))
+    assert len(clone.losses) == 1 and len(layer.losses) == 1  # each has its own hook
+    clone.activity_regularizer = None
+    assert not clone._forward_hooks and layer._forward_hooks
+    torch.save(layer, tmp_path / "layer.pt")
+    loaded = torch.load(tmp_path / "layer.pt", weights_only=False)
+    loaded(torch.ones(3, 4))
+    assert len(loaded.losses) == 1

@@ -444,6 +444,12 @@ class Layer(nn.Module):
             if isinstance(module, Layer) and module._added_losses:
                 module._added_losses = []
 
+    def __getstate__(self):
+        # Losses added by the last call hold autograd graphs: not copied by deepcopy/pickle.
+        state = self.__dict__.copy()
+        state["_added_losses"] = []
+        return state
+
     @property
     def activity_regularizer(self):
         return self.__dict__.get("_activity_regularizer")
