@@ -112,9 +112,12 @@ def _op_layer_class():
                 self._out_dtypes = None
 
             def call(self, inputs):
+                return self._run(inputs, self.template)
+
+            def _run(self, inputs, template):
                 values = inputs if isinstance(inputs, list) else [inputs]
                 fill = lambda v: values[v.index] if type(v) is _Slot else v  # noqa: E731
-                args, kwargs = tree.map_structure(fill, self.template)
+                args, kwargs = tree.map_structure(fill, template)
                 return self.function(*args, **kwargs)
 
             def _convert_input(self, x):
@@ -134,8 +137,11 @@ def _op_layer_class():
                                                for i, d in enumerate(s)), device="meta",
                                          dtype=backend.to_torch_dtype(dt))
                              for s, dt in zip(flat_shapes, dtypes)]
-                    out = self.call(metas if isinstance(input_shape, list) else metas[0])
-                    return out
+                    return self._run(metas if isinstance(input_shape, list) else metas[0],
+                                     meta_template)
+
+                # constant tensors and arrays among the arguments go to `meta` too
+                meta_template = tree.map_structure(_to_meta, self.template)
 
                 first, second = run(2, 7), run(3, 11)
                 shapes = _merge(tree.map_structure(_shape_of, first),
@@ -171,6 +177,13 @@ def _op_layer_class():
 
         _OpLayer = TFOpLambda
     return _OpLayer
+
+
+def _to_meta(v):
+    if isinstance(v, torch.Tensor) or type(v).__module__ == "numpy":
+        from kerastorch.ops.core import convert_to_tensor
+        return convert_to_tensor(v).to("meta")
+    return v
 
 
 def _shape_of(v):
