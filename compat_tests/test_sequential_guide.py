@@ -323,3 +323,41 @@ def test_guide_example_script_prints_the_documented_summaries(capsys):
                  "sequential_6_second.txt", "sequential_6_final.txt"):
         assert fixture(name) in out, name
     assert "Number of weights after calling the model: 6\n" in out
+
+
+def test_transfer_learning_blueprint_with_load_weights_compile_fit(tmp_path):
+    """The guide's first blueprint, with its `...` filled in: pre-trained weights loaded from a
+    file, all but the last layer frozen, recompiled and trained: only the last layer changes."""
+    def build():
+        return keras.Sequential([
+            keras.Input(shape=(784)),
+            layers.Dense(32, activation='relu'),
+            layers.Dense(32, activation='relu'),
+            layers.Dense(32, activation='relu'),
+            layers.Dense(10),
+        ])
+
+    pretrained = build()
+    path = str(tmp_path / "pretrained.weights.h5")
+    pretrained.save_weights(path)
+
+    model = build()
+    # Presumably you would want to first load pre-trained weights.
+    model.load_weights(path)
+    for a, b in zip(model.get_weights(), pretrained.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    # Freeze all layers except the last one.
+    for layer in model.layers[:-1]:
+        layer.trainable = False
+    # Recompile and train (this will only update the weights of the last layer).
+    model.compile(optimizer="adam",
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 784)).astype("float32"), rng.integers(0, 10, size=64)
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert set(history.history) == {"loss", "accuracy"} and len(history.history["loss"]) == 2
+    after = model.get_weights()
+    for a, b in zip(after[:-2], pretrained.get_weights()[:-2]):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(after[-2], pretrained.get_weights()[-2])
