@@ -48,8 +48,9 @@ class Embedding(Layer):
         self.embeddings_constraint = embeddings_constraint
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
-        if weights is not None:
-            self._initial_weights = weights
+        if weights is not None:  # built at once, as Keras does (the table needs no input shape)
+            self._maybe_build(None)
+            self.set_weights(weights if isinstance(weights, (list, tuple)) else [weights])
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
@@ -72,9 +73,6 @@ class Embedding(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)
-
-    def _output_dtype(self, inputs):
-        return self.dtype
 
     def get_config(self):
         config = super().get_config()

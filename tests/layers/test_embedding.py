@@ -47,3 +47,13 @@ def test_gradient_reaches_table():
     layer = layers.Embedding(5, 2)
     layer(torch.tensor([[1, 2]])).sum().backward()
     assert layer.weight.grad[1].abs().sum() > 0 and layer.weight.grad[0].abs().sum() == 0
+
+
+def test_keras2_style_pretrained_weights_argument():
+    table = np.arange(12, dtype="float32").reshape(6, 2)
+    layer = layers.Embedding(6, 2, weights=[table], trainable=False)
+    assert layer.built and layer.trainable_weights == [] and layer.count_params() == 12
+    out = layer(torch.tensor([[1, 5]]))
+    np.testing.assert_array_equal(out.numpy()[0], table[[1, 5]])
+    with pytest.raises(ValueError):
+        layers.Embedding(6, 3, weights=[table])
