@@ -338,3 +338,22 @@ def test_user_schedule_receives_the_step_and_drives_the_rate():
     # rates 0.4, 0.4, 0.2, 0.2 at steps 0..3
     assert float(param.detach()) == pytest.approx(-1.2, abs=1e-6)
     assert float(opt.learning_rate) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_fused_and_multi_tensor_paths_agree(amsgrad):
+    init, grads = _data(steps=5)
+    results = []
+    for fused in (True, False):
+        params = [torch.nn.Parameter(torch.tensor(w)) for w in init]
+        opt = optimizers.Adam(learning_rate=0.05, amsgrad=amsgrad)
+        opt.build(params)
+        assert opt._fused
+        opt._fused = fused
+        for step in grads:
+            for p, g in zip(params, step):
+                p.grad = torch.tensor(g)
+            opt.step()
+        results.append([p.detach().clone() for p in params])
+    for a, b in zip(*results):
+        torch.testing.assert_close(a, b, atol=1e-6, rtol=0)

@@ -45,12 +45,41 @@ class Adam(Optimizer):
     def _slot_groups(self):
         return [("momentum", "velocity")] + ([("velocity_hat",)] if self.amsgrad else [])
 
+    def _build_extra(self):
+        # torch's fused Adam kernel does the whole update in one pass over each tensor; it is
+        # used when every parameter is a dense floating tensor on one device.
+        params = self._params
+        self._fused = bool(params) and all(
+            p.device == params[0].device and p.dtype == params[0].dtype and p.layout == torch.strided
+            for p in params) and params[0].is_floating_point() and \
+            params[0].device.type in ("cpu", "cuda")
+        self._step_tensor = None
+
+    def _follow_parameters(self):
+        super()._follow_parameters()
+        self._build_extra()
+
     def _update_step(self, params, grads, slots, lr):
         t = self.iterations + 1
         beta_1_power = _f32(_f32(self.beta_1) ** t)
         beta_2_power = _f32(_f32(self.beta_2) ** t)
         alpha = lr * math.sqrt(1 - beta_2_power) / (1 - beta_1_power)
         m, v = slots["momentum"], slots["velocity"]
+        if self._fused and all(g.dtype == p.dtype and g.stride() == p.stride()
+                               for g, p in zip(grads, params)):
+            # torch's kernel computes p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) with its own
+            # bias corrections bc; choosing lr and eps per step makes that Keras's update
+            # p -= alpha * m / (sqrt(v) + epsilon).
+            bc1, bc2_sqrt = 1 - self.beta_1 ** t, math.sqrt(1 - self.beta_2 ** t)
+            if self._step_tensor is None:
+                self._step_tensor = torch.zeros((), dtype=torch.float32, device=params[0].device)
+            self._step_tensor.fill_(t)
+            torch._fused_adam_(params, grads, m, v,
+                               slots["velocity_hat"] if self.amsgrad else [],
+                               [self._step_tensor] * len(params), lr=alpha * bc1 / bc2_sqrt,
+                               beta1=self.beta_1, beta2=self.beta_2, weight_decay=0.0,
+                               eps=self.epsilon / bc2_sqrt, amsgrad=self.amsgrad, maximize=False)
+            return
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)  # m += (g - m) * (1 - beta_1), one pass
         torch._foreach_mul_(v, self.beta_2)
         torch._foreach_addcmul_(v, grads, grads, value=1 - self.beta_2)

@@ -587,6 +587,6 @@ def _to_torch_layout(grad, variable, param):
     inverse = getattr(variable, "_inverse", None)
     if inverse is not None and tuple(g.shape) == tuple(variable.shape):
         g = g.permute(inverse)
-    if g.device != param.device or g.dtype != param.dtype:
-        g = g.to(device=param.device, dtype=param.dtype)
+    if g.device != param.device or g.dtype != param.dtype or g.stride() != param.stride():
+        g = torch.empty_like(param).copy_(g)  # the parameter's own memory layout, as autograd's
     return g
