@@ -2,8 +2,6 @@
 
     import kerastorch as keras
     from kerastorch import layers
-from kerastorch import losses
-from kerastorch import metrics
 """
 
 from kerastorch import activations
@@ -12,6 +10,7 @@ from kerastorch import backend
 from kerastorch import callbacks
 from kerastorch import config
 from kerastorch import constraints
+from kerastorch import distribution
 from kerastorch import initializers
 from kerastorch import layers
 from kerastorch import losses
