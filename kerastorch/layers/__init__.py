@@ -117,3 +117,9 @@ from kerastorch.layers.einsum_dense import EinsumDense
 from kerastorch.layers.torch_module_wrapper import TorchModuleWrapper
 from kerastorch.saving.serialization_lib import deserialize_keras_object as deserialize
 from kerastorch.saving.serialization_lib import serialize_keras_object as serialize
+from kerastorch.layers.pooling import AdaptiveAveragePooling1D
+from kerastorch.layers.pooling import AdaptiveAveragePooling2D
+from kerastorch.layers.pooling import AdaptiveAveragePooling3D
+from kerastorch.layers.pooling import AdaptiveMaxPooling1D
+from kerastorch.layers.pooling import AdaptiveMaxPooling2D
+from kerastorch.layers.pooling import AdaptiveMaxPooling3D

@@ -10,6 +10,11 @@ from kerastorch.layers.layer import Layer
 
 _MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+_ADAPTIVE = {("max", 1): F.adaptive_max_pool1d, ("max", 2): F.adaptive_max_pool2d,
+             ("max", 3): F.adaptive_max_pool3d, ("avg", 1): F.adaptive_avg_pool1d,
+             ("avg", 2): F.adaptive_avg_pool2d, ("avg", 3): F.adaptive_avg_pool3d}
+_ADAPTIVE_SHAPE_WORDS = {1: "tuple of 1 integer", 2: "(height, width) tuple",
+                         3: "(depth, height, width) tuple"}
 
 
 class BaseMaxPooling(Layer):
@@ -151,6 +156,84 @@ class AveragePooling2D(BaseAveragePooling):
 class AveragePooling3D(BaseAveragePooling):
     """Average pooling over three spatial dimensions."""
     rank = 3
+
+
+class BaseAdaptivePooling(Layer):
+    """Pools to a fixed `output_size` whatever the input size (torch's adaptive pooling, as
+    Keras 3 uses); subclasses fix `rank` and `kind` ("max" or "avg")."""
+
+    rank = None
+    kind = None
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        rank = self.rank
+        if isinstance(output_size, int):
+            output_size = (output_size,) * rank
+        elif isinstance(output_size, (tuple, list)) and len(output_size) == rank:
+            output_size = tuple(output_size)
+        else:
+            raise TypeError(f"`output_size` must be an integer or "
+                            f"{_ADAPTIVE_SHAPE_WORDS[rank]}. Received: {output_size} of type "
+                            f"{type(output_size)}")
+        super().__init__(**kwargs)
+        self.output_size = output_size
+        self.data_format = backend.standardize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=rank + 2)
+        self._channels_last = self.data_format == "channels_last"
+        self._to_first = (0, rank + 1) + tuple(range(1, rank + 1))
+        self._to_last = (0,) + tuple(range(2, rank + 2)) + (1,)
+        self._pool = _ADAPTIVE[(self.kind, rank)]
+
+    def call(self, inputs):
+        x = inputs.permute(self._to_first) if self._channels_last else inputs
+        y = self._pool(x, self.output_size)
+        return y.permute(self._to_last) if self._channels_last else y
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if self._channels_last:
+            return (input_shape[0],) + self.output_size + (input_shape[-1],)
+        return (input_shape[0], input_shape[1]) + self.output_size
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(output_size=self.output_size, data_format=self.data_format)
+        return config
+
+
+class AdaptiveMaxPooling1D(BaseAdaptivePooling):
+    """Max pooling of `(batch, steps, features)` to `output_size` steps."""
+    rank, kind = 1, "max"
+
+
+class AdaptiveMaxPooling2D(BaseAdaptivePooling):
+    """Max pooling of `(batch, h, w, channels)` to `output_size` (int or (height, width))."""
+    rank, kind = 2, "max"
+
+
+class AdaptiveMaxPooling3D(BaseAdaptivePooling):
+    """Max pooling of three spatial dimensions to `output_size`."""
+    rank, kind = 3, "max"
+
+
+class AdaptiveAveragePooling1D(BaseAdaptivePooling):
+    """Average pooling of `(batch, steps, features)` to `output_size` steps."""
+    rank, kind = 1, "avg"
+
+
+class AdaptiveAveragePooling2D(BaseAdaptivePooling):
+    """Average pooling of `(batch, h, w, channels)` to `output_size` (int or (height, width)).
+
+    Example:
+        >>> AdaptiveAveragePooling2D(4)(ops.ones((1, 13, 9, 3))).shape
+        torch.Size([1, 4, 4, 3])
+    """
+    rank, kind = 2, "avg"
+
+
+class AdaptiveAveragePooling3D(BaseAdaptivePooling):
+    """Average pooling of three spatial dimensions to `output_size`."""
+    rank, kind = 3, "avg"
 
 
 class BaseGlobalPooling(Layer):

@@ -171,3 +171,27 @@ def test_average_pooling_config_round_trip():
     clone = layers.AveragePooling2D.from_config(layer.get_config())
     x = torch.tensor(_rand((1, 7, 7, 2)))
     torch.testing.assert_close(clone(x), layer(x))
+
+
+@pytest.mark.parametrize("rank", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["Max", "Average"])
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_adaptive_pooling_matches_keras(rank, kind, data_format):
+    keras3 = import_keras3()
+    name = f"Adaptive{kind}Pooling{rank}D"
+    x = _rand((2,) + (9, 7, 5)[:rank] + (3,)) if data_format == "channels_last" else \
+        _rand((2, 3) + (9, 7, 5)[:rank])
+    size = (4, 3, 2)[:rank]
+    k = getattr(keras3.layers, name)(size, data_format=data_format)
+    t = getattr(layers, name)(size, data_format=data_format)
+    np.testing.assert_allclose(t(torch.tensor(x)).numpy(), np.asarray(k(x).cpu()), atol=ATOL)
+    shape = (None,) + x.shape[1:]
+    assert t.compute_output_shape(shape) == tuple(k.compute_output_shape(shape))
+    assert t(kerastorch.Input(batch_shape=shape)).shape == tuple(k.compute_output_shape(shape))
+
+
+def test_adaptive_pooling_rejects_bad_output_size():
+    with pytest.raises(TypeError, match=r"\(height, width\) tuple"):
+        layers.AdaptiveAveragePooling2D((2, 2, 2))
+    with pytest.raises(ValueError, match="expected ndim=4"):
+        layers.AdaptiveMaxPooling2D(2)(torch.zeros(2, 5, 3))
