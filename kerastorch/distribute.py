@@ -29,10 +29,17 @@ def launched():
 
 
 def active():
-    """True when fit/evaluate/predict should run data-parallel."""
+    """True when fit/evaluate/predict should run data-parallel (under torchrun)."""
     if dist.is_available() and dist.is_initialized():
         return dist.get_world_size() > 1
-    return launched() or (_DISTRIBUTION is not None and _DISTRIBUTION.world_size > 1)
+    if launched():
+        return True
+    if _DISTRIBUTION is not None and len(_DISTRIBUTION.devices) > 1:
+        n = len(_DISTRIBUTION.devices)
+        raise RuntimeError(f"keras.distribution.DataParallel over {n} devices needs one process "
+                           f"per device: launch the script with `torchrun --nproc_per_node={n} "
+                           "script.py`.")
+    return False
 
 
 def ensure_initialized():
