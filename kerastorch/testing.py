@@ -211,8 +211,8 @@ def _convert_model(keras_model):
         for lay in config["layers"]:
             if lay["class_name"] == "InputLayer":
                 c = lay["config"]
-                model.add(kerastorch.Input(batch_shape=tuple(c["batch_shape"]), dtype=c.get("dtype"),
-                                           name=c.get("name")))
+                model.add(kerastorch.Input(batch_shape=tuple(c["batch_shape"]),
+                                           dtype=c.get("dtype"), name=c.get("name")))
             else:
                 model.add(_convert_layer(keras_model.get_layer(lay["config"]["name"]), lay))
         build_shape = config.get("build_input_shape")
@@ -310,8 +310,8 @@ def _clean_config(cls, config, class_name, keras_cls):
     """Keras's config as kwargs for kerastorch's `cls`: an option kerastorch lacks is dropped
     when it is at Keras's default, and refused otherwise."""
     from kerastorch import initializers
-    keras_defaults = {n: p.default for n, p in inspect.signature(keras_cls.__init__).parameters.items()
-                      if p.default is not p.empty}
+    params = inspect.signature(keras_cls.__init__).parameters
+    keras_defaults = {n: p.default for n, p in params.items() if p.default is not p.empty}
     dtype = config.get("dtype")
     if isinstance(dtype, dict):
         config["dtype"] = dtype.get("config", {}).get("name")

@@ -495,7 +495,8 @@ def test_installed_libraries_probing_for_tensorflow_do_not_get_the_shim(tmp_path
         import sysconfig
         import keras
         library = sysconfig.get_paths()["purelib"] + "/some_library/__init__.py"
-        code = "try:\\n    import tensorflow\\n    r = 'found'\\nexcept ImportError:\\n    r = 'absent'\\n"
+        code = ("try:\\n    import tensorflow\\n    r = 'found'\\n"
+                "except ImportError:\\n    r = 'absent'\\n")
         probe = {}
         exec(compile(code, library, "exec"), probe)
         RESULT = probe["r"]
@@ -663,7 +664,8 @@ def _resolves_any(api):
 def test_port_cnn_keras3_script_is_all_supported_and_runs(tmp_path, capsys):
     result = port_source(CNN)
     assert result.unsupported == []
-    assert result.ported.startswith("import kerastorch as keras\nfrom kerastorch import layers, ops\n")
+    assert result.ported.startswith(
+        "import kerastorch as keras\nfrom kerastorch import layers, ops\n")
     diff = result.diff("cnn.py")
     assert diff.startswith("--- a/cnn.py\n+++ b/cnn.py\n")
     assert ("-import keras\n-from keras import layers, ops\n"
@@ -688,7 +690,8 @@ def test_port_transfer_learning_from_imports():
     assert "import tensorflow as tf" not in lines
     usages = usage_map(result)
     assert usages["keras.layers.Dense"].lines == [3, 8, 12]
-    assert usages["keras.applications.ResNet50"].supported == _resolves("keras.applications.ResNet50")
+    assert usages["keras.applications.ResNet50"].supported == \
+        _resolves("keras.applications.ResNet50")
     assert usages["Model.layers"].lines == [10] and usages["Layer.trainable"].lines == [11]
 
 

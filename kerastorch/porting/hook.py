@@ -91,7 +91,7 @@ def _import_submodule(module, attr):
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_LIBRARY_DIRS = tuple(p for p in {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")})
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")})
 
 
 def _imported_by_library():
@@ -178,7 +178,7 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 @contextlib.contextmanager
 def keras_import_hook():
-    """Within this block `import keras` (and friends) gives kerastorch; the state is restored after."""
+    """Within this block `import keras` (and friends) gives kerastorch; restored afterwards."""
     finder = KerasFinder()
     saved = {name: mod for name, mod in sys.modules.items()
              if name.split(".")[0] in _HANDLED_ROOTS}

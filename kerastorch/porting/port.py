@@ -22,7 +22,8 @@ _DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32"
            "uint8", "bool")
 TF_REWRITES = {
     "ones": ("ops.ones", {}), "zeros": ("ops.zeros", {}), "fill": ("ops.full", {}),
-    "ones_like": ("ops.ones_like", {"input": "x"}), "zeros_like": ("ops.zeros_like", {"input": "x"}),
+    "ones_like": ("ops.ones_like", {"input": "x"}),
+    "zeros_like": ("ops.zeros_like", {"input": "x"}),
     "constant": ("ops.convert_to_tensor", {"value": "x"}),
     "convert_to_tensor": ("ops.convert_to_tensor", {"value": "x"}),
     "cast": ("ops.cast", {}), "reshape": ("ops.reshape", {"tensor": "x", "shape": "newshape"}),
@@ -30,8 +31,10 @@ TF_REWRITES = {
     "matmul": ("ops.matmul", {"a": "x1", "b": "x2"}),
     "concat": ("ops.concatenate", {"values": "xs"}), "stack": ("ops.stack", {"values": "x"}),
     "expand_dims": ("ops.expand_dims", {"input": "x"}), "squeeze": ("ops.squeeze", {"input": "x"}),
-    "reduce_sum": ("ops.sum", {"input_tensor": "x"}), "reduce_mean": ("ops.mean", {"input_tensor": "x"}),
-    "reduce_max": ("ops.max", {"input_tensor": "x"}), "reduce_min": ("ops.min", {"input_tensor": "x"}),
+    "reduce_sum": ("ops.sum", {"input_tensor": "x"}),
+    "reduce_mean": ("ops.mean", {"input_tensor": "x"}),
+    "reduce_max": ("ops.max", {"input_tensor": "x"}),
+    "reduce_min": ("ops.min", {"input_tensor": "x"}),
     "argmax": ("ops.argmax", {"input": "x"}), "shape": ("ops.shape", {"input": "x"}),
     "range": ("ops.arange", {"limit": "stop", "delta": "step"}),
     "abs": ("ops.abs", {}), "sqrt": ("ops.sqrt", {}), "exp": ("ops.exp", {}),
@@ -159,7 +162,7 @@ class _Analysis(ast.NodeVisitor):
         self.from_imports = []  # (canonical, alias node) of `from keras... import name`
         self.imports = []       # (stmt node, [(alias, canonical)])
         self.chains = []        # (canonical api, node, root binding)
-        self.kinds = {}         # variable name -> 'model' | 'layer'
+        self.kinds = {}         # variable name -> 'model' | 'sequential' | 'layer'
         self.member_uses = []   # (kind, attr, node)
         self.parents = {}
         for parent in ast.walk(tree):
@@ -226,19 +229,24 @@ class _Analysis(ast.NodeVisitor):
     def visit_Assign(self, node):
         self.generic_visit(node)
         kind = self._kind_of(node.value)
+        alias = self._api_of(node.value) if isinstance(node.value, (ast.Attribute, ast.Name)) \
+            else None
         for target in node.targets:
             if isinstance(target, ast.Name):
                 if kind:
                     self.kinds[target.id] = kind
                 else:
                     self.kinds.pop(target.id, None)
+                if alias is not None and alias.startswith("keras") and \
+                        isinstance(_resolve_or_missing(alias), types.ModuleType):
+                    self.bindings[target.id] = alias  # `keras = tf.keras`
 
     def visit_For(self, node):
         # `for layer in model.layers[...]`: the loop variable is a layer.
         it = node.iter.value if isinstance(node.iter, ast.Subscript) else node.iter
         if isinstance(it, ast.Attribute) and it.attr == "layers" and \
-                isinstance(it.value, ast.Name) and self.kinds.get(it.value.id) in ("model", "sequential") and \
-                isinstance(node.target, ast.Name):
+                isinstance(it.value, ast.Name) and isinstance(node.target, ast.Name) and \
+                self.kinds.get(it.value.id) in ("model", "sequential"):
             self.kinds[node.target.id] = "layer"
         self.generic_visit(node)
 
@@ -250,8 +258,9 @@ class _Analysis(ast.NodeVisitor):
             return None
         if api in ("keras.Sequential", "keras.models.Sequential"):
             return "sequential"
-        if api in ("keras.Model", "keras.models.Model", "keras.models.load_model", "keras.saving.load_model",
-                   "keras.models.clone_model") or api.startswith("keras.applications."):
+        if api in ("keras.Model", "keras.models.Model", "keras.models.load_model",
+                   "keras.saving.load_model", "keras.models.clone_model") or \
+                api.startswith("keras.applications."):
             return "model"
         if api.startswith("keras.layers.") and api.split(".")[-1][:1].isupper():
             return "layer"
@@ -265,7 +274,9 @@ class _Analysis(ast.NodeVisitor):
         if not isinstance(base, ast.Name) or base.id not in self.bindings:
             return None
         api = ".".join([self.bindings[base.id]] + names[::-1])
-        return "keras." + api[len("tensorflow.keras."):] if api.startswith("tensorflow.keras.") else api
+        if api.startswith("tensorflow.keras"):
+            return canonical_module(api)
+        return api
 
 
 def port_source(source, filename="<script>"):

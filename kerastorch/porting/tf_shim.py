@@ -12,7 +12,7 @@ import types
 import numpy as np
 import torch
 
-import kerastorch as keras
+import kerastorch as keras  # noqa: F401  (tf.keras)
 from kerastorch import backend
 from kerastorch import ops
 from kerastorch.porting.errors import NotSupportedAttributeError
@@ -45,11 +45,13 @@ def fill(dims, value, name=None):
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
-    return torch.ones_like(ops.convert_to_tensor(input), dtype=None if dtype is None else _dt(dtype))
+    dtype = None if dtype is None else _dt(dtype)
+    return torch.ones_like(ops.convert_to_tensor(input), dtype=dtype)
 
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002
-    return torch.zeros_like(ops.convert_to_tensor(input), dtype=None if dtype is None else _dt(dtype))
+    dtype = None if dtype is None else _dt(dtype)
+    return torch.zeros_like(ops.convert_to_tensor(input), dtype=dtype)
 
 
 def constant(value, dtype=None, shape=None, name=None):
