@@ -41,6 +41,11 @@ from kerastorch.metrics.confusion_metrics import TrueNegatives
 from kerastorch.metrics.confusion_metrics import TruePositives
 from kerastorch.metrics.f_score_metrics import F1Score
 from kerastorch.metrics.f_score_metrics import FBetaScore
+from kerastorch.metrics.iou_metrics import BinaryIoU
+from kerastorch.metrics.iou_metrics import IoU
+from kerastorch.metrics.iou_metrics import MeanIoU
+from kerastorch.metrics.iou_metrics import OneHotIoU
+from kerastorch.metrics.iou_metrics import OneHotMeanIoU
 from kerastorch.metrics.metric import Metric
 from kerastorch.metrics.probabilistic_metrics import BinaryCrossentropy
 from kerastorch.metrics.probabilistic_metrics import CategoricalCrossentropy
@@ -77,7 +82,8 @@ _CLASSES = (Metric, Mean, Sum, MeanMetricWrapper, MeanSquaredError, RootMeanSqua
             SparseCategoricalCrossentropy, Accuracy, BinaryAccuracy, CategoricalAccuracy,
             SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
             PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
-            SpecificityAtSensitivity, F1Score, FBetaScore, R2Score)
+            SpecificityAtSensitivity, F1Score, FBetaScore, R2Score, IoU, BinaryIoU, MeanIoU,
+            OneHotIoU, OneHotMeanIoU)
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS_DICT.update({_to_snake_case(cls.__name__): cls for cls in _CLASSES})
 ALL_OBJECTS_DICT.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
