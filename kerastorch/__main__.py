@@ -32,9 +32,17 @@ def main(argv=None):
     else:
         opts = parser.parse_args(argv)
 
+    import os
+    if not os.path.isfile(opts.script):
+        parser.error(f"no such script: {opts.script}")
     if opts.command == "run":
+        from kerastorch.porting.errors import NotSupportedError
         from kerastorch.porting.run import run_script
-        run_script(opts.script, opts.args)
+        try:
+            run_script(opts.script, opts.args)
+        except NotSupportedError as err:
+            _print_script_error(err)
+            return 1
         return 0
     from kerastorch.porting.port import port_file
     result = port_file(opts.script, write=opts.write)
@@ -43,6 +51,18 @@ def main(argv=None):
         sys.stdout.flush()
     sys.stderr.write(result.report(opts.script))
     return 1 if opts.strict and result.unsupported else 0
+
+
+def _print_script_error(err):
+    """The error with the traceback frames of the script only (not runpy's or kerastorch's)."""
+    import os
+    import traceback
+    package = os.path.dirname(os.path.abspath(__file__))
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not f.filename.startswith(("<frozen", package + os.sep))]
+    sys.stderr.write("Traceback (most recent call last):\n")
+    sys.stderr.write("".join(traceback.format_list(frames)))
+    sys.stderr.write(f"{type(err).__name__}: {err}\n")
 
 
 if __name__ == "__main__":

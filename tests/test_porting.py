@@ -458,6 +458,21 @@ def test_missing_api_fails_at_first_use_naming_it(tmp_path, capsys, code, api, e
     assert "before" in out and "after" not in out
 
 
+def test_cli_run_reports_missing_api_at_the_script_line(tmp_path, capsys):
+    from kerastorch.__main__ import main
+    script = write(tmp_path, "s.py", """
+        import tensorflow as tf
+        x = tf.ones((2, 2))
+        ds = tf.data.Dataset.from_tensor_slices(x)
+    """)
+    assert main(["run", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert f'File "{script}", line 3, in <module>' in err
+    assert err.rstrip().endswith("NotSupportedAttributeError: tensorflow.data is not supported yet "
+                                 "by kerastorch.")
+    assert "runpy" not in err and "hook.py" not in err
+
+
 def test_hasattr_on_missing_api_is_false(tmp_path):
     script = write(tmp_path, "s.py", """
         import keras
