@@ -27,7 +27,10 @@ from kerastorch.layers.input_layer import Input
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import Variable
 from kerastorch.variables import Variable  # noqa: F811 - standalone keras.Variable; add_weight's views are instances too
+from kerastorch.losses.loss import Loss
+from kerastorch.metrics.metric import Metric
 from kerastorch.models.model import Model
 from kerastorch.models.sequential import Sequential
+from kerastorch.optimizers.optimizer import Optimizer
 
 __version__ = "0.1.0"
