@@ -22,6 +22,7 @@ from kerastorch import optimizers
 from kerastorch import random
 from kerastorch import regularizers
 from kerastorch import saving
+from kerastorch import testing
 from kerastorch import utils
 from kerastorch.layers.input_layer import Input
 from kerastorch.layers.layer import Layer
