@@ -10,6 +10,7 @@ from kerastorch import backend
 from kerastorch import callbacks
 from kerastorch import config
 from kerastorch import constraints
+from kerastorch import datasets
 from kerastorch import distribution
 from kerastorch import initializers
 from kerastorch import layers
