@@ -123,3 +123,8 @@ from kerastorch.layers.pooling import AdaptiveAveragePooling3D
 from kerastorch.layers.pooling import AdaptiveMaxPooling1D
 from kerastorch.layers.pooling import AdaptiveMaxPooling2D
 from kerastorch.layers.pooling import AdaptiveMaxPooling3D
+from kerastorch.layers.rnn.cells import GRUCell
+from kerastorch.layers.rnn.cells import LSTMCell
+from kerastorch.layers.rnn.cells import SimpleRNNCell
+from kerastorch.layers.rnn.rnn import RNN
+from kerastorch.layers.rnn.stacked_rnn_cells import StackedRNNCells

@@ -328,3 +328,97 @@ def test_lstm_in_sequential_model_matches_keras():
     np.testing.assert_allclose(t(torch.tensor(x)).detach().numpy(),
                                np.asarray(k(x).detach().cpu()), atol=ATOL)
     assert t.count_params() == k.count_params()
+
+
+# ---------------------------------------------------------------------------- RNN(cell)
+def _compare_nested(keras_layer, kt_layer, x, **call):
+    keras3 = import_keras3()
+    ky = keras_layer(x, **call)
+    kt_layer(torch.tensor(x))
+    kt_layer.set_weights(keras_layer.get_weights())
+    t_call = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in call.items()}
+    ty = kt_layer(torch.tensor(x), **t_call)
+    a = [np.asarray(v.detach().cpu()) for v in keras3.tree.flatten(ky)]
+    b = [v.detach().numpy() for v in kerastorch.tree.flatten(ty)]
+    assert len(a) == len(b)
+    for p, q in zip(a, b):
+        np.testing.assert_allclose(q, p, atol=ATOL)
+    assert kt_layer.count_params() == keras_layer.count_params()
+    assert [w.shape for w in kt_layer.weights] == [tuple(w.shape) for w in keras_layer.weights]
+
+
+CELLS = [("SimpleRNNCell", {}), ("LSTMCell", {}), ("GRUCell", {}),
+         ("GRUCell", {"reset_after": False}), ("LSTMCell", {"activation": "relu"})]
+
+
+@pytest.mark.parametrize("cell,cell_kw", CELLS, ids=[f"{c}{k}" for c, k in CELLS])
+@pytest.mark.parametrize("config", [{"return_sequences": True, "return_state": True},
+                                    {"go_backwards": True}], ids=["seq-state", "backwards"])
+@pytest.mark.parametrize("mask", [None, NOT_RIGHT_PADDED], ids=["nomask", "mask"])
+def test_rnn_of_cell_matches_keras(cell, cell_kw, config, mask):
+    keras3 = import_keras3()
+    call = {} if mask is None else {"mask": mask}
+    _compare_nested(keras3.layers.RNN(getattr(keras3.layers, cell)(3, **cell_kw), **config),
+                    layers.RNN(getattr(layers, cell)(3, **cell_kw), **config), _inputs(), **call)
+
+
+def test_stacked_cells_match_keras_with_states_and_shapes():
+    keras3 = import_keras3()
+    k = keras3.layers.RNN([keras3.layers.LSTMCell(4), keras3.layers.GRUCell(3)],
+                          return_state=True)
+    t = layers.RNN([layers.LSTMCell(4), layers.GRUCell(3)], return_state=True)
+    _compare_nested(k, t, _inputs())
+    k_shape = keras3.layers.RNN([keras3.layers.LSTMCell(4), keras3.layers.GRUCell(3)],
+                                return_state=True).compute_output_shape((None, 6, 5))
+    t_shape = layers.RNN([layers.LSTMCell(4), layers.GRUCell(3)],
+                         return_state=True).compute_output_shape((None, 6, 5))
+    assert list(k_shape) == t_shape
+
+
+def test_rnn_of_cell_equals_fused_layer():
+    """RNN(LSTMCell) (Python loop, Keras layout) and LSTM (torch kernel) agree on weights."""
+    x = torch.tensor(_inputs())
+    loop, fused = layers.RNN(layers.LSTMCell(5), return_sequences=True), \
+        layers.LSTM(5, return_sequences=True)
+    loop(x)
+    fused(x)
+    fused.set_weights(loop.get_weights())
+    torch.testing.assert_close(loop(x), fused(x), atol=1e-5, rtol=1e-5)
+
+
+def test_rnn_custom_cell_and_symbolic_shape():
+    class MinimalCell(layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.state_size = units
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
+
+        def call(self, inputs, states):
+            output = inputs @ self.kernel + states[0]
+            return output, [output]
+
+    layer = layers.RNN(MinimalCell(4), return_sequences=True)
+    out = layer(kerastorch.Input((7, 3)))
+    assert out.shape == (None, 7, 4)
+    y = layer(torch.ones(2, 7, 3))
+    k = layer.cell.kernel.numpy()
+    np.testing.assert_allclose(y[:, -1].detach().numpy(), np.tile(7 * k.sum(0), (2, 1)),
+                               rtol=1e-5)
+
+
+def test_rnn_cell_dropout_masks_fixed_per_sequence_and_reset():
+    cell = layers.SimpleRNNCell(4, recurrent_dropout=0.5)
+    layer = layers.RNN(cell, return_sequences=True)
+    layer(torch.zeros(8, 5, 2))
+    assert layer(torch.zeros(8, 5, 2), training=True).shape == (8, 5, 4)
+    assert cell._recurrent_dropout_mask is None  # reset after the sequence
+
+
+def test_rnn_rejects_bad_cells_and_stateful():
+    with pytest.raises(ValueError, match="`call` method"):
+        layers.RNN(3)
+    with pytest.raises(NotImplementedError, match="stateful=True"):
+        layers.RNN(layers.LSTMCell(3), stateful=True)

@@ -181,30 +181,9 @@ class BaseRNN(Layer):
     # ------------------------------------------------------------------ step loop
     def _run_loop(self, x, states, mask, dp_masks, rdp_masks):
         """Keras's step-by-step recurrence (used where no fused torch kernel applies)."""
-        if self.go_backwards:
-            x = x.flip(1)
-            mask = None if mask is None else mask.flip(1)
-        projected = self._project_inputs(x, dp_masks)  # (batch, time, ...) before the loop
-        steps = x.shape[1]
-        outputs = []
-        prev_output = None
-        for t in range(steps):
-            output, new_states = self._step(projected[:, t], states, rdp_masks)
-            if mask is not None:
-                m = mask[:, t].unsqueeze(-1)
-                if prev_output is None:
-                    prev_output = torch.zeros_like(output)
-                output = torch.where(m, output, prev_output)
-                new_states = [torch.where(m, n, s) for n, s in zip(new_states, states)]
-            prev_output, states = output, new_states
-            if self.return_sequences:
-                outputs.append(output)
-        seq = torch.stack(outputs, 1) if self.return_sequences else None
-        if mask is not None and self.zero_output_for_mask:
-            prev_output = torch.where(mask[:, -1:], prev_output, torch.zeros_like(prev_output))
-            if seq is not None:
-                seq = torch.where(mask.unsqueeze(-1), seq, torch.zeros_like(seq))
-        return prev_output, seq, states
+        projected = self._project_inputs(x, dp_masks)  # all steps' input products at once
+        return scan(lambda p_t, s: self._step(p_t, s, rdp_masks), projected, states, mask,
+                    self.go_backwards, self.return_sequences, self.zero_output_for_mask)
 
     def _split_weight(self, w, masks, x):
         """`x @ w.T` per gate block, each with its own dropout mask (Keras's implementation 1)."""
@@ -252,3 +231,36 @@ class BaseRNN(Layer):
 
     def extra_repr(self):
         return f"units={self.units}, return_sequences={self.return_sequences}"
+
+
+def scan(step, inputs, states, mask=None, go_backwards=False, return_sequences=True,
+         zero_output_for_mask=False):
+    """Runs `step(input_t, states) -> (output, new_states)` over axis 1, as Keras's `rnn` does.
+
+    `states` is a flat list of tensors. At a masked step the states are carried over and the
+    output repeats the previous one (zeros before the first step), or is zero with
+    `zero_output_for_mask`. Returns `(last_output, outputs or None, states)`; with
+    `go_backwards` the outputs are in processing (reversed) order, as in Keras.
+    """
+    if go_backwards:
+        inputs = inputs.flip(1)
+        mask = None if mask is None else mask.flip(1)
+    outputs = []
+    prev_output = None
+    for t in range(inputs.shape[1]):
+        output, new_states = step(inputs[:, t], states)
+        if mask is not None:
+            m = mask[:, t].unsqueeze(-1)
+            if prev_output is None:
+                prev_output = torch.zeros_like(output)
+            output = torch.where(m, output, prev_output)
+            new_states = [torch.where(m, n, s) for n, s in zip(new_states, states)]
+        prev_output, states = output, list(new_states)
+        if return_sequences:
+            outputs.append(output)
+    seq = torch.stack(outputs, 1) if return_sequences else None
+    if mask is not None and zero_output_for_mask:
+        prev_output = torch.where(mask[:, -1:], prev_output, torch.zeros_like(prev_output))
+        if seq is not None:
+            seq = torch.where(mask.unsqueeze(-1), seq, torch.zeros_like(seq))
+    return prev_output, seq, states
