@@ -605,6 +605,22 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
                          axis=axis)
         self.from_logits = from_logits
         self.ignore_class = ignore_class
+        self._plain = ignore_class is None and axis in (-1, 1)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        # The training hot path -- (batch, classes) scores and (batch,) int64 labels, mean over
+        # the batch -- is one torch call with its reduction fused in.
+        if (sample_weight is None and self._plain and type(y_pred) is torch.Tensor
+                and type(y_true) is torch.Tensor and y_pred.dim() == 2 and y_true.dim() == 1
+                and y_true.dtype == torch.int64 and y_pred.dtype == self._torch_dtype
+                and self.reduction == "sum_over_batch_size"
+                and y_true.shape[0] == y_pred.shape[0] and y_true.device == y_pred.device):
+            if self.from_logits:
+                return F.cross_entropy(y_pred, y_true)
+            eps = backend.epsilon()
+            output = y_pred / torch.sum(y_pred, dim=1, keepdim=True)
+            return F.nll_loss(torch.log(torch.clamp(output, eps, 1.0 - eps)), y_true)
+        return super().__call__(y_true, y_pred, sample_weight)
 
     def get_config(self):
         return {**Loss.get_config(self), "from_logits": self.from_logits,

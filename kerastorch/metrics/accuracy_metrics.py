@@ -163,6 +163,18 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(fn=sparse_categorical_accuracy, name=name, dtype=dtype)
 
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        # The training hot path: (batch, classes) scores, (batch,) integer labels, no weights.
+        if (sample_weight is None and type(y_pred) is torch.Tensor
+                and type(y_true) is torch.Tensor and y_pred.dim() == 2 and y_true.dim() == 1
+                and not y_true.is_floating_point() and y_true.shape[0] == y_pred.shape[0]
+                and y_true.device == y_pred.device == self.total.value.device):
+            hits = torch.argmax(y_pred, dim=-1) == y_true
+            self.total.value.add_(hits.sum())
+            self.count.value.add_(y_true.shape[0])
+            return
+        super().update_state(y_true, y_pred, sample_weight=sample_weight)
+
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype}
 
