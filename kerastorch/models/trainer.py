@@ -541,20 +541,27 @@ class Trainer:
         return {m.name: float(m.result()) for m in self.metrics}
 
     def _maybe_compile_step(self, batch):
+        """With `jit_compile=True`: the step's forward and loss go through `torch.compile`; if
+        compiling fails on the first batch, a warning is given and that batch runs eagerly."""
         if not self._jit_compile or self._compiled_step is not None:
             return
-        try:
-            compiled = torch.compile(self._forward_loss)
-            x, y, sw = batch
-            compiled(x, y, sw)  # traces; the result is discarded
+        compiled = torch.compile(self._forward_loss)
+
+        def first_call(x, y, sample_weight):
+            try:
+                out = compiled(x, y, sample_weight)
+            except Exception as err:  # noqa: BLE001 - any compile failure means eager
+                warnings.warn(f"`jit_compile=True`: torch.compile failed ({type(err).__name__}: "
+                              f"{err}); training runs eagerly instead.", stacklevel=4)
+                self._jit_compile = False
+                self._compiled_step = None
+                self._clear_added_losses()
+                self.optimizer.zero_grad()
+                return self._forward_loss(x, y, sample_weight)
             self._compiled_step = compiled
-        except Exception as err:  # noqa: BLE001 - any compile failure means eager
-            warnings.warn(f"`jit_compile=True`: torch.compile failed ({type(err).__name__}: "
-                          f"{err}); training runs eagerly instead.", stacklevel=3)
-            self._jit_compile = False
-            self._compiled_step = None
-        self._clear_added_losses()
-        self.optimizer.zero_grad()
+            return out
+
+        self._compiled_step = first_call
 
     def _warn_if_trainable_changed(self):
         if not self._optimizer_ready:
