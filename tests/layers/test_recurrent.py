@@ -422,3 +422,23 @@ def test_rnn_rejects_bad_cells_and_stateful():
         layers.RNN(3)
     with pytest.raises(NotImplementedError, match="stateful=True"):
         layers.RNN(layers.LSTMCell(3), stateful=True)
+
+
+@pytest.mark.parametrize("name", RNNS)
+def test_embedding_mask_zero_feeds_rnn_like_keras(name):
+    """Keras's Sequential passes Embedding(mask_zero=True)'s mask to the RNN; here the mask is
+    passed by hand (models do not propagate masks yet) and the numbers must be Keras's."""
+    keras3 = import_keras3()
+    tokens = np.array([[3, 5, 2, 0, 0, 0], [7, 1, 1, 4, 2, 9], [4, 0, 0, 0, 0, 0]], "int64")
+    k = keras3.Sequential([keras3.Input((6,), dtype="int64"),
+                           keras3.layers.Embedding(10, 4, mask_zero=True),
+                           getattr(keras3.layers, name)(3, return_sequences=True)])
+    embedding = layers.Embedding(10, 4, mask_zero=True)
+    rnn = getattr(layers, name)(3, return_sequences=True)
+    x = torch.tensor(tokens)
+    rnn(embedding(x))
+    embedding.set_weights(k.layers[0].get_weights())
+    rnn.set_weights(k.layers[1].get_weights())
+    y = rnn(embedding(x), mask=embedding.compute_mask(x))
+    np.testing.assert_allclose(y.detach().numpy(), np.asarray(k(tokens).detach().cpu()),
+                               atol=ATOL)
