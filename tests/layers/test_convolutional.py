@@ -306,3 +306,29 @@ def test_gradients_reach_keras_views():
     y.sum().backward()
     assert layer.weight.grad is not None and layer.pointwise_weight.grad is not None
     assert layer.depthwise_kernel.value.requires_grad
+
+
+def test_two_sgd_epochs_match_keras():
+    """Gradients through the depthwise/separable/transposed kernel views equal Keras's."""
+    keras3 = import_keras3()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 8, 8, 3)).astype("float32")
+    y = rng.standard_normal((4, 2)).astype("float32")
+
+    def build(k):
+        layers_ = k.layers
+        return k.Sequential([k.Input((8, 8, 3)),
+                             layers_.SeparableConv2D(4, 3, padding="same", depth_multiplier=2),
+                             layers_.DepthwiseConv2D(3, strides=2, padding="same"),
+                             layers_.Conv2DTranspose(3, 3, strides=2, padding="same"),
+                             layers_.Conv2D(4, 4, strides=3, padding="same", groups=1),
+                             layers_.GlobalAveragePooling2D(), layers_.Dense(2)])
+    km, tm = build(keras3), build(kerastorch)
+    tm.set_weights(km.get_weights())
+    km.compile(optimizer=keras3.optimizers.SGD(0.05), loss="mse")
+    tm.compile(optimizer=kerastorch.optimizers.SGD(0.05), loss="mse")
+    hk = km.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
+    ht = tm.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
+    np.testing.assert_allclose(ht.history["loss"], hk.history["loss"], rtol=1e-5)
+    for a, b in zip(km.get_weights(), tm.get_weights()):
+        np.testing.assert_allclose(b, a, atol=ATOL)
