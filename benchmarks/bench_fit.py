@@ -198,6 +198,7 @@ def main():
                         help="torch intra-op threads (default: torch's)")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--no-keras3", action="store_true")
+    parser.add_argument("--models", default="mlp,cnn", help="which of mlp,cnn to run")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -220,18 +221,19 @@ def main():
     n_mlp = 6000 if args.quick else 30000
     n_cnn = 2000 if args.quick else 10000
     rng = np.random.default_rng(0)
-    x = rng.random((n_mlp, 784), dtype=np.float32)
-    y = rng.integers(0, 10, n_mlp)
-    model, _, _ = bench("MLP 784-512-512-10", lambda: mlp(keras), torch_mlp, mlp, x, y, 128,
-                        repeats, keras3)
-    k3_mlp = None
-    if keras3 is not None:
-        k3_mlp = mlp(keras3)
-    bench_predict(model, x[:1], repeats=10, keras3_model=k3_mlp)
-    xi = rng.random((n_cnn, 32, 32, 3), dtype=np.float32)
-    yi = rng.integers(0, 10, n_cnn)
-    bench("CNN 32x32x3 (conv32-pool-conv64-pool-gmp-dense10)", lambda: cnn(keras), TorchCNN,
-          cnn, xi, yi, 128, repeats, keras3)
+    which = args.models.split(",")
+    if "mlp" in which:
+        x = rng.random((n_mlp, 784), dtype=np.float32)
+        y = rng.integers(0, 10, n_mlp)
+        model, _, _ = bench("MLP 784-512-512-10", lambda: mlp(keras), torch_mlp, mlp, x, y, 128,
+                            repeats, keras3)
+        bench_predict(model, x[:1], repeats=10,
+                      keras3_model=mlp(keras3) if keras3 is not None else None)
+    if "cnn" in which:
+        xi = rng.random((n_cnn, 32, 32, 3), dtype=np.float32)
+        yi = rng.integers(0, 10, n_cnn)
+        bench("CNN 32x32x3 (conv32-pool-conv64-pool-gmp-dense10)", lambda: cnn(keras), TorchCNN,
+              cnn, xi, yi, 128, repeats, keras3)
 
 
 if __name__ == "__main__":
