@@ -464,3 +464,21 @@ def test_two_sgd_epochs_match_keras():
     np.testing.assert_allclose(ht.history["loss"], hk.history["loss"], rtol=1e-5)
     for a, b in zip(km.get_weights(), tm.get_weights()):
         np.testing.assert_allclose(b, a, atol=ATOL)
+
+
+def test_seq2seq_encoder_states_feed_decoder_like_keras():
+    """The Keras seq2seq pattern: encoder LSTM(return_state) -> decoder LSTM(initial_state)."""
+    keras3 = import_keras3()
+
+    def build(k):
+        enc_in = k.Input((None, 5))
+        _, h, c = k.layers.LSTM(4, return_state=True)(enc_in)
+        dec_in = k.Input((None, 3))
+        dec = k.layers.LSTM(4, return_sequences=True)(dec_in, initial_state=[h, c])
+        return k.Model([enc_in, dec_in], k.layers.Dense(3, activation="softmax")(dec))
+    km, tm = build(keras3), build(kerastorch)
+    tm.set_weights(km.get_weights())
+    a, b = _inputs((2, 7, 5)), _inputs((2, 4, 3), seed=1)
+    np.testing.assert_allclose(tm([torch.tensor(a), torch.tensor(b)]).detach().numpy(),
+                               np.asarray(km([a, b]).detach().cpu()), atol=ATOL)
+    assert tm.count_params() == km.count_params()
