@@ -466,3 +466,30 @@ def test_policy_names_and_errors():
     with pytest.raises(ValueError, match="mixed precision"):
         keras.mixed_precision.set_global_policy("mixed_int8")
     assert keras.mixed_precision.global_policy().name == "float32"
+
+
+def test_steps_per_epoch_on_arrays_continues_through_the_data():
+    x, y = _data(n=40)
+    seen = []
+
+    class Rec(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(batch)
+
+    sizes = []
+
+    class Probe(keras.layers.Layer):
+        def call(self, inputs, training=None):
+            if self.training:
+                sizes.append(inputs.shape[0])
+            return inputs
+
+    model = keras.Sequential([keras.Input((6,)), Probe(), layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    h = model.fit(x, y, batch_size=16, steps_per_epoch=2, epochs=3, shuffle=False, verbose=0,
+                  callbacks=[Rec()])
+    assert seen == [0, 1] * 3 and model.optimizer.iterations == 6
+    assert sizes == [16, 16, 8, 16, 16, 8]  # 40 samples: batches of 16, 16, 8, continuing
+    assert len(h.history["loss"]) == 3
+    import copy
+    copy.deepcopy(model)  # nothing unpicklable left on the model

@@ -713,8 +713,8 @@ class Trainer:
 
     def _continuing_batches(self, adapter, steps):
         """`steps` batches from in-memory data, continuing where the last epoch stopped."""
-        it = getattr(self, "_array_iter", None)
-        if it is None or getattr(self, "_array_iter_owner", None) is not adapter:
+        it = getattr(adapter, "_continuing", None)
+        if it is None:
             it = adapter.epoch()
         count = 0
         while count < steps:
@@ -725,7 +725,7 @@ class Trainer:
                 continue
             count += 1
             yield batch
-        self._array_iter, self._array_iter_owner = it, adapter
+        adapter._continuing = it
 
     @staticmethod
     def _should_eval(epoch, freq):
