@@ -259,3 +259,17 @@ def test_progbar_logger_can_be_passed_explicitly(capsys):
                  callbacks=[keras.callbacks.ProgbarLogger()])
     out = capsys.readouterr().out
     assert out.count("2/2 [") == 1
+
+
+def test_model_checkpoint_uses_keras_weight_files_when_saving_is_available(tmp_path):
+    x, y = _data()
+    model = _model()
+    if not hasattr(model, "save_weights"):
+        pytest.skip("keras-format saving not available")
+    path = str(tmp_path / "best.weights.h5")
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[
+        keras.callbacks.ModelCheckpoint(path, monitor="loss", save_weights_only=True)])
+    fresh = _model()
+    fresh.load_weights(path)
+    for a, b in zip(fresh.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
