@@ -240,17 +240,28 @@ def test_evaluate_and_predict_callbacks():
     assert calls == [("test", 0), ("test", 1), ("predict", 0, 16), ("predict", 1, 4)]
 
 
-def test_tensorboard_writes_event_files_or_explains_missing_package(tmp_path):
-    try:
-        import tensorboard  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="pip install tensorboard"):
-            keras.callbacks.TensorBoard(log_dir=str(tmp_path))
-        return
+def test_tensorboard_without_the_package_explains_what_to_install(tmp_path, monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)
+    with pytest.raises(ImportError, match="pip install tensorboard"):
+        keras.callbacks.TensorBoard(log_dir=str(tmp_path))
+
+
+def test_tensorboard_writes_keras_scalar_tags(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     x, y = _data()
-    _model().fit(x, y, epochs=2, verbose=0, validation_data=(x, y),
-                 callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path))])
-    assert any((tmp_path / "train").iterdir()) and any((tmp_path / "validation").iterdir())
+    h = _model().fit(x, y, epochs=2, verbose=0, validation_data=(x, y),
+                     callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path))])
+    train = EventAccumulator(str(tmp_path / "train"))
+    train.Reload()
+    val = EventAccumulator(str(tmp_path / "validation"))
+    val.Reload()
+    assert {"epoch_loss", "epoch_accuracy"} <= set(train.Tags()["scalars"])
+    assert {"epoch_loss", "epoch_accuracy"} <= set(val.Tags()["scalars"])
+    losses = [e.value for e in train.Scalars("epoch_loss")]
+    np.testing.assert_allclose(losses, h.history["loss"], rtol=1e-6)
+    assert [e.step for e in val.Scalars("epoch_loss")] == [0, 1]
 
 
 def test_progbar_logger_can_be_passed_explicitly(capsys):
