@@ -356,9 +356,11 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encoding of int `x` with `num_classes` (negative ids give zeros); floatx."""
     if sparse:
         raise ValueError("Unsupported value `sparse=True` with torch backend")
-    x = _t(x, "int64")
-    out = F.one_hot(torch.clamp(x, min=0), num_classes)
-    out = torch.where((x >= 0).unsqueeze(-1), out, 0).to(_torch_dtype(_std(dtype)))
+    x = _t(x, "int64").unsqueeze(-1)
+    dt = _torch_dtype(_std(dtype))
+    # one scatter into the output dtype; negative ids scatter a zero
+    out = torch.zeros(tuple(x.shape[:-1]) + (num_classes,), dtype=dt, device=x.device)
+    out.scatter_(-1, x.clamp(min=0), (x >= 0).to(dt))
     if axis != -1 and axis != out.ndim:
         out = torch.movedim(out, -1, axis)
     return out

@@ -1435,16 +1435,17 @@ def get_item(x, key):
 def take(x, indices, axis=None):
     """Elements of `x` at `indices` along `axis` (of the flattened `x` when None)."""
     x = _t(x)
-    indices = _t(indices).long()
-    size = x.shape[axis] if axis is not None else x.numel()
-    indices = torch.where(indices < 0, indices + size, indices)
-    if x.ndim == 2 and axis == 0:
-        return torch.nn.functional.embedding(indices, x)
+    indices = _t(indices)
+    if indices.dtype not in (torch.int64, torch.int32):
+        indices = indices.long()
+    if x.ndim == 2 and axis == 0:  # a row gather: embedding's kernel, ids wrapped first
+        return torch.nn.functional.embedding(
+            torch.where(indices < 0, indices + x.shape[0], indices), x)
+    # advanced indexing: numpy's take, negative indices included, in one gather
     if axis is None:
-        x, axis = x.reshape(-1), 0
+        return x.reshape(-1)[indices]
     axis = _canonical(axis, x.ndim)
-    out = torch.index_select(x, axis, indices.reshape(-1))
-    return out.reshape(tuple(x.shape[:axis]) + tuple(indices.shape) + tuple(x.shape[axis + 1:]))
+    return x[(slice(None),) * axis + (indices,)]
 
 
 @op("tf.experimental.numpy.take_along_axis")

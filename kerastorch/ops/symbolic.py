@@ -54,8 +54,11 @@ def op(layer_name=None):
                 t = type(a)
                 if t is KerasTensor or ((t is list or t is tuple) and _has_symbolic(a)):
                     return symbolic_call(fn, name, args, kwargs)
-            if kwargs and _has_symbolic(kwargs):
-                return symbolic_call(fn, name, args, kwargs)
+            if kwargs:
+                for a in kwargs.values():
+                    t = type(a)
+                    if t is KerasTensor or ((t is list or t is tuple) and _has_symbolic(a)):
+                        return symbolic_call(fn, name, args, kwargs)
             return fn(*args, **kwargs)
 
         wrapper._raw = fn
