@@ -68,14 +68,21 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
             leaves = tree.flatten(x)
             dtype = result_type(*[getattr(v, "dtype", type(v)) for v in leaves]) if leaves \
                 else backend.floatx()
-        return torch.as_tensor(np.asarray(x), dtype=_to_torch_dtype(dtype))
+        return _on_device(torch.as_tensor(np.asarray(x), dtype=_to_torch_dtype(dtype)))
     x = np.asarray(x)
     if x.dtype == np.uint32:
         x = x.astype(np.int64)
     if dtype is None:
-        return torch.from_numpy(np.ascontiguousarray(x)) if x.dtype != object \
-            else torch.as_tensor(x)
-    return torch.as_tensor(x, dtype=_to_torch_dtype(dtype))
+        return _on_device(torch.from_numpy(np.ascontiguousarray(x)) if x.dtype != object
+                          else torch.as_tensor(x))
+    return _on_device(torch.as_tensor(x, dtype=_to_torch_dtype(dtype)))
+
+
+def _on_device(t):
+    """Arrays and lists go to the default device (CUDA when present), as Keras puts them;
+    Python scalars stay 0-d CPU tensors, which torch combines with tensors anywhere."""
+    device = backend.device()
+    return t if device.type == "cpu" else t.to(device)
 
 
 def convert_to_numpy(x):

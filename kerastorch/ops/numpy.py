@@ -26,6 +26,11 @@ def _floatx():
     return backend.floatx()
 
 
+def _device():
+    """Where new tensors go, as in Keras: the default device (CUDA when present)."""
+    return backend.device()
+
+
 def _dt(x):
     return _std(x.dtype)
 
@@ -66,21 +71,21 @@ def array(x, dtype=None):
 def zeros(shape, dtype=None):
     """A tensor of zeros (floatx by default)."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return torch.zeros(shape, dtype=_torch_dtype(dtype or _floatx()))
+    return torch.zeros(shape, dtype=_torch_dtype(dtype or _floatx()), device=_device())
 
 
 @op("tf.ones")
 def ones(shape, dtype=None):
     """A tensor of ones (floatx by default)."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return torch.ones(shape, dtype=_torch_dtype(dtype or _floatx()))
+    return torch.ones(shape, dtype=_torch_dtype(dtype or _floatx()), device=_device())
 
 
 @op()
 def empty(shape, dtype=None):
     """An uninitialised tensor (floatx by default)."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return torch.empty(shape, dtype=_torch_dtype(dtype or _floatx()))
+    return torch.empty(shape, dtype=_torch_dtype(dtype or _floatx()), device=_device())
 
 
 @op("tf.fill")
@@ -91,7 +96,8 @@ def full(shape, fill_value, dtype=None):
     value = _t(fill_value, dt)
     if value.ndim:
         return torch.tile(value, tuple(shape[:len(shape) - value.ndim]) + (1,) * value.ndim)
-    return torch.full(shape, value.item() if value.device.type != "meta" else 0, dtype=dt)
+    return torch.full(shape, value.item() if value.device.type != "meta" else 0, dtype=dt,
+                      device=_device())
 
 
 @op("tf.zeros_like")
@@ -130,7 +136,7 @@ def arange(start, stop=None, step=None, dtype=None):
         start, stop = 0, start
     if step is None:
         step = 1
-    return torch.arange(start, stop, step, dtype=_torch_dtype(dtype))
+    return torch.arange(start, stop, step, dtype=_torch_dtype(dtype), device=_device())
 
 
 def eye(N, M=None, k=0, dtype=None):
@@ -139,18 +145,19 @@ def eye(N, M=None, k=0, dtype=None):
     M = N if M is None else M
     k = k or 0
     if k == 0:
-        return torch.eye(N, M, dtype=dt)
-    return torch.diag(torch.ones(builtins.max(N, M), dtype=dt), k)[:N, :M]
+        return torch.eye(N, M, dtype=dt, device=_device())
+    return torch.diag(torch.ones(builtins.max(N, M), dtype=dt, device=_device()), k)[:N, :M]
 
 
 def identity(n, dtype=None):
     """The `n` x `n` identity matrix (floatx by default)."""
-    return torch.eye(n, dtype=_torch_dtype(dtype or _floatx()))
+    return torch.eye(n, dtype=_torch_dtype(dtype or _floatx()), device=_device())
 
 
 def tri(N, M=None, k=0, dtype=None):
     """Ones at and below the `k`-th diagonal (floatx by default)."""
-    return torch.tril(torch.ones((N, M or N), dtype=_torch_dtype(dtype or _floatx())), k)
+    return torch.tril(torch.ones((N, M or N), dtype=_torch_dtype(dtype or _floatx()),
+                                 device=_device()), k)
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
@@ -176,7 +183,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         steps = steps.reshape((num,) + (1,) * start.ndim)
         out = start[None] + steps * (stop - start)[None]
     else:
-        out = torch.linspace(float(start), float(stop), num, dtype=dt)
+        out = torch.linspace(float(start), float(stop), num, dtype=dt, device=_device())
     return (out, step) if retstep else out
 
 
@@ -192,7 +199,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
         stop = stop - ((stop - start) / num)
     if hasattr(start, "__len__") and hasattr(stop, "__len__"):
         return base ** linspace(start, stop, num, True, dtype=dtype)
-    return torch.logspace(float(start), float(stop), num, base=base, dtype=dt)
+    return torch.logspace(float(start), float(stop), num, base=base, dtype=dt,
+                          device=_device())
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
