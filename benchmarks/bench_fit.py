@@ -27,10 +27,8 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import kerastorch as keras  # noqa: E402
-from kerastorch import layers  # noqa: E402
 from kerastorch import losses as kt_losses  # noqa: E402
 
 

@@ -8,9 +8,6 @@ import torch
 
 import kerastorch as keras
 from kerastorch import layers
-from tests import _training_standins
-
-_training_standins.install()
 
 
 def _data(n=48, d=5, seed=0):

@@ -9,9 +9,6 @@ import torch
 
 import kerastorch as keras
 from kerastorch import layers
-from tests import _training_standins
-
-_training_standins.install()
 
 
 def _data(n=64, d=6, classes=3, seed=0):

@@ -5,10 +5,7 @@ import numpy as np
 import pytest
 
 import kerastorch
-from tests import _training_standins
 from tests.keras3 import import_keras3
-
-_training_standins.install()
 
 ATOL = 1e-5
 
