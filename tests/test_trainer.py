@@ -490,3 +490,21 @@ def test_steps_per_epoch_on_arrays_continues_through_the_data():
     assert len(h.history["loss"]) == 3
     import copy
     copy.deepcopy(model)  # nothing unpicklable left on the model
+
+
+def test_digits_demo_trains_fine_tunes_and_reloads(capsys):
+    pytest.importorskip("sklearn")
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples", "demo_train.py")
+    spec = importlib.util.spec_from_file_location("demo_train", path)
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    threads = torch.get_num_threads()
+    try:
+        accuracy = demo.main()
+    finally:
+        torch.set_num_threads(threads)
+    out = capsys.readouterr().out
+    assert accuracy > 0.9
+    assert "Epoch 8/8" in out and "reloaded model gives identical predictions: True" in out
