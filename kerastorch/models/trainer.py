@@ -106,6 +106,38 @@ def _loss_name(fn):
     return getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
 
 
+def _overrides(model, method):
+    """True when the model's class defines its own `train_step`/`test_step`/`predict_step`."""
+    return getattr(type(model), method) is not getattr(Trainer, method)
+
+
+def _keras_data(batch):
+    """The batch as Keras 3 hands it to an overridden step: `x`, `(x,)`, `(x, y)`, `(x, y, sw)`."""
+    x, y, sample_weight = batch
+    if y is None and sample_weight is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def _pythonify_logs(logs):
+    """Keras's logs from a step's returned dict: sorted keys, nested dicts merged, floats."""
+    out = {}
+    if not isinstance(logs, dict):
+        return out
+    for key, value in sorted(logs.items()):
+        if isinstance(value, dict):
+            out.update(_pythonify_logs(value))
+            continue
+        try:
+            value = float(value.detach() if isinstance(value, torch.Tensor) else value)
+        except (TypeError, ValueError, RuntimeError):
+            pass
+        out[key] = value
+    return out
+
+
 class Trainer:
     """Mixed into `Model`: training, evaluation and inference."""
 
@@ -268,19 +300,24 @@ class Trainer:
         self._outputs_resolved = True
 
     def _loss_spec_optional(self):
-        return bool(self.losses)
+        return bool(self.losses) or _overrides(self, "train_step")
 
     @property
     def metrics(self):
         """The metric objects: the loss tracker first, then the compiled metrics."""
         if not self.compiled:
-            return []
+            return self._attribute_metrics()
         out = [self._loss_tracker]
         if self._outputs_resolved:
             out += self._output_loss_trackers
             for group in self._output_metrics + self._output_weighted_metrics:
                 out += group
-        return out
+        return out + self._attribute_metrics()
+
+    def _attribute_metrics(self):
+        """Metric objects the model holds as attributes (`self.loss_tracker = Mean(...)`)."""
+        from kerastorch.metrics.metric import Metric
+        return [v for v in self.__dict__.values() if isinstance(v, Metric)]
 
     @property
     def metrics_names(self):
@@ -646,7 +683,8 @@ class Trainer:
         self.stop_training = False
         want_begin = cbs.has("on_train_batch_begin")
         want_end = cbs.has("on_train_batch_end")
-        logs_fn = self._logs
+        custom_train = _overrides(self, "train_step")
+        logs_fn = self._step_logs if custom_train else self._logs
         epoch_logs = {}
         training_logs = None
         cbs.on_train_begin()
@@ -662,14 +700,21 @@ class Trainer:
                     if want_begin:
                         cbs.batch_hook("on_train_batch_begin", step, None)
                     batch = self._batch_to_device(batch)
-                    if not self._outputs_resolved or not self._optimizer_ready:
+                    if custom_train:
+                        if not self._outputs_resolved or not self._optimizer_ready:
+                            self._prepare_custom_step(batch)
+                    elif not self._outputs_resolved or not self._optimizer_ready:
                         self._ensure_built(batch[0])
                         self._check_first_batch(*batch, adapter=adapter)
                         self._maybe_compile_step(batch)
                     if dist_on and self.__dict__.get("_kt_ddp") is None:
                         self.__dict__["_kt_ddp"] = distribute.wrap(self)
                     try:
-                        self.train_step(batch)
+                        if custom_train:
+                            self._clear_added_losses()
+                            self._kt_step_logs = self.train_step(_keras_data(batch))
+                        else:
+                            self.train_step(batch)
                     except (RuntimeError, IndexError) as err:
                         _explain_step_error(err, epoch, step)
                         raise
@@ -687,6 +732,8 @@ class Trainer:
                     break
                 epoch_logs = {} if not self._outputs_resolved else (
                     distribute.global_logs(self) if dist_on else self._logs())
+                if custom_train:
+                    epoch_logs = self._step_logs()
                 training_logs = dict(epoch_logs)
                 if val_adapter is not None and self._should_eval(epoch, validation_freq):
                     val_logs = self._evaluate_loop(val_adapter, cbs, validation_steps,
@@ -742,6 +789,9 @@ class Trainer:
         want_end = cbs.has("on_test_batch_end")
         progbar = cbs.progbar if not in_fit else None
         seen = 0
+        custom_test = _overrides(self, "test_step")
+        logs_fn = self._step_logs if custom_test else self._logs
+        self._kt_step_logs = None
         with torch.no_grad():
             batches = adapter.epoch(steps) if isinstance(adapter, data_adapter.IterableAdapter) \
                 else adapter.epoch()
@@ -751,17 +801,25 @@ class Trainer:
                 if want_begin:
                     cbs.batch_hook("on_test_batch_begin", step, None)
                 batch = self._batch_to_device(batch)
-                if not self._outputs_resolved:
-                    self._ensure_built(batch[0])
-                    self._check_first_batch(*batch, adapter=adapter)
-                self.test_step(batch)
+                if custom_test:
+                    if not self._outputs_resolved or not self._optimizer_ready:
+                        self._prepare_custom_step(batch)
+                    self._clear_added_losses()
+                    self._kt_step_logs = self.test_step(_keras_data(batch))
+                else:
+                    if not self._outputs_resolved:
+                        self._ensure_built(batch[0])
+                        self._check_first_batch(*batch, adapter=adapter)
+                    self.test_step(batch)
                 seen = step + 1
                 if want_end:
-                    cbs.batch_hook("on_test_batch_end", step, self._logs)
+                    cbs.batch_hook("on_test_batch_end", step, logs_fn)
                 if progbar is not None:
-                    progbar.batch(step, self._logs)
+                    progbar.batch(step, logs_fn)
         logs = {} if not self._outputs_resolved else (
             distribute.global_logs(self) if distribute.active() else self._logs())
+        if custom_test:
+            logs = self._step_logs()
         if progbar is not None:
             progbar.finish(seen, logs)
         cbs.on_test_end(logs)
@@ -814,7 +872,7 @@ class Trainer:
         bs = batch_size or 32
         # One small in-memory batch: a single no_grad forward.
         if callbacks is None and steps is None and type(x) in (np.ndarray, torch.Tensor) \
-                and 0 < len(x) <= bs:
+                and 0 < len(x) <= bs and not _overrides(self, "predict_step"):
             return self._predict_one_batch(x, verbose)
         from kerastorch import callbacks as callbacks_module
         if isinstance(x, (tuple, list)) and not data_adapter.is_array_structure(x):
@@ -920,6 +978,15 @@ class Trainer:
         """Runs one optimizer step on one batch; returns the (running) loss and metrics."""
         self._assert_compiled("train_on_batch")
         adapter, batch = self._one_batch_setup(x, y, sample_weight, class_weight)
+        if _overrides(self, "train_step"):
+            self._prepare_custom_step(batch)
+            self.train()
+            try:
+                self._clear_added_losses()
+                self._kt_step_logs = self.train_step(_keras_data(batch))
+            finally:
+                self.eval()
+            return self._format_logs(self._step_logs(), return_dict)
         self._ensure_built(batch[0])
         self._check_first_batch(*batch, adapter=adapter)
         self.train()
@@ -933,6 +1000,14 @@ class Trainer:
         """Evaluates one batch (inference mode); returns the loss and metrics."""
         self._assert_compiled("test_on_batch")
         adapter, batch = self._one_batch_setup(x, y, sample_weight)
+        if _overrides(self, "test_step"):
+            self._prepare_custom_step(batch)
+            self.reset_metrics()
+            self.eval()
+            with torch.no_grad():
+                self._clear_added_losses()
+                self._kt_step_logs = self.test_step(_keras_data(batch))
+            return self._format_logs(self._step_logs(), return_dict)
         self._ensure_built(batch[0])
         self._check_first_batch(*batch, adapter=adapter)
         self.reset_metrics()
@@ -951,6 +1026,88 @@ class Trainer:
         self._clear_added_losses()
         return tree.map_structure(lambda o: o.detach().cpu().numpy(), out)
 
+
+    # ------------------------------------------------------------------ Keras 3 step API
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch: the compiled loss(es) plus `model.losses`.
+
+        For use inside an overridden `train_step`, as in Keras 3.
+
+        Example:
+            >>> loss = self.compute_loss(y=y, y_pred=y_pred)
+        """
+        if not self.compiled:
+            losses = self.losses
+            self._clear_losses()
+            if not losses:
+                raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+            return losses[0] if len(losses) == 1 else torch.stack(
+                [torch.as_tensor(v).float().sum() for v in losses]).sum()
+        if not self._optimizer_ready:
+            self._prepare_optimizer()
+        if not self._outputs_resolved:
+            self._resolve_outputs(y_pred, y)
+        return self._compute_loss(y, y_pred, sample_weight)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics with a batch; returns `get_metrics_result()`."""
+        if self.compiled and not self._outputs_resolved:
+            self._resolve_outputs(y_pred, y)
+        if self.compiled:
+            self._update_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """`{name: float}` for every metric in `model.metrics` (dict results merged)."""
+        out = {}
+        for m in self.metrics:
+            value = m.result()
+            if isinstance(value, dict):
+                out.update(value)
+            else:
+                out[m.name] = value
+        return _pythonify_logs(out)
+
+    def _step_logs(self):
+        """The logs an overridden step returned last (Keras 3 makes them the logs)."""
+        return _pythonify_logs(self.__dict__.get("_kt_step_logs"))
+
+    def _prepare_custom_step(self, batch):
+        """Before the first overridden step: build the model, the optimizer and the compiled
+        losses/metrics (a model without `call`, such as a GAN of sub-models, is not run)."""
+        from kerastorch.layers.layer import Layer
+        x, y, _ = batch
+        if not self.built:
+            subs = [m for m in self.modules() if isinstance(m, Layer) and m is not self]
+            if subs and all(m.built for m in subs):
+                self.built = True
+            else:
+                was_training = self.training
+                self.eval()
+                with torch.no_grad():
+                    self(x)
+                self.train(was_training)
+        if not self._optimizer_ready:
+            self._prepare_optimizer()
+        if self._outputs_resolved:
+            return
+        if (self._loss_spec is None and not self._metrics_arg
+                and not self._weighted_metrics_arg):
+            self._single_loss, self._loss_fns, self._loss_weights = None, [None], [1.0]
+            self._output_metrics, self._output_weighted_metrics = [[]], [[]]
+            self._output_loss_trackers = []
+            self._single_metrics, self._single_weighted = [], []
+            self._multi_output = False
+            self._flat_output_names = ["output_1"]
+            self._outputs_resolved = True
+            return
+        with torch.no_grad():
+            was_training = self.training
+            self.eval()
+            y_pred = self(x)
+            self.train(was_training)
+        self._resolve_outputs(y_pred, y)
+        self._clear_added_losses()
 
 
 class _Prefixed:
