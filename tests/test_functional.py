@@ -693,3 +693,25 @@ def test_model_from_intermediate_tensors_shares_layers():
     assert "['d1[0][0]']" in summary_text(full)  # the original graph is unchanged
     with pytest.raises(ValueError, match="Graph disconnected"):
         keras.Model(h2, layers.Dense(1)(h1))
+
+
+def test_subclassed_model_tracks_lists_of_layers():
+    """`self.blocks = [Dense(), Dense()]` is tracked as in Keras: weights, layers, state_dict."""
+    class Stack(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [layers.Dense(4, activation="relu"), layers.Dense(3)]
+            self.named = {"head": layers.Dense(2)}
+
+        def call(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.named["head"](x)
+
+    model = Stack()
+    y = model(torch.ones(2, 5))
+    assert tuple(y.shape) == (2, 2)
+    assert len(model.weights) == 6 and model.count_params() == 24 + 15 + 8
+    assert [layer.name for layer in model.layers] == ["dense", "dense_1", "dense_2"]
+    assert "blocks.1.weight" in model.state_dict() and "named.head.bias" in model.state_dict()
+    assert len(list(model.parameters())) == 6

@@ -71,6 +71,18 @@ def check_input_spec(layer, spec, shape, index=0):
                              f"but received input with shape {shape}")
 
 
+class _LayoutView(torch.Tensor):
+    """A Keras-layout view of a parameter whose `.grad` is the parameter's gradient, in the same
+    layout (Keras 3 torch guides read `v.value.grad`); ops on it return plain tensors."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    @property
+    def grad(self):
+        g = self._kt_source.grad
+        return None if g is None else g.permute(self._kt_layout)
+
+
 class Variable:
     """A Keras weight: a view, in Keras's layout, of a torch parameter or buffer of a layer.
 
@@ -90,7 +102,13 @@ class Variable:
     def value(self):
         """The tensor in Keras's layout (a view of the torch tensor, gradients flow through it)."""
         t = self.torch_tensor
-        return t if self._layout is None else t.permute(self._layout)
+        if self._layout is None:
+            return t
+        if not t.requires_grad:
+            return t.permute(self._layout)
+        view = t.permute(self._layout).as_subclass(_LayoutView)  # `.value.grad` works (Keras 3)
+        view._kt_source, view._kt_layout = t, self._layout
+        return view
 
     @property
     def torch_tensor(self):
@@ -269,6 +287,14 @@ class Layer(nn.Module):
             self.__dict__.pop(name, None) if name in self._parameters else None
             object.__setattr__(self, name, value)
             return
+        if name.startswith("_"):
+            pass  # internal bookkeeping (e.g. a model's `_layers`), not user structure
+        elif type(value) in (list, tuple) and value and all(isinstance(v, nn.Module)
+                                                             for v in value):
+            value = nn.ModuleList(value)  # Keras tracks lists of layers: their weights count
+        elif type(value) is dict and value and all(
+                isinstance(k, str) and isinstance(v, nn.Module) for k, v in value.items()):
+            value = nn.ModuleDict(value)
         super().__setattr__(name, value)
 
     # ---------------------------------------------------------------- identity
@@ -542,6 +568,13 @@ class Layer(nn.Module):
                                         inputs)
             self._check_input_specs(shapes)
             self._maybe_build(shapes)
+            if flat and flat[0].device.type == "meta":
+                # built inside another layer's shape inference: the new weights stay real and
+                # this first call runs on meta copies of them
+                state = {k: torch.empty_like(v, device="meta") for k, v in
+                         list(self.named_parameters()) + list(self.named_buffers())}
+                return torch.func.functional_call(self, state, (inputs,) + tuple(args),
+                                                  self._filter_call_kwargs(kwargs))
             if flat:
                 self._move_to(flat[0].device)
         kwargs = self._filter_call_kwargs(kwargs)
@@ -719,7 +752,9 @@ def _infer_output_shape(layer, input_shape):
         inputs = map_shapes(input_shape, to_meta)
         state = {k: torch.empty_like(v, device="meta") for k, v in
                  list(layer.named_parameters()) + list(layer.named_buffers())}
-        out = torch.func.functional_call(layer, state, (inputs,))
+        from kerastorch.ops.core import meta_scope
+        with meta_scope():  # tensors ops create in the layer's call (ops.arange...) go to meta
+            out = torch.func.functional_call(layer, state, (inputs,))
         return tree.map_structure(lambda t: tuple(t.shape), out)
 
     first, second = run(2, 64), run(3, 65)

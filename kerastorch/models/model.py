@@ -260,7 +260,13 @@ class Model(Trainer, KerasSaveable, Layer):
     def layers(self):
         if self._layers is not None:
             return list(self._layers)
-        return [m for m in self._modules.values() if isinstance(m, Layer)]
+        out = []
+        for m in self._modules.values():
+            if isinstance(m, Layer):
+                out.append(m)
+            elif isinstance(m, (nn.ModuleList, nn.ModuleDict)):  # a tracked list of layers
+                out.extend(c for c in m.children() if isinstance(c, Layer))
+        return out
 
     def get_layer(self, name=None, index=None):
         """A layer by `name` or by `index` (position in `model.layers`)."""
