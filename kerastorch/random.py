@@ -100,6 +100,8 @@ def draw_seed(seed):
 
 
 def _generator(seed, device=None):
+    if device is not None and torch.device(device).type == "meta":
+        return None  # shape inference: no numbers drawn, the seed does not advance (as Keras)
     first, second = draw_seed(seed).tolist()
     gen = torch.Generator(device=device or "cpu")
     gen.manual_seed((first + second) & 0xFFFFFFFF)
@@ -107,7 +109,8 @@ def _generator(seed, device=None):
 
 
 def _device():
-    return backend.device()
+    from kerastorch.ops.core import default_device
+    return default_device()
 
 
 def _dtype(dtype):

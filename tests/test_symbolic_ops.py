@@ -104,3 +104,31 @@ def test_bad_symbolic_op_raises_value_error():
         ops.reshape(x, (-1, 5, 7))
     with pytest.raises(TypeError):
         len(x)
+
+
+def _token_and_position_model(K):
+    class TokenAndPositionEmbedding(K.layers.Layer):
+        def __init__(self, maxlen, vocab_size, embed_dim, **kwargs):
+            super().__init__(**kwargs)
+            self.token_emb = K.layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)
+            self.pos_emb = K.layers.Embedding(input_dim=maxlen, output_dim=embed_dim)
+
+        def call(self, x):
+            positions = K.ops.arange(start=0, stop=K.ops.shape(x)[-1], step=1)
+            return self.token_emb(x) + self.pos_emb(positions)
+
+    inputs = K.Input((10,), dtype="int32")
+    x = TokenAndPositionEmbedding(10, 50, 8)(inputs)
+    x = x * K.ops.sqrt(K.ops.cast(8, "float32"))
+    return K.Model(inputs, K.layers.GlobalAveragePooling1D()(x))
+
+
+def test_custom_layer_with_sublayers_and_ops_in_call_matches_keras3():
+    keras3 = import_keras3()
+    ours, theirs = _token_and_position_model(keras), _token_and_position_model(keras3)
+    assert ours.count_params() == theirs.count_params() == 480
+    assert all(p.device.type == "cpu" for p in ours.parameters())  # built real, not on meta
+    ours.set_weights(theirs.get_weights())
+    ids = np.random.default_rng(1).integers(0, 50, (3, 10)).astype("int32")
+    np.testing.assert_allclose(ours(torch.as_tensor(ids)).detach().numpy(),
+                               theirs.predict(ids, verbose=0), atol=1e-5)

@@ -6,6 +6,7 @@ dtype of their items; torch tensors are returned as they are.
 """
 
 import builtins
+import contextlib
 
 import numpy as np
 import torch
@@ -78,10 +79,31 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     return _on_device(torch.as_tensor(x, dtype=_to_torch_dtype(dtype)))
 
 
+_META_SCOPES = [0]
+_META = torch.device("meta")
+
+
+@contextlib.contextmanager
+def meta_scope():
+    """Inside it, ops create their tensors on `meta`: used while an output shape is inferred
+    by running a layer on meta tensors (`ops.arange` in a layer's call then stays symbolic)."""
+    _META_SCOPES[0] += 1
+    try:
+        yield
+    finally:
+        _META_SCOPES[0] -= 1
+
+
+def default_device():
+    """Where ops put new tensors: `meta` inside `meta_scope()`, else Keras's default device
+    (CUDA when present)."""
+    return _META if _META_SCOPES[0] else backend.device()
+
+
 def _on_device(t):
-    """Arrays and lists go to the default device (CUDA when present), as Keras puts them;
-    Python scalars stay 0-d CPU tensors, which torch combines with tensors anywhere."""
-    device = backend.device()
+    """Arrays and lists go to the default device, as Keras puts them; Python scalars stay
+    0-d CPU tensors, which torch combines with tensors on any device."""
+    device = default_device()
     return t if device.type == "cpu" else t.to(device)
 
 

@@ -14,6 +14,7 @@ import torch
 from kerastorch import backend
 from kerastorch.ops.core import cast
 from kerastorch.ops.core import convert_to_tensor as _t
+from kerastorch.ops.core import default_device
 from kerastorch.ops.dtypes import result_type
 from kerastorch.ops.dtypes import standardize_dtype as _std
 from kerastorch.ops.symbolic import op
@@ -27,8 +28,8 @@ def _floatx():
 
 
 def _device():
-    """Where new tensors go, as in Keras: the default device (CUDA when present)."""
-    return backend.device()
+    """Where new tensors go: see `core.default_device` (meta during shape inference)."""
+    return default_device()
 
 
 def _dt(x):

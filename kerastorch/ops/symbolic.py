@@ -140,8 +140,10 @@ def _op_layer_class():
                                                for i, d in enumerate(s)), device="meta",
                                          dtype=backend.to_torch_dtype(dt))
                              for s, dt in zip(flat_shapes, dtypes)]
-                    return self._run(metas if isinstance(input_shape, list) else metas[0],
-                                     meta_template)
+                    from kerastorch.ops.core import meta_scope
+                    with meta_scope():  # tensors the op creates go to meta too
+                        return self._run(metas if isinstance(input_shape, list) else metas[0],
+                                         meta_template)
 
                 # constant tensors and arrays among the arguments go to `meta` too
                 meta_template = tree.map_structure(_to_meta, self.template)
