@@ -295,3 +295,25 @@ def test_convolution_as_dense_view_matches_keras_flatten_dense():
     x = np.random.default_rng(2).normal(size=(3, 3, 2, 5)).astype("float32")
     np.testing.assert_allclose(ours(x).detach().numpy(),
                                keras3.ops.convert_to_numpy(theirs(x)), atol=1e-5)
+
+
+def test_keras3_weights_file_loads_both_ways(keras3_xception, tmp_path):
+    """Keras 3's own `.weights.h5` of Xception loads into kerastorch's, and kerastorch's file
+    loads back into Keras 3, with the same features."""
+    keras3, theirs = keras3_xception
+    theirs.save_weights(str(tmp_path / "keras3.weights.h5"))
+    keras.backend.clear_session()
+    ours = keras.applications.Xception(weights=None, include_top=False, input_shape=(75, 71, 3),
+                                       pooling="avg")
+    ours.load_weights(str(tmp_path / "keras3.weights.h5"))
+    x = np.random.default_rng(3).uniform(-1, 1, size=(1, 75, 71, 3)).astype("float32")
+    expected = keras3.ops.convert_to_numpy(theirs(x))
+    np.testing.assert_allclose(ours(x).detach().numpy(), expected, atol=1e-4, rtol=1e-4)
+    ours.save_weights(str(tmp_path / "kerastorch.weights.h5"))
+    original = theirs.get_weights()
+    try:
+        theirs.set_weights([np.zeros_like(w) for w in original])
+        theirs.load_weights(str(tmp_path / "kerastorch.weights.h5"))
+        np.testing.assert_allclose(keras3.ops.convert_to_numpy(theirs(x)), expected, atol=1e-6)
+    finally:
+        theirs.set_weights(original)
