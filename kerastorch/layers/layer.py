@@ -71,6 +71,18 @@ def check_input_spec(layer, spec, shape, index=0):
                              f"but received input with shape {shape}")
 
 
+class _LayoutView(torch.Tensor):
+    """A Keras-layout view of a parameter whose `.grad` is the parameter's gradient, in the same
+    layout (Keras 3 torch guides read `v.value.grad`); ops on it return plain tensors."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    @property
+    def grad(self):
+        g = self._kt_source.grad
+        return None if g is None else g.permute(self._kt_layout)
+
+
 class Variable:
     """A Keras weight: a view, in Keras's layout, of a torch parameter or buffer of a layer.
 
@@ -90,7 +102,13 @@ class Variable:
     def value(self):
         """The tensor in Keras's layout (a view of the torch tensor, gradients flow through it)."""
         t = self.torch_tensor
-        return t if self._layout is None else t.permute(self._layout)
+        if self._layout is None:
+            return t
+        if not t.requires_grad:
+            return t.permute(self._layout)
+        view = t.permute(self._layout).as_subclass(_LayoutView)  # `.value.grad` works (Keras 3)
+        view._kt_source, view._kt_layout = t, self._layout
+        return view
 
     @property
     def torch_tensor(self):
@@ -269,6 +287,14 @@ class Layer(nn.Module):
             self.__dict__.pop(name, None) if name in self._parameters else None
             object.__setattr__(self, name, value)
             return
+        if name.startswith("_"):
+            pass  # internal bookkeeping (e.g. a model's `_layers`), not user structure
+        elif type(value) in (list, tuple) and value and all(isinstance(v, nn.Module)
+                                                             for v in value):
+            value = nn.ModuleList(value)  # Keras tracks lists of layers: their weights count
+        elif type(value) is dict and value and all(
+                isinstance(k, str) and isinstance(v, nn.Module) for k, v in value.items()):
+            value = nn.ModuleDict(value)
         super().__setattr__(name, value)
 
     # ---------------------------------------------------------------- identity
