@@ -84,6 +84,11 @@ def device():
 def wrap(model, sync_batchnorm=False):
     """The model in DistributedDataParallel (parameters broadcast from rank 0 on wrapping)."""
     from torch.nn.parallel import DistributedDataParallel
+    from kerastorch.layers.batch_normalization import BatchNormalization
+    if sync_batchnorm or getattr(_DISTRIBUTION, "sync_batchnorm", False):
+        for module in model.modules():
+            if isinstance(module, BatchNormalization):
+                module.synchronized = True
     dev = next(iter(model.parameters())).device
     ids = [dev.index] if dev.type == "cuda" else None
     return DistributedDataParallel(model, device_ids=ids, broadcast_buffers=True)

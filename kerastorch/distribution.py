@@ -40,16 +40,16 @@ class DataParallel:
         devices: the devices to use (default: `list_devices()`); one process per device, as
             launched by `torchrun --nproc_per_node=len(devices)`.
         auto_shard_dataset: shard the data among processes (default True).
-        sync_batchnorm: not supported yet; BatchNormalization keeps per-process statistics.
+        sync_batchnorm: compute BatchNormalization's batch statistics over all processes
+            (as `BatchNormalization(synchronized=True)` does for one layer), so N processes
+            normalise as one process would on the global batch.
     """
 
     def __init__(self, device_mesh=None, devices=None, auto_shard_dataset=True,
                  sync_batchnorm=False):
         if device_mesh is not None and devices is not None:
             raise ValueError("Provide either `device_mesh` or `devices`, not both.")
-        if sync_batchnorm:
-            raise NotImplementedError("DataParallel(sync_batchnorm=True) is not supported yet: "
-                                      "BatchNormalization keeps per-process statistics.")
+        self.sync_batchnorm = bool(sync_batchnorm)
         self.devices = list(devices) if devices is not None else list_devices()
         self.auto_shard_dataset = auto_shard_dataset
 

@@ -47,9 +47,6 @@ class BatchNormalization(Layer):
         super().__init__(**kwargs)
         if renorm:
             raise ValueError("BatchNormalization(renorm=True) is not supported by kerastorch.")
-        if synchronized:
-            raise ValueError("Argument synchronized=True is only supported with the TensorFlow "
-                             "backend (use torch.nn.SyncBatchNorm.convert_sync_batchnorm).")
         if not isinstance(axis, int):
             raise TypeError(f"Expected an int value for argument `axis`. Received: axis={axis}")
         self.axis = axis
@@ -108,7 +105,9 @@ class BatchNormalization(Layer):
         c = self._channel_dim
         x = inputs if c == 1 else inputs.movedim(c, 1)  # a view: NHWC -> channels_last NCHW
         if training and self.trainable:
-            if mask is not None:
+            if self.synchronized and _distributed():
+                y = self._synchronized_training(x)
+            elif mask is not None:
                 y = self._masked_training(x, mask if c == 1 else mask, inputs)
             else:
                 # One fused pass gives the output and the batch mean and 1/sqrt(var + eps);
@@ -126,6 +125,27 @@ class BatchNormalization(Layer):
         # statistics of native_batch_norm carry no gradient).
         torch._foreach_lerp_((self.running_mean, self.running_var), (mean, var),
                              1.0 - self.momentum)
+
+    def _synchronized_training(self, x):
+        """Batch statistics over every process's samples (under torchrun), differentiably:
+        the sums go through torch.distributed.nn's all_reduce, so gradients cross processes
+        as in one process on the whole global batch."""
+        from torch.distributed.nn.functional import all_reduce
+        dims = [d for d in range(x.ndim) if d != 1]
+        count = torch.full((1,), x.numel() / x.shape[1], dtype=x.dtype, device=x.device)
+        sums = all_reduce(torch.cat([x.sum(dim=dims), x.square().sum(dim=dims), count]))
+        channels = x.shape[1]
+        n = sums[-1]
+        mean = sums[:channels] / n
+        var = (sums[channels:2 * channels] / n - mean.square()).clamp_min(0.0)
+        self._update_moving(mean.detach(), var.detach())
+        shape = [1, -1] + [1] * (x.ndim - 2)
+        y = (x - mean.reshape(shape)) * torch.rsqrt(var + self.epsilon).reshape(shape)
+        if self.weight is not None:
+            y = y * self.weight.reshape(shape)
+        if self.bias is not None:
+            y = y + self.bias.reshape(shape)
+        return y
 
     def _masked_training(self, x, mask, inputs):
         """Batch statistics over the unmasked positions only (mask has the input's rank - 1)."""
@@ -167,3 +187,8 @@ class BatchNormalization(Layer):
 
     def extra_repr(self):
         return f"axis={self.axis}, momentum={self.momentum}, epsilon={self.epsilon}"
+
+
+def _distributed():
+    import torch.distributed as dist
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1

@@ -26,6 +26,8 @@ def main():
     parser.add_argument("--samples", type=int, default=64)
     parser.add_argument("--shuffle", action="store_true")
     parser.add_argument("--fail-rank", type=int, default=-1)
+    parser.add_argument("--sync-bn", action="store_true",
+                        help="BatchNormalization with statistics over all processes")
     args = parser.parse_args()
     rank = int(os.environ.get("RANK", "0"))
     work = os.path.join(args.out, f"rank{rank}")
@@ -38,8 +40,13 @@ def main():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(args.samples, 8)).astype("float32")
     y = rng.integers(0, 3, size=(args.samples,))
-    model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16, activation="relu"),
-                              layers.Dense(3)])
+    middle = [layers.BatchNormalization()] if args.sync_bn else []
+    model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16, activation="relu")]
+                             + middle + [layers.Dense(3)])
+    if args.sync_bn:
+        keras.distribution.set_distribution(keras.distribution.DataParallel(
+            devices=[f"cpu:{i}" for i in range(int(os.environ.get("WORLD_SIZE", "1")))],
+            sync_batchnorm=True))
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])

@@ -91,6 +91,27 @@ def test_uneven_dataset_sizes(tmp_path):
                                   load(tmp_path, 1)["predictions"])
 
 
+def test_synchronized_batch_normalization_trains_like_one_process(tmp_path):
+    """DataParallel(sync_batchnorm=True): batch statistics over both processes' samples, so the
+    weights and moving statistics equal one process on the global batch."""
+    single, double = tmp_path / "single", tmp_path / "ddp"
+    run(single, "--sync-bn")
+    run(double, "--sync-bn", nproc=2)
+    alone, r0 = load(single), load(double)
+    assert len(alone["weights"]) == 8  # two Dense layers and BatchNormalization's four
+    for a, b in zip(alone["weights"], r0["weights"]):
+        np.testing.assert_allclose(b, a, atol=1e-5)
+
+
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs 2 CUDA GPUs (NCCL)")
+def test_nccl_on_two_gpus_trains_like_one_process(tmp_path):
+    single, double = tmp_path / "single", tmp_path / "ddp"
+    run(single, "--samples", "50")
+    run(double, "--samples", "50", nproc=2)
+    for a, b in zip(load(single)["weights"], load(double)["weights"]):
+        np.testing.assert_allclose(b, a, atol=1e-5)
+
+
 def test_a_failing_rank_ends_the_job_with_its_error(tmp_path):
     proc = run(tmp_path, "--fail-rank", "1", nproc=2, check=False)
     assert proc.returncode != 0
