@@ -287,8 +287,23 @@ class GlobalMaxPooling3D(_GlobalMax):
 
 
 class GlobalAveragePooling1D(_GlobalAverage):
-    """Mean over steps."""
+    """Mean over steps; with a mask (from `Embedding(mask_zero=True)` or `Masking`), the mean
+    over the unmasked steps, as Keras computes it."""
     rank = 1
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return inputs.mean(dim=self._dims, keepdim=self.keepdims)
+        keep = mask.to(torch.bool).unsqueeze(self._dims[0] + 1 if self._dims[0] == 1 else 1)
+        total = torch.where(keep, inputs, 0).sum(dim=self._dims, keepdim=self.keepdims)
+        return total / keep.to(inputs.dtype).sum(dim=self._dims, keepdim=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 class GlobalAveragePooling2D(_GlobalAverage):

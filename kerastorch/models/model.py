@@ -8,6 +8,7 @@ from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import map_shapes
 from kerastorch.layers.merging import Merge
+from kerastorch.models import masked_call
 from kerastorch.models.trainer import Trainer
 from kerastorch.saving.keras_saveable import KerasSaveable
 
@@ -38,6 +39,8 @@ class Model(Trainer, KerasSaveable, Layer):
         >>> outputs = layers.Dense(2)(inputs)
         >>> model = keras.Model(inputs=inputs, outputs=outputs)
     """
+
+    _has_masks = False  # set with the plan: some layer makes Keras masks (see masked_call)
 
     def __new__(cls, *args, **kwargs):
         # keras.Model(inputs, outputs) makes a Functional, as Keras does (summaries show it).
@@ -157,11 +160,14 @@ class Model(Trainer, KerasSaveable, Layer):
             isinstance(struct, (list, tuple)) and len(struct) == 1
             and isinstance(struct[0], KerasTensor))
         self._single_io = len(self.inputs) == 1 and self._single_output
+        self._has_masks = masked_call.produces_masks([step[0] for step in steps])
 
     def call(self, inputs, training=None, mask=None):
         if not self._is_graph_network:
             raise NotImplementedError(f"Model {self.name} has no graph and no `call()`: subclass "
                                       "Model and define `call(self, inputs, training=None)`.")
+        if self._has_masks:
+            return masked_call.run_graph(self, inputs, training, mask)
         values = [None] * self._num_slots
         if self._single_io and not isinstance(inputs, (list, tuple, dict)):
             values[self._input_slots[0]] = inputs

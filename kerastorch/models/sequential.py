@@ -5,6 +5,7 @@ import torch
 from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
+from kerastorch.models import masked_call
 from kerastorch.models.model import Model
 
 
@@ -159,6 +160,8 @@ class Sequential(Model):
             self.build(input_shape)
 
     def call(self, inputs, training=None, mask=None):
+        if self._has_masks:
+            return masked_call.run_chain(self, inputs, training, mask)
         x = inputs
         if training is None:
             for layer in self._stack:
