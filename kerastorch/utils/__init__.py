@@ -14,3 +14,9 @@ from kerastorch.utils.py_dataset import Sequence  # noqa: E402,F401
 from kerastorch.utils.sequence_utils import pad_sequences  # noqa: E402,F401
 from kerastorch.utils.text_dataset_utils import text_dataset_from_directory  # noqa: E402,F401
 from kerastorch.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402,F401,E501
+from kerastorch.saving.object_registration import CustomObjectScope  # noqa: E402,F401
+from kerastorch.saving.object_registration import custom_object_scope  # noqa: E402,F401
+from kerastorch.saving.object_registration import get_custom_objects  # noqa: E402,F401
+from kerastorch.saving.object_registration import get_registered_name  # noqa: E402,F401
+from kerastorch.saving.object_registration import get_registered_object  # noqa: E402,F401
+from kerastorch.saving.object_registration import register_keras_serializable  # noqa: E402,F401
