@@ -33,8 +33,8 @@ def _keras3_available():
 
 
 def test_every_script_is_listed():
-    assert {"custom_train_step", "gan_two_optimizers", "custom_training_loop",
-            "vae_add_loss"} <= set(NAMES)
+    assert {"custom_train_step", "gan_two_optimizers", "custom_training_loop", "vae_add_loss",
+            "masking_pipeline", "custom_metric", "augmentation_pipeline"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
