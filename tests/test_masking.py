@@ -122,3 +122,27 @@ def test_masked_model_trains_with_fit():
     history = model.fit(PADDED, y, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
     assert model.predict(PADDED, verbose=0).shape == (4, 1)
+
+
+def test_direct_calls_attach_and_read_keras_mask_like_keras3():
+    keras3 = import_keras3()
+    ours_emb = layers.Embedding(10, 4, mask_zero=True)
+    theirs_emb = keras3.layers.Embedding(10, 4, mask_zero=True)
+    theirs_emb.build((None, 5))
+    ours_emb.build((None, 5))
+    ours_emb.set_weights(theirs_emb.get_weights())
+    ours_out, theirs_out = ours_emb(PADDED), theirs_emb(PADDED)
+    np.testing.assert_array_equal(ours_out._keras_mask.numpy(),
+                                  np.asarray(theirs_out._keras_mask.cpu()))
+    ours_lstm, theirs_lstm = layers.LSTM(3), keras3.layers.LSTM(3)
+    theirs_val = theirs_lstm(theirs_out)
+    ours_lstm.build((None, 5, 4))
+    ours_lstm.set_weights(theirs_lstm.get_weights())
+    _close(ours_lstm(ours_out), theirs_val)
+    _close(layers.GlobalAveragePooling1D()(ours_out),
+           keras3.layers.GlobalAveragePooling1D()(theirs_out))
+    x = np.zeros((2, 3, 2), "float32")
+    x[0, 0] = 1.0
+    masked = layers.Masking()(x)
+    np.testing.assert_array_equal(masked._keras_mask.numpy(),
+                                  np.asarray(keras3.layers.Masking()(x)._keras_mask.cpu()))

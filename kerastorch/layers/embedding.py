@@ -64,7 +64,10 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.is_floating_point():
             inputs = inputs.to(torch.int64)
-        return F.embedding(inputs, self.weight)
+        out = F.embedding(inputs, self.weight)
+        if self.mask_zero:  # Keras 3 attaches the mask to the output
+            out._keras_mask = inputs != 0
+        return out
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:

@@ -28,7 +28,9 @@ class Masking(Layer):
 
     def call(self, inputs):
         keep = (inputs != self.mask_value).any(dim=-1, keepdim=True)
-        return inputs * keep.to(inputs.dtype)
+        out = inputs * keep.to(inputs.dtype)
+        out._keras_mask = keep.squeeze(-1)  # Keras 3 attaches the mask to the output
+        return out
 
     def compute_output_shape(self, input_shape):
         return input_shape

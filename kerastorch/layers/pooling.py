@@ -297,6 +297,8 @@ class GlobalAveragePooling1D(_GlobalAverage):
 
     def call(self, inputs, mask=None):
         if mask is None:
+            mask = getattr(inputs, "_keras_mask", None)
+        if mask is None:
             return inputs.mean(dim=self._dims, keepdim=self.keepdims)
         keep = mask.to(torch.bool).unsqueeze(self._dims[0] + 1 if self._dims[0] == 1 else 1)
         total = torch.where(keep, inputs, 0).sum(dim=self._dims, keepdim=self.keepdims)

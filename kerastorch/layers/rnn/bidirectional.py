@@ -72,6 +72,8 @@ class Bidirectional(Layer):
         self.built = True
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
+        if mask is None:  # a direct call on Embedding(mask_zero)/Masking output (Keras 3)
+            mask = getattr(sequences, "_keras_mask", None)
         kwargs = {}
         if training is not None:
             kwargs["training"] = training

@@ -71,6 +71,8 @@ class RNN(Layer):
         return [torch.zeros(batch_size, s) for s in self.state_size]
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
+        if mask is None:  # a direct call on Embedding(mask_zero)/Masking output (Keras 3)
+            mask = getattr(sequences, "_keras_mask", None)
         if initial_state is None:
             initial_state = self.get_initial_state(sequences.shape[0])
             initial_state = tree.map_structure(

@@ -84,6 +84,8 @@ class BaseRNN(Layer):
     # ------------------------------------------------------------------ call
     def call(self, sequences, initial_state=None, mask=None, training=None):
         training = self.training if training is None else training
+        if mask is None:  # a direct call on Embedding(mask_zero)/Masking output (Keras 3)
+            mask = getattr(sequences, "_keras_mask", None)
         batch = sequences.shape[0]
         if initial_state is None:
             states = [sequences.new_zeros(batch, self.units) for _ in range(self.state_count)]
