@@ -9,6 +9,7 @@ so expect little or no speed-up there: this measures the cost of the data-parall
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,8 +35,17 @@ if int(os.environ.get("RANK", "0")) == 0:
 '''
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def run(cmd, env):
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd} failed:\n{proc.stdout}\n{proc.stderr[-3000:]}")
+    out = proc.stdout
     return float(next(line.split()[1] for line in out.splitlines()
                       if line.startswith("FIT_SECONDS")))
 
@@ -52,11 +62,16 @@ def main():
             f.write(SCRIPT.format(root=root, samples=args.samples, epochs=args.epochs))
         env = dict(os.environ)
         one = run([sys.executable, script], env)
+        one_thread = run([sys.executable, script], dict(env, OMP_NUM_THREADS="1"))
         two = run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2",
-                   "--master_addr=127.0.0.1", "--master_port=29533", script],
+                   "--master_addr=127.0.0.1", f"--master_port={free_port()}", script],
                   dict(env, OMP_NUM_THREADS="1"))
     print(f"MLP 256-512-512-10, {args.samples} samples x {args.epochs} epochs, global batch 128")
-    print(f"1 process: {one:.2f} s   2 processes (gloo): {two:.2f} s   scaling: {one / two:.2f}x")
+    print(f"1 process, torch's default threads: {one:.2f} s")
+    print(f"1 process, 1 thread:                {one_thread:.2f} s")
+    print(f"2 processes (gloo), 1 thread each:  {two:.2f} s")
+    print(f"scaling vs 1 process: {one / two:.2f}x (default threads), "
+          f"{one_thread / two:.2f}x (1 thread)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ questions of this module (`active()`, `rank()`, `world_size()`) and uses four he
 `batch_size / N` samples of every step, so N processes train exactly as one process would.
 """
 
+import atexit
 import datetime
 import os
 
@@ -55,6 +56,14 @@ def ensure_initialized():
     seconds = int(os.environ.get("KERASTORCH_DIST_TIMEOUT", "600"))
     dist.init_process_group("nccl" if cuda else "gloo",
                             timeout=datetime.timedelta(seconds=seconds))
+    atexit.register(_shutdown)
+
+
+def _shutdown():
+    """Tears down the group we created, so no backend thread outlives the interpreter (gloo
+    aborts the process otherwise)."""
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def rank():
@@ -91,7 +100,7 @@ def wrap(model, sync_batchnorm=False):
                 module.synchronized = True
     dev = next(iter(model.parameters())).device
     ids = [dev.index] if dev.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=ids, broadcast_buffers=True)
+    return DistributedDataParallel(model, device_ids=ids)
 
 
 def sampler(num_samples, shuffle, seed=0, drop_last=False):
