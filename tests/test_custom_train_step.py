@@ -211,3 +211,34 @@ def test_compute_loss_without_loss_raises_keras_error():
     x, y = _data()
     with pytest.raises(ValueError, match="No loss to compute"):
         model.fit(x, y, verbose=0)
+
+
+def test_plain_torch_loop_with_add_loss_sees_one_call_of_losses_like_keras3():
+    keras3 = import_keras3()
+
+    def build(k):
+        class Penalty(k.layers.Layer):
+            def call(self, x):
+                self.add_loss(k.ops.mean(k.ops.square(x)))
+                return x
+
+        inputs = k.Input((5,))
+        return k.Model(inputs, k.layers.Dense(1)(Penalty()(k.layers.Dense(3)(inputs))))
+
+    x, _ = _data()
+    counts = {}
+    for name, k in (("keras3", keras3), ("ours", keras)):
+        model = build(k)
+        optimizer = k.optimizers.SGD(0.01)
+        seen = []
+        for step in range(3):
+            model.zero_grad()
+            out = model(torch.from_numpy(x[:8]), training=True)
+            loss = out.pow(2).mean() + sum(model.losses)
+            seen.append(len(model.losses))
+            loss.backward()  # a stale loss from the last step would fail here
+            weights = model.trainable_weights
+            with torch.no_grad():
+                optimizer.apply([v.value.grad for v in weights], weights)
+        counts[name] = seen
+    assert counts["ours"] == counts["keras3"] == [1, 1, 1]

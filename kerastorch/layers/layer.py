@@ -457,13 +457,29 @@ class Layer(nn.Module):
         """Losses of this layer and its sublayers: weight-regularization penalties, computed
         from the current weights, then the losses added by `add_loss` during the last call."""
         out = []
+        adders = []
         for module in self.modules():
             if isinstance(module, Layer):
                 for var in module._keras_weights:
                     if getattr(var, "regularizer", None) is not None:
                         out.append(var.regularizer(var.value))
-                out.extend(module._added_losses)
+                if module._added_losses:
+                    out.extend(module._added_losses)
+                    adders.append(module)
+        if adders:
+            self._watch_added_losses(adders)
         return out
+
+    def _watch_added_losses(self, adders):
+        # Keras drops the add_loss terms of the last call when the outermost call starts. Once
+        # `losses` has been read here (a loop summing `model.losses`), this layer's calls start
+        # by clearing the layers that add them; layers nobody reads from pay nothing.
+        known = self.__dict__.get("_kt_loss_adders")
+        if known is None:
+            self.__dict__["_kt_loss_adders"] = list(adders)
+            self.register_forward_pre_hook(_clear_added_losses_hook)
+        else:
+            known.extend(m for m in adders if all(m is not k for k in known))
 
     def _clear_losses(self):
         for module in self.modules():
@@ -640,6 +656,7 @@ class Layer(nn.Module):
         if not self.built:
             self._maybe_build(shapes)
         output_shape = self.compute_output_shape(shapes)
+        self._clear_losses()  # add_loss terms of the shape inference run on `meta`
         dtype = self._output_dtype(inputs)
         outputs = map_shapes(output_shape, lambda s: KerasTensor(s, dtype))
         Node(self, inputs, args, kwargs, outputs)
@@ -698,6 +715,12 @@ class Layer(nn.Module):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def _clear_added_losses_hook(module, args):
+    for layer in module._kt_loss_adders:
+        if layer._added_losses:
+            layer._added_losses = []
 
 
 def _is_shape(value):
