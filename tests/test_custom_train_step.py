@@ -242,3 +242,22 @@ def test_plain_torch_loop_with_add_loss_sees_one_call_of_losses_like_keras3():
                 optimizer.apply([v.value.grad for v in weights], weights)
         counts[name] = seen
     assert counts["ours"] == counts["keras3"] == [1, 1, 1]
+
+
+def test_evaluate_lists_returned_keys_beyond_the_metrics_like_keras3():
+    keras3 = import_keras3()
+    x, y = _data()
+
+    def build(k):
+        class M(k.Model):
+            def test_step(self, data):
+                return {"zeta": 2.0, "alpha": 1.0}
+
+        inputs = k.Input((5,))
+        model = M(inputs, k.layers.Dense(2)(inputs))
+        model.compile(optimizer="sgd", loss="mse")
+        return model
+
+    theirs = build(keras3).evaluate(x, y, verbose=0)
+    ours = build(keras).evaluate(x, y, verbose=0)
+    assert ours == theirs == [1.0, 2.0]

@@ -856,7 +856,10 @@ class Trainer:
     def _format_logs(self, logs, return_dict):
         if return_dict:
             return logs
-        values = [logs[name] for name in self.metrics_names if name in logs]
+        names = self.metrics_names
+        values = [logs[name] for name in names if name in logs]
+        # keys an overridden step returned beyond the metrics follow, sorted (as in Keras 3)
+        values += [logs[key] for key in sorted(logs) if key not in names]
         return values[0] if len(values) == 1 else values
 
     # ------------------------------------------------------------------ predict
