@@ -146,3 +146,33 @@ def test_direct_calls_attach_and_read_keras_mask_like_keras3():
     masked = layers.Masking()(x)
     np.testing.assert_array_equal(masked._keras_mask.numpy(),
                                   np.asarray(keras3.layers.Masking()(x)._keras_mask.cpu()))
+
+
+def _attention_models(k):
+    def positional(e):
+        return k.layers.MultiHeadAttention(2, 4)(e, e)
+
+    def keywords(e):
+        return k.layers.MultiHeadAttention(2, 4)(query=e, value=e, key=e)
+
+    def causal(e):
+        return k.layers.MultiHeadAttention(2, 4)(e, e, use_causal_mask=True)
+
+    def dot(e):
+        return k.layers.Attention()([e, e])
+
+    return [positional, keywords, causal, dot]
+
+
+def test_attention_receives_query_and_value_masks_like_keras3():
+    keras3 = import_keras3()
+    for i, (theirs_fn, ours_fn) in enumerate(zip(_attention_models(keras3),
+                                                 _attention_models(keras))):
+        models = []
+        for k, fn in ((keras3, theirs_fn), (keras, ours_fn)):
+            inputs = k.Input((5,), dtype="int32")
+            embedded = k.layers.Embedding(10, 8, mask_zero=True)(inputs)
+            models.append(k.Model(inputs, fn(embedded)))
+        theirs, ours = models
+        ours.set_weights(theirs.get_weights())
+        _close(ours(PADDED), theirs(PADDED))

@@ -7,8 +7,41 @@ mask is also set on each output tensor as `_keras_mask`. Models without such lay
 here, so their forward pays nothing for masking.
 """
 
+import inspect
+
 from kerastorch import tree
 from kerastorch.layers.layer import Layer
+
+_CALL_PARAMS = {}
+
+
+def _call_params(layer):
+    """The names of `layer.call`'s arguments (after `self`), once per class."""
+    cls = type(layer)
+    params = _CALL_PARAMS.get(cls)
+    if params is None:
+        try:
+            params = list(inspect.signature(cls.call).parameters)[1:]
+        except (TypeError, ValueError):
+            params = []
+        _CALL_PARAMS[cls] = params
+    return params
+
+
+def _named_masks(layer, x_spec, arg_specs, kwarg_specs, mask_of):
+    """Keras 3's rule for a call with several tensor arguments: `<name>_mask` receives the mask
+    of argument `<name>` (e.g. MultiHeadAttention's `query_mask`, `value_mask`)."""
+    params = _call_params(layer)
+    named = dict(zip(params, [x_spec] + list(arg_specs)))
+    named.update(kwarg_specs)
+    out = {}
+    for name, spec in named.items():
+        key = f"{name}_mask"
+        if key in params and key not in kwarg_specs:
+            m = mask_of(spec)
+            if m is not None:
+                out[key] = m
+    return out
 
 
 def produces_masks(layers):
@@ -87,7 +120,11 @@ def run_graph(model, inputs, training, mask=None):
             x_spec, args, kwargs = spec
             fill = lambda v: values[v.index] if isinstance(v, _Slot) else v  # noqa: E731
             fill_mask = lambda v: masks[v.index] if isinstance(v, _Slot) else None  # noqa: E731
+            extra = (_named_masks(layer, x_spec, args, kwargs, fill_mask)
+                     if args or kwargs else {})
             x, args, kwargs = tree.map_structure(fill, (x_spec, list(args), kwargs))
+            if extra:
+                kwargs = dict(kwargs, **extra)
             in_mask = (fill_mask(x_spec) if isinstance(x_spec, _Slot) else
                        [fill_mask(v) for v in tree.flatten(x_spec)])
             y, out_mask = _call_layer(layer, None, x, in_mask, training, args, kwargs)
