@@ -176,3 +176,20 @@ def test_attention_receives_query_and_value_masks_like_keras3():
         theirs, ours = models
         ours.set_weights(theirs.get_weights())
         _close(ours(PADDED), theirs(PADDED))
+
+
+def test_lambda_with_mask_makes_masks_for_the_next_layers():
+    keras3 = import_keras3()
+    x = np.random.default_rng(2).normal(size=(2, 4, 3)).astype("float32")
+    x[0, 2:] = 0.0
+
+    def build(k):
+        inputs = k.Input((4, 3))
+        masked = k.layers.Lambda(lambda t: t, mask=lambda t, m: k.ops.any(t != 0, axis=-1))(
+            inputs)
+        return k.Model(inputs, k.layers.GRU(2)(masked))
+
+    theirs, ours = build(keras3), build(keras)
+    ours.set_weights(theirs.get_weights())
+    assert ours._has_masks
+    _close(ours(x), theirs(x))

@@ -49,6 +49,8 @@ def produces_masks(layers):
     for layer in layers:
         if getattr(layer, "mask_zero", False) is True:
             return True
+        if type(layer).__name__ == "Lambda" and getattr(layer, "mask", None) is not None:
+            return True
         compute = getattr(type(layer), "compute_mask", None)
         if compute is None or compute is Layer.compute_mask:
             continue
