@@ -56,7 +56,9 @@ class PortedModule(types.ModuleType):
     def __getattr__(self, attr):
         target = self.__dict__["_kt_target"]
         try:
-            value = getattr(target, attr)
+            # A moved TF 2 path wins over a same-named kerastorch submodule
+            # (`layers.experimental.preprocessing` is `layers`, not `layers.preprocessing`).
+            value = _legacy_module(f"{self.__name__}.{attr}") or getattr(target, attr)
         except AttributeError:
             if attr == "__all__":
                 return [n for n in dir(target) if not n.startswith("_")]
@@ -164,10 +166,11 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             root = "tensorflow"
         parts = fullname[len(root):].split(".")[1:]
         for i, part in enumerate(parts):
-            value = getattr(module, part, None)
+            # A moved TF 2 path wins over a same-named kerastorch submodule.
+            value = _legacy_module(".".join([root] + parts[:i + 1])) or \
+                getattr(module, part, None)
             if not isinstance(value, types.ModuleType):
-                value = _import_submodule(module, part) or \
-                    _legacy_module(".".join([root] + parts[:i + 1]))
+                value = _import_submodule(module, part)
             if value is None:
                 where = ".".join([root] + parts[:i + 1])
                 raise NotSupportedImportError(where if where == fullname else fullname,
