@@ -193,3 +193,17 @@ def test_lambda_with_mask_makes_masks_for_the_next_layers():
     ours.set_weights(theirs.get_weights())
     assert ours._has_masks
     _close(ours(x), theirs(x))
+
+
+def test_mask_argument_of_a_model_call_reaches_its_layers_like_keras3():
+    keras3 = import_keras3()
+    x = np.random.default_rng(4).normal(size=(2, 4, 3)).astype("float32")
+    mask = np.array([[True, True, False, False], [True, True, True, True]])
+
+    def build(k):
+        return k.Sequential([k.Input((4, 3)), k.layers.LSTM(2)])
+
+    theirs, ours = build(keras3), build(keras)
+    ours.set_weights(theirs.get_weights())
+    _close(ours(x, mask=torch.from_numpy(mask)), theirs(x, mask=mask))
+    _close(ours(x[:1], mask=torch.from_numpy(mask[:1])), ours(x[:1, :2]))

@@ -166,7 +166,7 @@ class Model(Trainer, KerasSaveable, Layer):
         if not self._is_graph_network:
             raise NotImplementedError(f"Model {self.name} has no graph and no `call()`: subclass "
                                       "Model and define `call(self, inputs, training=None)`.")
-        if self._has_masks:
+        if self._has_masks or mask is not None:
             return masked_call.run_graph(self, inputs, training, mask)
         values = [None] * self._num_slots
         if self._single_io and not isinstance(inputs, (list, tuple, dict)):

@@ -160,7 +160,7 @@ class Sequential(Model):
             self.build(input_shape)
 
     def call(self, inputs, training=None, mask=None):
-        if self._has_masks:
+        if self._has_masks or mask is not None:
             return masked_call.run_chain(self, inputs, training, mask)
         x = inputs
         if training is None:
