@@ -272,8 +272,6 @@ def test_progbar_logger_can_be_passed_explicitly(capsys):
 def test_model_checkpoint_uses_keras_weight_files_when_saving_is_available(tmp_path):
     x, y = _data()
     model = _model()
-    if not hasattr(model, "save_weights"):
-        pytest.skip("keras-format saving not available")
     path = str(tmp_path / "best.weights.h5")
     model.fit(x, y, epochs=2, verbose=0, callbacks=[
         keras.callbacks.ModelCheckpoint(path, monitor="loss", save_weights_only=True)])

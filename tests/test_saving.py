@@ -295,8 +295,6 @@ def test_keras3_weights_file_layout_is_written(tmp_path):
 
 def test_multi_head_attention_and_merging_keras3_parity(tmp_path):
     keras = import_keras3()
-    if not hasattr(L, "MultiHeadAttention") or not hasattr(L, "Concatenate"):
-        pytest.skip("MultiHeadAttention/Concatenate not in kerastorch yet")
 
     def build(K):
         q = K.Input((4, 6), name="q")
