@@ -116,3 +116,22 @@ def test_a_failing_rank_ends_the_job_with_its_error(tmp_path):
     proc = run(tmp_path, "--fail-rank", "1", nproc=2, check=False)
     assert proc.returncode != 0
     assert "rank 1 fails on purpose" in proc.stdout + proc.stderr
+
+
+def test_ddp_wrapped_by_hand_around_a_kerastorch_model(tmp_path):
+    """A plain torch loop, DistributedDataParallel added by hand, Keras loss/metric/optimizer
+    objects: 2 processes on half batches end with one process's weights."""
+    worker = os.path.join(os.path.dirname(WORKER), "ddp_manual_worker.py")
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    subprocess.run([sys.executable, worker, str(tmp_path / "one")], env=env, check=True,
+                   capture_output=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2",
+                           "--master_addr=127.0.0.1", f"--master_port={free_port()}", worker,
+                           str(tmp_path / "two")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    one = torch.load(tmp_path / "one" / "result.pt", weights_only=False)
+    two = torch.load(tmp_path / "two" / "result.pt", weights_only=False)
+    assert one["iterations"] == two["iterations"] == 8
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(b, a, atol=1e-5)
