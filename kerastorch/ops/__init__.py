@@ -8,6 +8,7 @@ graph node of the functional model (`x + residual`, `ops.concatenate([a, b])`).
 """
 
 from kerastorch.ops import core
+from kerastorch.ops import einops as _einops
 from kerastorch.ops import image
 from kerastorch.ops import linalg
 from kerastorch.ops import math
@@ -29,4 +30,5 @@ _export(math)
 _export(core)
 _export(nn)  # nn's activations (relu, softmax, ...) win over numpy's, as in Keras
 _export(linalg)
+_export(_einops)
 del _export
