@@ -633,3 +633,39 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     log_probs = torch.log_softmax(output, dim=-1).transpose(0, 1)
     return F.ctc_loss(log_probs, target, _t(output_length, "int32"), _t(target_length, "int32"),
                       blank=mask_index, reduction="none")
+
+
+@op("tf.nn.ctc_greedy_decoder")
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+               merge_repeated=True, mask_index=0):
+    """Decodes CTC scores `(batch, steps, classes)`: returns `(decoded, scores)`.
+
+    `decoded` is `(1, batch, steps)` class indices with blanks (`mask_index`) and, with
+    `merge_repeated`, repeats removed, left-aligned and padded with -1; `scores` is
+    `(batch, 1)`, minus the sum of each step's best score. Only the greedy strategy is
+    supported so far.
+    """
+    if strategy == "beam_search":
+        raise NotImplementedError("ops.ctc_decode(strategy='beam_search') is not supported yet "
+                                  "by kerastorch; use strategy='greedy'.")
+    if strategy != "greedy":
+        raise ValueError(f"Invalid strategy {strategy}. Supported values are 'greedy' and "
+                         "'beam_search'.")
+    x = _t(inputs)
+    x = x.to(backend.to_torch_dtype(result_type(x.dtype, "float32")))
+    lengths = _t(sequence_lengths, "int32")
+    batch, steps, classes = x.shape
+    blank = classes - 1 if mask_index is None else mask_index
+    scores, best = x.max(dim=-1)
+    beyond = torch.arange(steps, device=x.device)[None, :] >= lengths[:, None]
+    best = best.to(torch.int32).masked_fill(beyond, blank)
+    scores = scores.masked_fill(beyond, 0.0)
+    if merge_repeated:
+        repeat = F.pad(best[:, 1:] == best[:, :-1], (1, 0))
+        best = best.masked_fill(repeat, blank)
+    dropped = best == blank
+    # Stable left-alignment of the kept labels: sort positions, dropped ones last.
+    position = torch.arange(steps, device=x.device).expand(batch, steps)
+    order = torch.argsort(position.masked_fill(dropped, steps), dim=-1)
+    decoded = torch.take_along_dim(best.masked_fill(dropped, -1), order, dim=-1)
+    return decoded.unsqueeze(0), -scores.sum(dim=1, keepdim=True)

@@ -1,4 +1,4 @@
-"""ops.rearrange against Keras 3's, on arrays and on symbolic tensors."""
+"""ops.rearrange and ops.ctc_decode against Keras 3's."""
 
 import numpy as np
 import pytest
@@ -38,3 +38,21 @@ def test_rearrange_matches_keras3(pattern, lengths):
 def test_rearrange_bad_pattern_raises():
     with pytest.raises(Exception, match="(?i)shape|pattern|dimension|length"):
         ops.rearrange(np.ones((2, 3)), "a b -> a b c")
+
+
+@pytest.mark.parametrize("merge_repeated", [True, False])
+@pytest.mark.parametrize("mask_index", [0, None])
+def test_ctc_greedy_decode_matches_keras3(merge_repeated, mask_index):
+    keras3 = import_keras3()
+    rng = np.random.default_rng(1)
+    scores = rng.normal(size=(3, 7, 5)).astype("float32")
+    scores[:, 2] = scores[:, 1]  # repeated labels
+    lengths = np.array([7, 4, 0], dtype="int32")
+    theirs = keras3.ops.ctc_decode(scores, lengths, merge_repeated=merge_repeated,
+                                   mask_index=mask_index)
+    ours = ops.ctc_decode(scores, lengths, merge_repeated=merge_repeated, mask_index=mask_index)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(ops.convert_to_numpy(a), keras3.ops.convert_to_numpy(b),
+                                   atol=1e-5)
+    with pytest.raises(NotImplementedError, match="beam_search"):
+        ops.ctc_decode(scores, lengths, strategy="beam_search")
