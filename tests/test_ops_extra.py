@@ -56,3 +56,33 @@ def test_ctc_greedy_decode_matches_keras3(merge_repeated, mask_index):
                                    atol=1e-5)
     with pytest.raises(NotImplementedError, match="beam_search"):
         ops.ctc_decode(scores, lengths, strategy="beam_search")
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_hsv_conversions_match_keras3(data_format):
+    keras3 = import_keras3()
+    rng = np.random.default_rng(2)
+    shape = (2, 5, 6, 3) if data_format == "channels_last" else (2, 3, 5, 6)
+    rgb = rng.uniform(0, 1, size=shape).astype("float32")
+    rgb[0, 0, 0] = 0.0  # black and grey pixels: hue 0
+    for ours_fn, theirs_fn, x in [(ops.image.rgb_to_hsv, keras3.ops.image.rgb_to_hsv, rgb),
+                                  (ops.image.hsv_to_rgb, keras3.ops.image.hsv_to_rgb, rgb)]:
+        np.testing.assert_allclose(
+            ops.convert_to_numpy(ours_fn(x, data_format=data_format)),
+            keras3.ops.convert_to_numpy(theirs_fn(x, data_format=data_format)), atol=1e-6)
+    back = ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(rgb, data_format), data_format)
+    np.testing.assert_allclose(ops.convert_to_numpy(back), rgb, atol=1e-5)
+    with pytest.raises(ValueError, match="float dtype"):
+        ops.image.rgb_to_hsv(np.ones((2, 2, 3), dtype="int32"))
+
+
+@pytest.mark.parametrize("kernel_size,sigma", [((3, 3), (1.0, 1.0)), ((5, 5), (0.7, 1.9))])
+def test_gaussian_blur_matches_keras3(kernel_size, sigma):
+    keras3 = import_keras3()
+    x = np.random.default_rng(3).uniform(0, 1, size=(2, 8, 9, 3)).astype("float32")
+    expected = keras3.ops.convert_to_numpy(
+        keras3.ops.image.gaussian_blur(x, kernel_size, sigma, data_format="channels_last"))
+    np.testing.assert_allclose(ops.convert_to_numpy(ops.image.gaussian_blur(x, kernel_size, sigma)),
+                               expected, atol=1e-5)
+    single = ops.image.gaussian_blur(x[0], kernel_size, sigma)
+    np.testing.assert_allclose(ops.convert_to_numpy(single), expected[0], atol=1e-5)

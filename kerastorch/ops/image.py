@@ -336,3 +336,78 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     if backend.standardize_data_format(data_format) == "channels_last":
         return images[..., rows, cols, :]
     return images[..., rows, cols]
+
+
+def _float_images(images, data_format):
+    images = _t(images)
+    _check_rank(images)
+    if not images.is_floating_point():
+        raise ValueError("Invalid images dtype: expected float dtype. Received: images.dtype="
+                         f"{str(images.dtype).replace('torch.', '')}")
+    axis = -3 if backend.standardize_data_format(data_format) == "channels_first" else -1
+    return images, axis
+
+
+@op("tf.image.rgb_to_hsv")
+def rgb_to_hsv(images, data_format=None):
+    """RGB in [0, 1] to HSV, each of hue, saturation and value in [0, 1]."""
+    images, axis = _float_images(images, data_format)
+    tiny = torch.finfo(images.dtype).eps
+    images = images.masked_fill(images.abs() < tiny, 0.0)
+    r, g, b = images.unbind(dim=axis)
+    value = torch.maximum(torch.maximum(r, g), b)
+    spread = value - torch.minimum(torch.minimum(r, g), b)
+    saturation = torch.where(value > 0, spread / value.where(value > 0, 1.0), 0.0)
+    scale = 1.0 / (6.0 * spread.where(spread > 0, 1.0))
+    # Hue: which channel is the largest decides the sextant (red wins ties, then green).
+    hue = torch.where(value == g, (b - r) * scale + 1.0 / 3.0, (r - g) * scale + 2.0 / 3.0)
+    hue = torch.where(value == r, (g - b) * scale, hue)
+    hue = torch.where(spread > 0, hue, 0.0)
+    hue = hue + (hue < 0).to(hue.dtype)
+    return torch.stack((hue, saturation, value), dim=axis)
+
+
+@op("tf.image.hsv_to_rgb")
+def hsv_to_rgb(images, data_format=None):
+    """HSV (each in [0, 1]) to RGB in [0, 1]."""
+    images, axis = _float_images(images, data_format)
+    hue, saturation, value = images.unbind(dim=axis)
+    sextant = torch.remainder(hue, 1.0) * 6.0
+    red = (torch.abs(sextant - 3.0) - 1.0).clamp(0.0, 1.0)
+    green = (2.0 - torch.abs(sextant - 2.0)).clamp(0.0, 1.0)
+    blue = (2.0 - torch.abs(sextant - 4.0)).clamp(0.0, 1.0)
+    grey = 1.0 - saturation
+    return torch.stack([value * (grey + saturation * c) for c in (red, green, blue)], dim=axis)
+
+
+@op("tf.image.gaussian_blur")
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """Blurs each channel with a normalised Gaussian kernel (zero padding, same size out).
+
+    Args:
+        images: `(batch, h, w, c)` or one `(h, w, c)` image (channels first with data_format).
+        kernel_size: two odd sizes, `(along width, along height)` as Keras orders them.
+        sigma: `(sigma along width, sigma along height)`, in the same order.
+    """
+    images = _t(images)
+    _check_rank(images)
+    single = images.ndim == 3
+    x = images.unsqueeze(0) if single else images
+    channels_last = backend.standardize_data_format(data_format) == "channels_last"
+    if channels_last:
+        x = x.permute(0, 3, 1, 2)
+    kw, kh = (int(k) for k in kernel_size)
+    sw, sh = (float(s) for s in sigma)
+
+    def taps(size, s):
+        t = torch.arange(size, dtype=x.dtype, device=x.device) - (size - 1) / 2
+        w = torch.exp(-0.5 * (t / s) ** 2)
+        return w / w.sum()
+
+    kernel = torch.outer(taps(kh, sh), taps(kw, sw))
+    channels = x.shape[1]
+    y = F.conv2d(x, kernel.expand(channels, 1, kh, kw), padding=(kh // 2, kw // 2),
+                 groups=channels)
+    if channels_last:
+        y = y.permute(0, 2, 3, 1)
+    return y.squeeze(0) if single else y
