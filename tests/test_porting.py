@@ -434,7 +434,11 @@ def test_tf_config_device_listing(tmp_path):
 
 
 @pytest.mark.parametrize("code,api,error", [
-    ("tf.data.Dataset.from_tensor_slices([1])", "tensorflow.data", NotSupportedAttributeError),
+    ("tf.io.read_file('f')", "tensorflow.io", NotSupportedAttributeError),
+    ("tf.data.TFRecordDataset(['f'])", "tensorflow.data.TFRecordDataset",
+     NotSupportedAttributeError),
+    ("tf.data.Dataset.list_files('*')", "tensorflow.data.Dataset.list_files",
+     NotSupportedAttributeError),
     ("tf.random.poisson((2,), 1.0)", "tensorflow.random.poisson", NotSupportedAttributeError),
     ("keras.layers.NoSuchLayer(3)", "tensorflow.keras.layers.NoSuchLayer",
      NotSupportedAttributeError),
@@ -463,12 +467,12 @@ def test_cli_run_reports_missing_api_at_the_script_line(tmp_path, capsys):
     script = write(tmp_path, "s.py", """
         import tensorflow as tf
         x = tf.ones((2, 2))
-        ds = tf.data.Dataset.from_tensor_slices(x)
+        ds = tf.io.read_file(x)
     """)
     assert main(["run", str(script)]) == 1
     err = capsys.readouterr().err
     assert f'File "{script}", line 3, in <module>' in err
-    assert err.rstrip().endswith("NotSupportedAttributeError: tensorflow.data is not supported yet "
+    assert err.rstrip().endswith("NotSupportedAttributeError: tensorflow.io is not supported yet "
                                  "by kerastorch.")
     assert "runpy" not in err and "hook.py" not in err
 
@@ -477,7 +481,7 @@ def test_hasattr_on_missing_api_is_false(tmp_path):
     script = write(tmp_path, "s.py", """
         import keras
         import tensorflow as tf
-        RESULT = hasattr(keras, "no_such_thing"), hasattr(tf, "data"), hasattr(keras, "layers")
+        RESULT = hasattr(keras, "no_such_thing"), hasattr(tf, "io"), hasattr(keras, "layers")
     """)
     assert run_script(script)["RESULT"] == (False, False, True)
 
@@ -620,6 +624,7 @@ logits = model(tf.constant(x_train[:2]))
 probs = tf.nn.softmax(logits)
 print(tf.argmax(probs, axis=1))
 ds = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+raw = tf.io.read_file("labels.txt")
 '''
 
 CNN = '''import keras
@@ -659,15 +664,19 @@ def test_port_mnist_mlp(tmp_path):
     assert "print(ops.argmax(probs, axis=1))" in result.ported
     assert "logits = model(ops.convert_to_tensor(x_train[:2]))" in result.ported
     usages = usage_map(result)
-    # tf.data has no kerastorch equivalent: kept (with its import) and reported.
-    assert not usages["tf.data.Dataset.from_tensor_slices"].supported
+    # tf.data is kerastorch.data; tf.io has no kerastorch equivalent: kept (with its import)
+    # and reported.
+    assert usages["tf.data.Dataset.from_tensor_slices"].supported
     assert usages["tf.data.Dataset.from_tensor_slices"].lines == lines_with(MNIST_MLP, "tf.data")
+    assert "ds = kerastorch.data.Dataset.from_tensor_slices((x_train, y_train))" in result.ported
+    assert "import kerastorch.data" in result.ported.splitlines()
+    assert not usages["tf.io.read_file"].supported
     assert usages["keras.layers.Dense"].lines == lines_with(MNIST_MLP, "layers.Dense(")
     assert usages["keras.layers.Dropout"].supported
     for api in ("keras.datasets.mnist.load_data", "keras.losses.SparseCategoricalCrossentropy",
                 "keras.optimizers.RMSprop", "Sequential.compile", "Sequential.fit"):
         assert usages[api].supported == _resolves_any(api), api
-    assert "tf.data.Dataset.from_tensor_slices" in result.report()
+    assert "tf.io.read_file" in result.report()
 
 
 def _resolves_any(api):
@@ -737,8 +746,8 @@ def test_port_cli_prints_diff_and_report_and_writes(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "+import kerastorch as keras" in result.stdout
     assert "-from tensorflow import keras" in result.stdout
-    assert "NOT SUPPORTED  tf.data.Dataset.from_tensor_slices" in result.stderr
-    assert f"line {lines_with(MNIST_MLP, 'tf.data')[0]}" in result.stderr
+    assert "NOT SUPPORTED  tf.io.read_file" in result.stderr
+    assert f"line {lines_with(MNIST_MLP, 'tf.io')[0]}" in result.stderr
     assert kerastorch_cli("port", script, "--strict").returncode == 1
     assert script.read_text() == textwrap.dedent(MNIST_MLP).lstrip()
     assert kerastorch_cli("port", script, "--write").returncode == 0

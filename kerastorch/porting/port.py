@@ -2,8 +2,9 @@
 every Keras API it uses with whether kerastorch has it.
 
 The rewrite changes only imports (`from tensorflow import keras` -> `import kerastorch as
-keras`, ...) and `tf.*` tensor helpers (`tf.ones` -> `ops.ones`); everything else is left as it
-is. "Supported" means: resolvable in kerastorch now, in this process.
+keras`, ...), `tf.*` tensor helpers (`tf.ones` -> `ops.ones`) and `tf.data` (->
+`kerastorch.data`); everything else is left as it is. "Supported" means: resolvable in
+kerastorch now, in this process.
 """
 
 import ast
@@ -304,7 +305,7 @@ def port_source(source, filename="<script>"):
         elif line not in entry.lines:
             entry.lines.append(line)
 
-    needs_ops = needs_keras = False
+    needs_ops = needs_keras = needs_data = False
     tf_names_kept = set()
     for api, node, root in analysis.chains:
         via_tf = api.startswith("tensorflow.keras")
@@ -332,6 +333,14 @@ def port_source(source, filename="<script>"):
             continue
         # tensorflow.<helper>
         helper = api[len("tensorflow."):] if api.startswith("tensorflow.") else ""
+        if helper == "data" or helper.startswith("data."):  # tf.data -> kerastorch.data
+            supported = _resolve_tf_data(helper) is not _MISSING
+            use(f"tf.{helper}", node.lineno, supported,
+                f"-> kerastorch.{helper}" if supported else "no kerastorch equivalent")
+            if supported:
+                text.replace_node(node, f"kerastorch.{helper}")
+                needs_data = True
+                continue
         rewrite = TF_REWRITES.get(helper)
         if rewrite is None:
             tf_names_kept.add(root)
@@ -382,6 +391,8 @@ def port_source(source, filename="<script>"):
         extra.append("import kerastorch as keras")
     if needs_ops and not have_ops:
         extra.append("from kerastorch import ops")
+    if needs_data:
+        extra.append("import kerastorch.data")
     for i, (stmt, found) in enumerate(analysis.imports):
         lines = _rewrite_import(stmt, found, tf_names_kept)
         if i == len(analysis.imports) - 1:
@@ -430,6 +441,17 @@ def _rewrite_keywords(call, renames, target, helper, text, use):
         if params is not None and new not in params:
             use(f"tf.{helper}({kw.arg}=)", kw.lineno, False,
                 f"kerastorch's equivalent takes no `{new}` argument")
+
+
+def _resolve_tf_data(helper):
+    """The kerastorch.data object for 'data.Dataset.batch' (tf.data's path), or _MISSING."""
+    obj = importlib.import_module("kerastorch.data")
+    for part in helper.split(".")[1:]:
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            return _MISSING
+    return obj
 
 
 def _missing_note(api):

@@ -1,8 +1,9 @@
 """`tensorflow` as `kerastorch run` shows it to a script: `tf.keras` and the few tensor helpers
 Keras guides use (`tf.ones`, `tf.constant`, `tf.random.normal`, ...), all on torch.
 
-Everything else raises `NotSupportedAttributeError` ("tensorflow.data is not supported yet by
-kerastorch.") at its first use.
+`tf.data` is kerastorch.data (a torch `Dataset` pipeline). Everything else raises
+`NotSupportedAttributeError` ("tensorflow.io is not supported yet by kerastorch.") at its first
+use.
 """
 
 import builtins
@@ -14,6 +15,7 @@ import torch
 
 import kerastorch as keras  # noqa: F401  (tf.keras)
 from kerastorch import backend
+from kerastorch import data as _data
 from kerastorch import ops
 from kerastorch.porting.errors import NotSupportedAttributeError
 
@@ -240,6 +242,15 @@ config = _namespace("config", "tf.config on torch.", list_physical_devices=_list
                     experimental=_namespace("config.experimental", "tf.config.experimental.",
                                             set_memory_growth=_set_memory_growth,
                                             list_physical_devices=_list_physical_devices))
+
+data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.Dataset,
+                  AUTOTUNE=_data.AUTOTUNE, INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
+                  UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
+                  experimental=_namespace("data.experimental", "tf.data.experimental.",
+                                          AUTOTUNE=_data.AUTOTUNE,
+                                          INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
+                                          UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
+                                          cardinality=lambda dataset: dataset.cardinality()))
 
 
 def __getattr__(name):
