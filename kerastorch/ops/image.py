@@ -411,3 +411,295 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     if channels_last:
         y = y.permute(0, 2, 3, 1)
     return y.squeeze(0) if single else y
+
+
+@op("tf.image.sobel_edges")
+def sobel_edges(images, data_format=None):
+    """Sobel gradients `[dy, dx]` of each channel (zero padding, same size out).
+
+    Args:
+        images: `(batch, h, w, c)` (or `(batch, c, h, w)` with channels_first).
+
+    Returns:
+        `(batch, h, w, c, 2)` (channels_first: `(batch, c, h, w, 2)`).
+
+    Example: `ops.image.sobel_edges(np.zeros((1, 8, 8, 1), "float32")).shape == (1, 8, 8, 1, 2)`
+    """
+    images = _t(images)
+    if images.ndim != 4:
+        raise ValueError("Invalid images rank: expected rank 4 (batch of images). Received: "
+                         f"images.shape={list(images.shape)}")
+    channels_last = backend.standardize_data_format(data_format) == "channels_last"
+    x = images.permute(0, 3, 1, 2) if channels_last else images
+    channels = x.shape[1]
+    smooth = torch.tensor([1.0, 2.0, 1.0], dtype=x.dtype, device=x.device)
+    diff = torch.tensor([-1.0, 0.0, 1.0], dtype=x.dtype, device=x.device)
+    kernels = torch.stack((torch.outer(diff, smooth), torch.outer(smooth, diff)))  # dy, dx
+    kernels = kernels.unsqueeze(1).repeat(channels, 1, 1, 1)
+    # Depthwise conv with 2 outputs per channel: output channel 2k+j is kernel j on channel k.
+    edges = F.conv2d(x, kernels, padding=1, groups=channels)
+    n, _, h, w = edges.shape
+    edges = edges.reshape(n, channels, 2, h, w).permute(0, 1, 3, 4, 2)
+    return edges.permute(0, 2, 3, 1, 4) if channels_last else edges
+
+
+@op("tf.image.ssim")
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
+         data_format=None):
+    """Structural similarity of two images, averaged over pixels (valid window) and channels.
+
+    Args:
+        image1, image2: `(batch, h, w, c)` or one `(h, w, c)` image (channels first with
+            data_format), same shape.
+        max_val: dynamic range of the pixel values.
+        filter_size, filter_sigma: Gaussian window.
+        k1, k2: stabilising constants.
+
+    Returns:
+        `(batch,)` values, or a scalar for unbatched images.
+
+    Example: `ops.image.ssim(img, img)` is 1.
+    """
+    image1, image2 = _t(image1), _t(image2)
+    out_dtype = image1.dtype
+    compute = out_dtype if out_dtype in (torch.float16, torch.bfloat16, torch.float32,
+                                         torch.float64) else backend_float()
+    image1, image2 = image1.to(compute), image2.to(compute)
+    for name, im in (("image1", image1), ("image2", image2)):
+        if im.ndim not in (3, 4):
+            raise ValueError(f"Invalid {name} rank: expected rank 3 (single image) or rank 4 "
+                             f"(batch of images). Received input with shape: {name}.shape="
+                             f"{im.shape}")
+    unbatched = image1.ndim == 3
+    if unbatched:
+        image1, image2 = image1.unsqueeze(0), image2.unsqueeze(0)
+    if backend.standardize_data_format(data_format) == "channels_last":
+        image1, image2 = image1.permute(0, 3, 1, 2), image2.permute(0, 3, 1, 2)
+    n, c, h, w = image1.shape
+    t = torch.arange(filter_size, dtype=compute, device=image1.device) - (filter_size - 1) / 2.0
+    g = torch.exp(-(t ** 2) / (2.0 * filter_sigma ** 2))
+    g = g / g.sum()
+    kernel = torch.outer(g, g).view(1, 1, filter_size, filter_size)
+    a = image1.reshape(n * c, 1, h, w)
+    b = image2.reshape(n * c, 1, h, w)
+    stats = F.conv2d(torch.cat((a, b, a * a, b * b, a * b)), kernel)
+    mu1, mu2, s11, s22, s12 = stats.chunk(5)
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    mu12 = mu1 * mu2
+    mu1_sq, mu2_sq = mu1 * mu1, mu2 * mu2
+    num = (2.0 * mu12 + c1) * (2.0 * (s12 - mu12) + c2)
+    den = (mu1_sq + mu2_sq + c1) * ((s11 - mu1_sq) + (s22 - mu2_sq) + c2)
+    value = (num / den).mean(dim=(1, 2, 3)).reshape(n, c).mean(dim=-1)
+    if unbatched:
+        value = value.squeeze(0)
+    return value.to(out_dtype)
+
+
+def backend_float():
+    return getattr(torch, backend.floatx())
+
+
+def _homography(start_points, end_points):
+    """Solves for the 8 coefficients mapping output (end) points to input (start) points."""
+    compute = torch.float64 if start_points.dtype == torch.float64 else torch.float32
+    s, e = start_points.to(compute), end_points.to(compute)
+    ex, ey, sx, sy = e[..., 0], e[..., 1], s[..., 0], s[..., 1]  # each (n, 4)
+    one, zero = torch.ones_like(ex), torch.zeros_like(ex)
+    rows_x = torch.stack((ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey), dim=-1)
+    rows_y = torch.stack((zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey), dim=-1)
+    matrix = torch.stack((rows_x, rows_y), dim=2).reshape(-1, 8, 8)
+    target = torch.stack((sx, sy), dim=-1).reshape(-1, 8, 1)
+    return torch.linalg.solve(matrix, target).reshape(-1, 8).to(start_points.dtype)
+
+
+@op("tf.image.perspective_transform")
+def perspective_transform(images, start_points, end_points, interpolation="bilinear",
+                          fill_value=0, data_format=None):
+    """Warps images so that the 4 `start_points` land on the 4 `end_points` ((x, y) pairs).
+
+    Args:
+        images: `(batch, h, w, c)` or one `(h, w, c)` image (channels first with data_format).
+        start_points, end_points: `(4, 2)` or `(batch, 4, 2)` corner coordinates.
+        interpolation: 'nearest' or 'bilinear'; outside pixels take `fill_value`.
+
+    Example: identical start and end points leave the images unchanged.
+    """
+    images = _t(images)
+    start_points = _t(start_points).to(images.dtype)
+    end_points = _t(end_points).to(images.dtype)
+    if interpolation not in _AFFINE_ORDERS:
+        raise ValueError("Invalid value for argument `interpolation`. Expected of one "
+                         f"{set(_AFFINE_ORDERS)}. Received: interpolation={interpolation}")
+    _check_rank(images)
+    for name, pts in (("start_points", start_points), ("end_points", end_points)):
+        if tuple(pts.shape[-2:]) != (4, 2) or pts.ndim not in (2, 3):
+            raise ValueError(f"Invalid {name} shape: expected (4,2) for a single image or "
+                             f"(N,4,2) for a batch. Received shape: {pts.shape}")
+    if start_points.shape != end_points.shape:
+        raise ValueError("start_points and end_points must have the same shape. Received "
+                         f"start_points.shape={start_points.shape}, "
+                         f"end_points.shape={end_points.shape}")
+    squeeze = images.ndim == 3
+    if squeeze:
+        images = images.unsqueeze(0)
+    if start_points.ndim == 2:
+        start_points, end_points = start_points.unsqueeze(0), end_points.unsqueeze(0)
+    channels_first = backend.standardize_data_format(data_format) == "channels_first"
+    if channels_first:
+        images = images.permute(0, 2, 3, 1)
+    n, h, w, c = images.shape
+    coeffs = _homography(start_points, end_points)
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=images.dtype, device=images.device),
+                            torch.arange(w, dtype=images.dtype, device=images.device),
+                            indexing="ij")
+    out = []
+    for i in range(n):
+        a0, a1, a2, a3, a4, a5, a6, a7 = coeffs[i % coeffs.shape[0]].unbind()
+        denom = a6 * xs + a7 * ys + 1.0
+        x_in = ((a0 * xs + a1 * ys + a2) / denom).unsqueeze(-1).expand(h, w, c)
+        y_in = ((a3 * xs + a4 * ys + a5) / denom).unsqueeze(-1).expand(h, w, c)
+        ch = torch.arange(c, dtype=images.dtype, device=images.device).expand(h, w, c)
+        out.append(map_coordinates._raw(images[i], (y_in, x_in, ch),
+                                        _AFFINE_ORDERS[interpolation], "constant", fill_value))
+    out = torch.stack(out)
+    if channels_first:
+        out = out.permute(0, 3, 1, 2)
+    return out.squeeze(0) if squeeze else out
+
+
+_SCALE_AND_TRANSLATE_METHODS = ("linear", "bilinear", "trilinear", "cubic", "bicubic",
+                                "tricubic", "lanczos3", "lanczos5")
+
+
+def _triangle_kernel(x):
+    return (1.0 - x.abs()).clamp(min=0.0)
+
+
+def _keys_cubic_kernel(x):
+    near = ((1.5 * x - 2.5) * x) * x + 1.0
+    far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
+    return torch.where(x >= 2.0, 0.0, torch.where(x >= 1.0, far, near))
+
+
+def _lanczos_kernel(radius):
+    def kernel(x):
+        num = radius * torch.sin(torch.pi * x) * torch.sin(torch.pi * x / radius)
+        value = torch.where(x > 1e-3, num / torch.where(x != 0, torch.pi ** 2 * x ** 2, 1.0),
+                            1.0)
+        return torch.where(x > radius, 0.0, value)
+    return kernel
+
+
+def _resample_matrix(in_size, out_size, scale, translation, kernel, antialias):
+    """`(in_size, out_size)` weights of each input sample in each output sample."""
+    inv = 1.0 / scale
+    stretch = torch.clamp(inv, min=1.0) if antialias else 1.0
+    centres = (torch.arange(out_size, dtype=scale.dtype, device=scale.device) + 0.5) * inv \
+        - translation * inv - 0.5
+    taps = torch.arange(in_size, dtype=scale.dtype, device=scale.device)
+    weights = kernel((centres[None, :] - taps[:, None]).abs() / stretch)
+    total = weights.sum(dim=0, keepdim=True)
+    eps = 1000.0 * float(torch.finfo(torch.float32).eps)
+    weights = torch.where(total.abs() > eps,
+                          weights / torch.where(total != 0, total, 1.0), 0.0)
+    inside = (centres >= -0.5) & (centres <= in_size - 0.5)
+    return torch.where(inside[None, :], weights, 0.0)
+
+
+@op("tf.image.scale_and_translate")
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
+                        antialias=True):
+    """Resamples `images` along `spatial_dims` with `out = in * scale + translation` (JAX's op).
+
+    Args:
+        images: any-rank tensor.
+        output_shape: full output shape (only `spatial_dims` entries are used).
+        scale, translation: one value per spatial dim.
+        spatial_dims: axes to resample.
+        method: 'linear'/'bilinear'/'trilinear', 'cubic'/'bicubic'/'tricubic', 'lanczos3' or
+            'lanczos5'.
+        antialias: widen the kernel when downsampling.
+
+    Example: `scale_and_translate(x, (1, 8, 8, 3), [2., 2.], [0., 0.], (1, 2), "linear")`.
+    """
+    if method not in _SCALE_AND_TRANSLATE_METHODS:
+        raise ValueError("Invalid value for argument `method`. Expected of one "
+                         f"{set(_SCALE_AND_TRANSLATE_METHODS)}. Received: method={method}")
+    if method in ("linear", "bilinear", "trilinear"):
+        kernel = _triangle_kernel
+    elif method in ("cubic", "bicubic", "tricubic"):
+        kernel = _keys_cubic_kernel
+    else:
+        kernel = _lanczos_kernel(3.0 if method == "lanczos3" else 5.0)
+    x, scale, translation = _t(images), _t(scale), _t(translation)
+    dtype = torch.promote_types(scale.dtype, translation.dtype)
+    if not dtype.is_floating_point:
+        dtype = backend_float()
+    scale, translation = scale.to(dtype), translation.to(dtype)
+    if len(spatial_dims) == 0:
+        return x
+    is_int = not x.is_floating_point()
+    out = x.to(torch.float32) if is_int else x
+    for i, d in enumerate(spatial_dims):
+        d = d % x.ndim
+        weights = _resample_matrix(x.shape[d], int(output_shape[d]), scale[i], translation[i],
+                                   kernel, antialias).to(out.dtype)
+        out = torch.movedim(torch.tensordot(out, weights, dims=([d], [0])), -1, d)
+    if is_int:
+        out = torch.clip(torch.round(out), x.min(), x.max()).to(x.dtype)
+    return out
+
+
+@op("tf.image.elastic_transform")
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
+                      fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
+    """Randomly warps images with a Gaussian-smoothed displacement field scaled by `alpha`.
+
+    Like Keras 3's torch backend on a real device, the noise comes from torch's global
+    generator (so `torch.manual_seed` makes it reproducible; `seed` is accepted for API parity).
+
+    Args:
+        images: `(batch, h, w, c)` or one `(h, w, c)` image (channels first with data_format).
+        alpha: displacement strength; sigma: smoothness of the displacement field.
+        interpolation: 'nearest' or 'bilinear'; fill_mode/fill_value: as `affine_transform`.
+
+    Example: `elastic_transform(x, alpha=0.0)` returns `x` unchanged.
+    """
+    data_format = backend.standardize_data_format(data_format)
+    if interpolation not in _AFFINE_ORDERS:
+        raise ValueError("Invalid value for argument `interpolation`. Expected of one "
+                         f"{set(_AFFINE_ORDERS)}. Received: interpolation={interpolation}")
+    if fill_mode not in _FILL_MODES:
+        raise ValueError("Invalid value for argument `fill_mode`. Expected of one "
+                         f"{set(_FILL_MODES)}. Received: fill_mode={fill_mode}")
+    images = _t(images)
+    _check_rank(images)
+    alpha, sigma = _t(alpha), _t(sigma)
+    size = int(6 * sigma) | 1
+    squeeze = images.ndim == 3
+    if squeeze:
+        images = images.unsqueeze(0)
+    channels_last = data_format == "channels_last"
+    x = images if channels_last else images.permute(0, 2, 3, 1)
+    n, h, w, c = x.shape
+    axis = -1 if channels_last else 1
+    fields = []
+    for _ in range(2):  # dx is drawn before dy
+        noise = torch.normal(0.0, 1.0, size=(n, h, w), dtype=images.dtype,
+                             device=images.device) * sigma
+        blurred = gaussian_blur._raw(noise.unsqueeze(axis), kernel_size=(size, size),
+                                     sigma=(sigma, sigma), data_format=data_format)
+        fields.append(blurred.squeeze(axis))
+    dx, dy = fields
+    ys, xs = torch.meshgrid(torch.arange(h, device=images.device),
+                            torch.arange(w, device=images.device), indexing="ij")
+    src_x = xs + alpha * dx
+    src_y = ys + alpha * dy
+    order = _AFFINE_ORDERS[interpolation]
+    out = torch.stack([torch.stack([map_coordinates._raw(x[b, ..., k], (src_y[b], src_x[b]),
+                                                         order, fill_mode, fill_value)
+                                    for k in range(c)], dim=-1) for b in range(n)])
+    out = out.to(images.dtype)
+    if not channels_last:
+        out = out.permute(0, 3, 1, 2)
+    return out.squeeze(0) if squeeze else out

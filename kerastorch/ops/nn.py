@@ -640,19 +640,22 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
                merge_repeated=True, mask_index=0):
     """Decodes CTC scores `(batch, steps, classes)`: returns `(decoded, scores)`.
 
-    `decoded` is `(1, batch, steps)` class indices with blanks (`mask_index`) and, with
-    `merge_repeated`, repeats removed, left-aligned and padded with -1; `scores` is
-    `(batch, 1)`, minus the sum of each step's best score. Only the greedy strategy is
-    supported so far.
+    Greedy: `decoded` is `(1, batch, steps)` class indices with blanks (`mask_index`) and,
+    with `merge_repeated`, repeats removed, left-aligned and padded with -1; `scores` is
+    `(batch, 1)`, minus the sum of each step's best score.
+
+    Beam search (CTC prefix beam search over log-softmax scores, `beam_width` prefixes kept
+    per step): `decoded` is `(top_paths, batch, steps)`, best first, padded with -1;
+    `scores` is `(batch, top_paths)` log-probabilities of the decoded label sequences.
     """
-    if strategy == "beam_search":
-        raise NotImplementedError("ops.ctc_decode(strategy='beam_search') is not supported yet "
-                                  "by kerastorch; use strategy='greedy'.")
-    if strategy != "greedy":
+    if strategy not in ("greedy", "beam_search"):
         raise ValueError(f"Invalid strategy {strategy}. Supported values are 'greedy' and "
                          "'beam_search'.")
     x = _t(inputs)
     x = x.to(backend.to_torch_dtype(result_type(x.dtype, "float32")))
+    if strategy == "beam_search":
+        return _ctc_beam_search(x, _t(sequence_lengths, "int32"), beam_width, top_paths,
+                                x.shape[-1] - 1 if mask_index is None else mask_index)
     lengths = _t(sequence_lengths, "int32")
     batch, steps, classes = x.shape
     blank = classes - 1 if mask_index is None else mask_index
@@ -669,3 +672,72 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     order = torch.argsort(position.masked_fill(dropped, steps), dim=-1)
     decoded = torch.take_along_dim(best.masked_fill(dropped, -1), order, dim=-1)
     return decoded.unsqueeze(0), -scores.sum(dim=1, keepdim=True)
+
+
+def _log_merge(groups, count, scores):
+    """Log of the summed probabilities of `scores` falling in each of `count` groups."""
+    top = scores.max()
+    total = torch.zeros(count, dtype=scores.dtype, device=scores.device)
+    total.scatter_add_(0, groups, torch.exp(scores - top))
+    return torch.log(total) + top
+
+
+def _ctc_beam_search(x, lengths, beam_width, top_paths, blank):
+    """CTC prefix beam search; `x` `(batch, steps, classes)` raw scores."""
+    logp = torch.log_softmax(x, dim=-1)
+    batch, steps, classes = logp.shape
+    device = logp.device
+    neg_inf = float("-inf")
+    class_ids = torch.arange(classes, device=device)
+    all_paths, all_scores = [], []
+    for b, length in enumerate(lengths.tolist()):
+        lp = logp[b]
+        # Start: the best min(classes, beam_width) first labels (ties: lower class first).
+        first = torch.argsort(-lp[0], stable=True)[:min(classes, beam_width)]
+        paths = torch.full((first.numel(), steps), -1, dtype=torch.int64, device=device)
+        paths[:, 0] = torch.where(first == blank, -1, first)
+        sizes = (first != blank).long()
+        scores = lp[0, first]
+        on_blank = first == blank  # which track (ends in blank / ends in a label) each row is
+        for t in range(1, length):
+            rows = paths.shape[0]
+            last = paths.gather(1, (sizes - 1).clamp(min=0)[:, None])[:, 0]
+            last = torch.where(sizes > 0, last, -1)
+            cand = class_ids.expand(rows, classes)
+            is_blank = (cand == blank).expand(rows, classes)
+            merged = (~on_blank)[:, None] & (last[:, None] == cand)
+            grows = ~is_blank & ~merged
+            new_paths = paths.repeat_interleave(classes, dim=0)
+            new_sizes = sizes.repeat_interleave(classes)
+            grow = grows.reshape(-1)
+            idx = torch.nonzero(grow)[:, 0]
+            new_paths[idx, new_sizes[idx]] = cand.reshape(-1)[idx]
+            new_sizes = new_sizes + grow.long()
+            new_scores = (scores[:, None] + lp[t][None, :]).reshape(-1)
+            new_blank = is_blank.reshape(-1)
+            uniq, groups = torch.unique(new_paths, dim=0, return_inverse=True)
+            n = uniq.shape[0]
+            emit = _log_merge(groups, n, new_scores.masked_fill(new_blank, neg_inf))
+            blanks = _log_merge(groups, n, new_scores.masked_fill(~new_blank, neg_inf))
+            if n < beam_width:  # keep the beam full, as Keras does, with impossible empty rows
+                pad = beam_width - n
+                uniq = torch.cat((uniq, uniq.new_full((pad, steps), -1)))
+                emit = torch.cat((emit, emit.new_full((pad,), neg_inf)))
+                blanks = torch.cat((blanks, blanks.new_full((pad,), neg_inf)))
+            keep = torch.argsort(torch.logaddexp(emit, blanks), descending=True,
+                                 stable=True)[:beam_width]
+            paths = uniq[keep].repeat(2, 1)
+            sizes = (paths != -1).sum(dim=1)
+            scores = torch.cat((emit[keep], blanks[keep]))
+            on_blank = torch.arange(paths.shape[0], device=device) >= keep.numel()
+        uniq, groups = torch.unique(paths, dim=0, return_inverse=True)
+        total = _log_merge(groups, uniq.shape[0], scores)
+        if uniq.shape[0] < top_paths:
+            pad = top_paths - uniq.shape[0]
+            uniq = torch.cat((uniq, uniq.new_full((pad, steps), -1)))
+            total = torch.cat((total, total.new_full((pad,), neg_inf)))
+        best = torch.argsort(total, descending=True, stable=True)[:top_paths]
+        all_paths.append(uniq[best])
+        all_scores.append(total[best])
+    decoded = torch.stack(all_paths, dim=1).to(torch.int32)
+    return decoded, torch.stack(all_scores)
