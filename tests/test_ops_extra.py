@@ -107,6 +107,21 @@ def test_ctc_beam_search_decode_matches_keras3(beam_width, top_paths, mask_index
         ops.ctc_decode(scores, lengths, strategy="beam")
 
 
+def test_ctc_beam_search_caps_top_paths_like_keras3():
+    # Keras returns at most 2 * classes * beam_width paths; the impossible ones score -inf.
+    keras3 = import_keras3()
+    scores = np.random.default_rng(5).normal(size=(2, 4, 2)).astype("float32")
+    lengths = np.array([4, 2], dtype="int32")
+    kwargs = dict(strategy="beam_search", beam_width=1, top_paths=7)
+    ours = [ops.convert_to_numpy(v) for v in ops.ctc_decode(scores, lengths, **kwargs)]
+    theirs = [keras3.ops.convert_to_numpy(v)
+              for v in keras3.ops.ctc_decode(scores, lengths, **kwargs)]
+    assert ours[0].shape == theirs[0].shape == (4, 2, 4)
+    np.testing.assert_allclose(ours[1], theirs[1], atol=1e-5)
+    finite = np.isfinite(theirs[1]).T
+    np.testing.assert_array_equal(ours[0][finite], theirs[0][finite])
+
+
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 def test_sobel_edges_matches_keras3(data_format):
     keras3 = import_keras3()

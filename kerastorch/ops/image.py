@@ -463,7 +463,7 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     image1, image2 = _t(image1), _t(image2)
     out_dtype = image1.dtype
     compute = out_dtype if out_dtype in (torch.float16, torch.bfloat16, torch.float32,
-                                         torch.float64) else backend_float()
+                                         torch.float64) else _backend_float()
     image1, image2 = image1.to(compute), image2.to(compute)
     for name, im in (("image1", image1), ("image2", image2)):
         if im.ndim not in (3, 4):
@@ -495,7 +495,7 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     return value.to(out_dtype)
 
 
-def backend_float():
+def _backend_float():
     return getattr(torch, backend.floatx())
 
 
@@ -634,7 +634,7 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
     x, scale, translation = _t(images), _t(scale), _t(translation)
     dtype = torch.promote_types(scale.dtype, translation.dtype)
     if not dtype.is_floating_point:
-        dtype = backend_float()
+        dtype = _backend_float()
     scale, translation = scale.to(dtype), translation.to(dtype)
     if len(spatial_dims) == 0:
         return x

@@ -732,8 +732,10 @@ def _ctc_beam_search(x, lengths, beam_width, top_paths, blank):
             on_blank = torch.arange(paths.shape[0], device=device) >= keep.numel()
         uniq, groups = torch.unique(paths, dim=0, return_inverse=True)
         total = _log_merge(groups, uniq.shape[0], scores)
-        if uniq.shape[0] < top_paths:
-            pad = top_paths - uniq.shape[0]
+        # Candidates are padded to 2 * classes * beam_width impossible empty paths as in Keras
+        # (which also caps the number of paths returned).
+        if uniq.shape[0] < min(top_paths, 2 * classes * beam_width):
+            pad = min(top_paths, 2 * classes * beam_width) - uniq.shape[0]
             uniq = torch.cat((uniq, uniq.new_full((pad, steps), -1)))
             total = torch.cat((total, total.new_full((pad,), neg_inf)))
         best = torch.argsort(total, descending=True, stable=True)[:top_paths]
