@@ -12,6 +12,8 @@ import torch
 
 from kerastorch import backend
 
+from kerastorch import object_lookup
+
 
 def _norms(w, axis):
     axis = tuple(axis) if isinstance(axis, (list, tuple)) else axis
@@ -102,12 +104,7 @@ _BY_NAME = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
 
 
 def serialize(constraint):
-    if constraint is None:
-        return None
-    if not isinstance(constraint, Constraint):
-        return getattr(constraint, "__name__", constraint)
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": constraint.get_config(), "registered_name": None}
+    return object_lookup.serialize(constraint, Constraint, "keras.constraints")
 
 
 def deserialize(config):
@@ -115,18 +112,8 @@ def deserialize(config):
 
 
 def get(identifier):
-    """A constraint from a name (`"max_norm"`), a config dict, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Could not interpret constraint identifier: {identifier}")
-        return cls.from_config(identifier.get("config", {}))
-    obj = _BY_NAME.get(identifier) if isinstance(identifier, str) else identifier
-    if obj is not None and callable(obj):
-        return obj() if isinstance(obj, type) else obj
-    raise ValueError(f"Could not interpret constraint identifier: {identifier}")
+    """A constraint from a name, a config dict, an instance or a callable."""
+    return object_lookup.get(identifier, _BY_NAME, "constraint")
 
 
 def apply_constraints(model):

@@ -11,6 +11,8 @@ import math
 
 import torch
 
+from kerastorch import object_lookup
+
 
 def _check_factor(value, name):
     if (isinstance(value, bool) or not isinstance(value, (float, int)) or math.isinf(value)
@@ -124,12 +126,7 @@ _BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2,
 
 
 def serialize(regularizer):
-    if regularizer is None:
-        return None
-    if not isinstance(regularizer, Regularizer):
-        return getattr(regularizer, "__name__", regularizer)
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    return object_lookup.serialize(regularizer, Regularizer, "keras.regularizers")
 
 
 def deserialize(config):
@@ -137,18 +134,8 @@ def deserialize(config):
 
 
 def get(identifier):
-    """A regularizer from a name (`"l2"`), a config dict, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Could not interpret regularizer identifier: {identifier}")
-        return cls.from_config(identifier.get("config", {}))
-    obj = _BY_NAME.get(identifier) if isinstance(identifier, str) else identifier
-    if obj is not None and callable(obj):
-        return obj() if isinstance(obj, type) else obj
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier}")
+    """A regularizer from a name, a config dict, an instance or a callable."""
+    return object_lookup.get(identifier, _BY_NAME, "regularizer")
 
 
 def add_activity_loss(layer, args, outputs):
