@@ -370,8 +370,8 @@ class Model(Trainer, KerasSaveable, Layer):
 
 
 def _flat_shapes(shapes):
-    from kerastorch.layers.layer import _flatten_shapes
-    return _flatten_shapes(shapes)
+    from kerastorch.tensor.shapes import flatten_shapes
+    return flatten_shapes(shapes)
 
 
 def _is_input_tensor(t):
