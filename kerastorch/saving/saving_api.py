@@ -4,6 +4,8 @@
     .weights.h5     Keras 3's weights file, read and written
     .h5 / .hdf5     Keras 2's HDF5 (whole model or weights), read and written
     .pt / .pth      a torch `state_dict` (weights only)
+    a directory     tf.keras 2's SavedModel (read only, without TensorFlow: tf_format/)
+    ckpt (.index)   a TF-format weights checkpoint, `save_weights("ckpt")` (read only)
 """
 
 import os
@@ -51,6 +53,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             optimizer state).
     """
     filepath = _path(filepath)
+    if os.path.isdir(filepath):  # tf.keras 2's SavedModel
+        from kerastorch.saving.tf_format import saved_model
+        return saved_model.load_model(filepath, custom_objects, compile, safe_mode)
     if str(filepath).endswith(".keras"):
         return saving_lib.load_model(filepath, custom_objects, compile, safe_mode)
     if str(filepath).endswith((".h5", ".hdf5")):
@@ -59,7 +64,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise ValueError(f"'{filepath}' holds weights only: build the model in code and call "
                          "`model.load_weights(filepath)`.")
     raise ValueError(f"File format not supported: filepath={filepath}. kerastorch reads "
-                     "`.keras` and `.h5` model files.")
+                     "`.keras` and `.h5` model files and SavedModel directories.")
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
@@ -112,8 +117,15 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
             return saving_lib.load_weights_from_h5(model, h5, skip_mismatch)
     if name.endswith((".pt", ".pth")):
         return load_torch_weights(model, filepath, skip_mismatch)
+    from kerastorch.saving.tf_format import saved_model
+    if saved_model.checkpoint_prefix(filepath) is not None:  # TF format: "ckpt", a SavedModel
+        return saved_model.load_weights(model, filepath, skip_mismatch)
+    if saved_model.looks_like_checkpoint(filepath):
+        raise FileNotFoundError(f"No weights file or TensorFlow checkpoint at '{filepath}' "
+                                f"(no '{filepath}.index').")
     raise ValueError("File format not supported: the filename must end in `.weights.h5`, "
-                     f"`.h5`, `.keras`, `.pt` or `.pth`. Received: filepath={filepath}")
+                     f"`.h5`, `.keras`, `.pt` or `.pth`, or name a TensorFlow checkpoint "
+                     f"(`ckpt` for `ckpt.index`). Received: filepath={filepath}")
 
 
 def load_torch_weights(model, filepath, skip_mismatch=False):
