@@ -320,6 +320,14 @@ def _decode(value):
 
 def _not_keras_error(dirpath):
     saved = _saved_model(dirpath)
+    nodes = saved.meta_graphs[0].object_graph_def.nodes if saved is not None and \
+        saved.meta_graphs else []
+    if nodes and nodes[0].user_object.identifier.startswith("_tf_keras"):
+        return ValueError(
+            f"'{dirpath}' is a SavedModel of a tf.keras model (root object "
+            f"{nodes[0].user_object.identifier!r}) but its {_METADATA_FILE} is missing (deleted, "
+            "or not copied with the directory?): that file holds the model's config, without "
+            "it the model cannot be rebuilt. Copy it back from where the model was saved.")
     what = ""
     if saved is not None and saved.meta_graphs:
         meta = saved.meta_graphs[0]
