@@ -36,6 +36,10 @@ HARD_SIGMOID = ("kerastorch.activations.hard_sigmoid is Keras 3's relu6(x + 3) /
                 "is clip(0.2 * x + 0.5, 0, 1) (the recurrent activation of Keras 2.0-2.2 LSTMs)")
 
 
+# Discretization(output_mode="int") returns int32 as Keras 3 does (tf.keras 2: int64).
+INT32_OUTPUTS = ("Discretization",)
+
+
 def _known(spec):
     if "hard_sigmoid" in repr(spec["kwargs"]):
         return HARD_SIGMOID
@@ -97,6 +101,8 @@ def assert_same(actual, expected, what):
         return
     actual = to_numpy(actual)
     assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, TF {expected.shape}"
+    if expected.dtype.kind not in "US" and not what.startswith(INT32_OUTPUTS):
+        assert actual.dtype == expected.dtype, f"{what}: dtype {actual.dtype}, TF {expected.dtype}"
     if expected.dtype.kind in "US":
         np.testing.assert_array_equal(actual.astype(str), expected, err_msg=what)
     elif expected.dtype.kind in "biu":
@@ -164,7 +170,7 @@ def run_case(case):
     if case["check"] == "stats":
         assert_same_statistics(case, output)
         return
-    assert_same(output, case["output"], f"{case['id']} output")
+    assert_same(output, case["output"], f"{case['class_name']} {case['id']} output")
     if case["mask"] is not None:
         assert_same(layer.compute_mask(inputs[0]), case["mask"], f"{case['id']} mask")
     if case["weights_after"] is not None:
