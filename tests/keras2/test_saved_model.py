@@ -1,0 +1,151 @@
+"""tf.keras 2.21's SavedModel directories (`model.save(dir, save_format="tf")`) load without
+TensorFlow: the model from keras_metadata.pb, its weights from the variables bundle, its compile
+state from the metadata's training_config and its optimizer state from the bundle.
+
+Shared fixtures: tests/keras2/fixtures (`make keras2-fixtures`). The cases they do not cover (a
+plain `tf.Module`, a legacy optimizer's slot variables, a nested model with mixed trainability)
+come from tests/keras2/tf_make_savedmodels.py, run under TensorFlow once per session.
+"""
+
+import json
+import shutil
+import sys
+
+import numpy as np
+import pytest
+
+import kerastorch as keras
+from kerastorch.saving.tf_format import saved_model
+from tests.keras2.oracle import fixture_dir
+from tests.keras2.oracle import run_tf
+from tests.keras2.test_tf_checkpoint import MODELS
+from tests.keras2.test_tf_checkpoint import _assert_same
+from tests.keras2.test_tf_checkpoint import _assert_weights_equal_h5
+
+DEEP_CONV = {"resnet_block", "unet_small"}  # stacked convs: float32 sums in another order
+
+
+def _inputs(root, meta):
+    data = np.load(root / "data.npz")
+    if len(meta["inputs"]) > 1:
+        return [data[f"x_{n}"] for n in meta["inputs"]], data
+    return data["x"], data
+
+
+def _targets(data, meta):
+    if len(meta["outputs"]) > 1:
+        return [data[f"y_{n}"] for n in meta["outputs"]]
+    return data["y"]
+
+
+def _preds(data):
+    if "pred" in data.files:
+        return [data["pred"]]
+    return [data[f"pred_{i}"] for i in range(sum(k.startswith("pred_") for k in data.files))]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_saved_model_predicts_as_tf_keras_with_the_h5_weights(name):
+    root = fixture_dir(name)
+    meta = json.loads((root / "meta.json").read_text())
+    model = keras.models.load_model(root / "savedmodel")
+    _assert_weights_equal_h5(model, root / "weights.h5")
+    x, data = _inputs(root, meta)
+    got = model.predict(x, batch_size=meta["batch_size"], verbose=0)
+    got = got if isinstance(got, (list, tuple)) else [got]
+    atol = 1e-4 if name in DEEP_CONV else 1e-5
+    for a, b in zip(got, _preds(data), strict=True):
+        np.testing.assert_allclose(np.asarray(a), b, rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_saved_model_restores_the_compile_config(name):
+    root = fixture_dir(name)
+    meta = json.loads((root / "meta.json").read_text())
+    model = keras.models.load_model(root / "savedmodel")
+    assert type(model.optimizer).__name__ == meta["optimizer"]
+    metadata, _ = saved_model._root_metadata(str(root / "savedmodel"))
+    config = metadata["training_config"]["optimizer_config"]["config"]
+    assert float(model.optimizer.learning_rate) == pytest.approx(config["learning_rate"])
+    assert model.loss is not None
+    uncompiled = keras.models.load_model(root / "savedmodel", compile=False)
+    assert getattr(uncompiled, "optimizer", None) is None
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fit_resumed_from_saved_model_lands_on_tf_keras_weights(name):
+    root = fixture_dir(name)
+    meta = json.loads((root / "meta.json").read_text())
+    if "resume_savedmodel" in meta["skipped_formats"]:
+        pytest.fail(f"the fixture has no resumed weights: {meta['skipped_formats']}")
+    model = keras.models.load_model(root / "savedmodel")
+    x, data = _inputs(root, meta)
+    model.fit(x, _targets(data, meta), verbose=0, **meta["fit_kwargs"])
+    expected = [data[f"resumed_savedmodel_{k}"] for k in range(len(model.get_weights()))]
+    _assert_same(model.get_weights(), expected, atol=1e-4)
+
+
+def test_saved_model_without_keras_metadata_says_what_to_do(tmp_path):
+    target = tmp_path / "savedmodel"
+    shutil.copytree(fixture_dir("cnn_bn_dropout") / "savedmodel", target)
+    (target / "keras_metadata.pb").unlink()
+    with pytest.raises(ValueError, match="keras_metadata.pb is missing"):
+        keras.models.load_model(target)
+
+
+def test_corrupt_keras_metadata_raises_value_error_naming_the_file(tmp_path):
+    target = tmp_path / "savedmodel"
+    shutil.copytree(fixture_dir("cnn_bn_dropout") / "savedmodel", target)
+    raw = (target / "keras_metadata.pb").read_bytes()
+    (target / "keras_metadata.pb").write_bytes(raw[:len(raw) // 2])
+    with pytest.raises(ValueError, match="keras_metadata.pb"):
+        keras.models.load_model(target)
+
+
+def test_saved_model_with_truncated_variables_raises_value_error(tmp_path):
+    target = tmp_path / "savedmodel"
+    shutil.copytree(fixture_dir("cnn_bn_dropout") / "savedmodel", target)
+    data = target / "variables" / "variables.data-00000-of-00001"
+    data.write_bytes(data.read_bytes()[:100])
+    with pytest.raises(ValueError, match="variables.data-00000-of-00001.*truncated"):
+        keras.models.load_model(target)
+
+
+def test_no_tensorflow_is_imported():
+    keras.models.load_model(fixture_dir("cnn_bn_dropout") / "savedmodel")
+    assert "tensorflow" not in sys.modules
+
+
+# ------------------------------------------------------------------ cases made here under TF
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tf_savedmodels")
+    run_tf("tf_make_savedmodels.py", out)
+    return out
+
+
+def test_plain_tf_module_saved_model_gets_a_clear_error(made):
+    with pytest.raises(ValueError, match=r"without Keras metadata.*tf.saved_model.save.*"
+                       r"signatures \['serving_default'\].*TFSMLayer") as info:
+        keras.models.load_model(made / "plain_module" / "savedmodel")
+    assert "plain_module" in str(info.value)
+
+
+@pytest.mark.parametrize("case", ["legacy_adam", "nested_mixed"])
+def test_saved_model_and_checkpoint_weights_and_optimizer_state(made, case):
+    root = made / case
+    data = np.load(root / "data.npz")
+    model = keras.models.load_model(root / "savedmodel")
+    weights = [data[f"w_{k}"] for k in range(sum(k.startswith("w_") for k in data.files))]
+    _assert_same(model.get_weights(), weights)
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["pred"], atol=1e-5)
+    fresh = keras.models.clone_model(model)
+    fresh.load_weights(str(root / "ckpt"))
+    _assert_same(fresh.get_weights(), weights)
+    tf_state = [data[f"opt_{k}"] for k in range(sum(k.startswith("opt_") for k in data.files))]
+    assert int(model.optimizer.iterations) == int(tf_state[0])
+    slots = [v.numpy() if hasattr(v, "numpy") else np.asarray(v)
+             for v in model.optimizer.variables if tuple(v.shape) != ()]
+    _assert_same(sorted(slots, key=lambda a: (a.shape, float(a.sum()))),
+                 sorted([s for s in tf_state[1:] if s.shape != ()],
+                        key=lambda a: (a.shape, float(a.sum()))), atol=1e-7)
