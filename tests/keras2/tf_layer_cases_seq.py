@@ -391,6 +391,12 @@ def gen_preprocessing(rs, index):
     if index == 1:
         return case("CategoryEncoding", {"num_tokens": 3, "output_mode": "one_hot"},
                     [np.array([0, 5], "int32")])
+    if index == 2:  # several OOV indices: unknown tokens hashed (FarmHash64) / int modulo
+        return case("StringLookup", {"vocabulary": ["far", "on"], "num_oov_indices": 3},
+                    [np.array([["a", "b", "cat", "far"], ["zz", "on", "", "dog"]])])
+    if index == 3:
+        return case("IntegerLookup", {"vocabulary": [5, 7], "num_oov_indices": 3},
+                    [np.array([-4, -1, 0, 5, 8, 13], "int64")])
     if kind == "Rescaling":
         kw = {"scale": float(choice(rs, [1 / 255, 2.0, -0.5])),
               "offset": float(choice(rs, [0.0, -1.0, 0.25]))}
