@@ -73,8 +73,8 @@ class _Slot:
         self.index = index
 
 
-def symbolic_call(fn, name, args, kwargs):
-    """Calls `fn` on symbolic arguments through a new `TFOpLambda` layer; returns KerasTensors."""
+def _make_template(args, kwargs):
+    """`(args, kwargs)` with a slot for each KerasTensor, and the KerasTensors in slot order."""
     symbolic = []
 
     def to_slot(v):
@@ -84,9 +84,32 @@ def symbolic_call(fn, name, args, kwargs):
         return v
 
     template = tree.map_structure(to_slot, (list(args), dict(kwargs)))
+    return template, (symbolic[0] if len(symbolic) == 1 else list(symbolic))
+
+
+def symbolic_call(fn, name, args, kwargs):
+    """Calls `fn` on symbolic arguments through a new `TFOpLambda` layer; returns KerasTensors."""
+    template, inputs = _make_template(args, kwargs)
     layer = _op_layer_class()(fn, template, name=backend.unique_object_name(name))
-    inputs = symbolic[0] if len(symbolic) == 1 else list(symbolic)
     return layer(inputs)
+
+
+def resolve_op_function(name, layer_name=None):
+    """The function a saved `TFOpLambda` config names: a TensorFlow function as tf.keras 2
+    writes it (`"math.multiply"`, `"concat"`, `"__operators__.getitem"`), or a kerastorch op."""
+    from kerastorch.saving import keras2_tf_ops
+    fn = keras2_tf_ops.get(name)
+    if fn is None:
+        from kerastorch import ops
+        fn = getattr(ops, name, None) if name.isidentifier() else None
+    if fn is None:
+        where = f" of layer '{layer_name}'" if layer_name else ""
+        raise ValueError(f"The TFOpLambda layer{where} calls `tf.{name}`, which kerastorch cannot "
+                         "run yet. Rebuild that part of the model with a Lambda layer or "
+                         "kerastorch ops, or pass a function for it in custom_objects="
+                         f"{{'tf.{name}': fn}}. Supported TensorFlow functions: "
+                         f"{', '.join(keras2_tf_ops.supported())}")
+    return fn
 
 
 _OpLayer = None
@@ -107,12 +130,30 @@ def _op_layer_class():
                 template: its `(args, kwargs)`, with slots where the symbolic inputs go.
             """
 
-            def __init__(self, function, template, **kwargs):
+            def __init__(self, function, template=None, **kwargs):
                 super().__init__(**kwargs)
+                if isinstance(function, str):
+                    function = resolve_op_function(function, self.name)
                 self.function = function
                 self.template = template
                 self.built = True
                 self._out_dtypes = None
+
+            @classmethod
+            def from_config(cls, config):
+                """A layer of a saved model (tf.keras 2 or kerastorch): its call's arguments
+                come from the node it is called with, `call_node(args, kwargs)`."""
+                config = dict(config)
+                function = config.pop("function")
+                custom = _custom_op(function)
+                return cls(custom if custom is not None else function, None, **config)
+
+            def call_node(self, args, kwargs):
+                """Calls the layer symbolically as `function(*args, **kwargs)` (KerasTensors
+                among them), as rebuilding a saved functional model does."""
+                template, inputs = _make_template(args, kwargs)
+                self.template = template
+                return self(inputs)
 
             def call(self, inputs):
                 return self._run(inputs, self.template)
@@ -177,11 +218,19 @@ def _op_layer_class():
 
             def get_config(self):
                 config = super().get_config()
-                config["function"] = getattr(self.function, "__name__", str(self.function))
+                config["function"] = getattr(self.function, "_keras2_name", None) or \
+                    getattr(self.function, "__name__", str(self.function))
                 return config
 
         _OpLayer = TFOpLambda
     return _OpLayer
+
+
+def _custom_op(function):
+    """A function given for `tf.<name>` in the custom objects of the load in progress."""
+    from kerastorch.saving import object_registration
+    found = object_registration.get_registered_object(f"tf.{function}")
+    return found if callable(found) and not isinstance(found, type) else None
 
 
 def _to_meta(v):

@@ -221,8 +221,13 @@ def _load_optimizer_weights(h5, model):
     optimizer.load_own_variables({str(i): v for i, v in enumerate(values)})
 
 
-def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
-    """Reads a Keras 2 whole-model `.h5` made of layers kerastorch supports."""
+def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Reads a Keras 2 whole-model `.h5` made of layers kerastorch supports.
+
+    tf.keras 2.x and Keras 2.1-era (TF 1.x) files are read with Keras 2's config rules; a
+    Lambda layer's Python code loads only with `safe_mode=False`, as in Keras 3."""
+    from kerastorch.saving import keras2_loading
+    from kerastorch.saving import serialization_lib
     with saving_lib.open_h5(filepath, "r") as h5:
         raw = h5.attrs.get("model_config")
         if raw is None:
@@ -231,8 +236,15 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
                              "`model.load_weights(filepath)`.")
         if hasattr(raw, "decode"):
             raw = raw.decode("utf8")
-        model = saving_lib.model_from_config_dict(json.loads(raw), custom_objects,
-                                                  compile=False)
+        try:
+            config = json.loads(raw)
+        except ValueError as err:
+            raise ValueError(f"The model config in '{filepath}' is not valid JSON (corrupt "
+                             f"file?): {err}") from None
+        keras2 = keras2_loading.is_keras2_version(h5.attrs.get("keras_version")) or None
+        with serialization_lib.SafeModeScope(safe_mode):
+            model = saving_lib.model_from_config_dict(config, custom_objects, compile=False,
+                                                      keras2=keras2)
         load_weights_from_hdf5_group(h5["model_weights"], model)
         training = h5.attrs.get("training_config")
         if compile and training is not None:

@@ -59,7 +59,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if str(filepath).endswith(".keras"):
         return saving_lib.load_model(filepath, custom_objects, compile, safe_mode)
     if str(filepath).endswith((".h5", ".hdf5")):
-        return legacy_h5_format.load_model_from_hdf5(filepath, custom_objects, compile)
+        return legacy_h5_format.load_model_from_hdf5(filepath, custom_objects, compile,
+                                                     safe_mode)
     if str(filepath).endswith(".weights.h5") or str(filepath).endswith((".pt", ".pth")):
         raise ValueError(f"'{filepath}' holds weights only: build the model in code and call "
                          "`model.load_weights(filepath)`.")

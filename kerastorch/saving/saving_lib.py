@@ -259,6 +259,10 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
         if group is None and path.startswith("layers"):
             legacy = path.replace("layers", "_layer_checkpoint_dependencies")  # Keras 2.13
             group = h5.get(_vars_group_path(legacy))
+        if group is None and path:
+            group = _tf_keras_group(h5, path)
+            if group is not None:
+                expected_paths.add(group.name.lstrip("/"))
         found = len(group) if group is not None else 0
         if found != len(variables):
             message = (f"Layer '{name}' (at '{path or '/'}' in the model) expects "
@@ -290,7 +294,8 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
                     find_extra(_join(group_path, key), child)
 
     for key in h5.keys():
-        if key in ("optimizer", "_layer_checkpoint_dependencies"):
+        # tf.keras 2's `.keras` files also hold the compiled metrics' variables ("metrics/").
+        if key in ("optimizer", "_layer_checkpoint_dependencies", "metrics"):
             continue
         find_extra(key, h5[key])
     if extra and not skip_mismatch:
@@ -309,6 +314,23 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
             prepare() if prepare is not None and getattr(model, "compiled", False) \
                 else optimizer.build(model.trainable_weights)
         optimizer.load_own_variables(_H5Store(h5["optimizer"]["vars"]))
+
+
+def _tf_keras_group(h5, path):
+    """The `vars` group of `path` in a tf.keras 2.13+ `.keras` file, where a sublayer's
+    attribute may be private (`layers/multi_head_attention/_key_dense`): each part of the path
+    is looked up as it is, then with a leading underscore."""
+    group = h5
+    for part in path.split("/"):
+        found = None
+        for key in (part, f"_{part}"):
+            if key in group and hasattr(group[key], "keys"):
+                found = group[key]
+                break
+        if found is None:
+            return None
+        group = found
+    return group.get("vars")
 
 
 def _check_optimizer_shapes(optimizer, group):
@@ -399,20 +421,35 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         try:
             config = json.loads(archive.read(_CONFIG_FILENAME))
             weights = archive.read(_VARS_FILENAME) if _VARS_FILENAME in names else None
+            metadata = json.loads(archive.read(_METADATA_FILENAME)) \
+                if _METADATA_FILENAME in names else {}
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
             raise ValueError(f"Could not read '{os.fspath(filepath)}' (truncated or corrupt?): "
                              f"{err}") from None
+    from kerastorch.saving import keras2_loading
+    # tf.keras 2.13+ writes `.keras` files too, with its Keras 2 model config inside.
+    keras2 = keras2_loading.is_keras2_version(metadata.get("keras_version")) or None
     with serialization_lib.SafeModeScope(safe_mode):
-        model = model_from_config_dict(config, custom_objects, compile)
+        model = model_from_config_dict(config, custom_objects, compile, keras2=keras2)
     if weights is not None:
         with open_h5(io.BytesIO(weights), "r") as h5:
             load_weights_from_h5(model, h5, include_optimizer=compile)
     return model
 
 
-def model_from_config_dict(config, custom_objects=None, compile=True):
-    """Makes the model a serialized config describes and, when asked, compiles it."""
-    model = serialization_lib.deserialize_keras_object(config, custom_objects)
+def model_from_config_dict(config, custom_objects=None, compile=True, keras2=None):
+    """Makes the model a serialized config describes and, when asked, compiles it.
+
+    A tf.keras 2 config (`keras2=True`, or when unset one that looks like it) is read with
+    Keras 2's rules (kerastorch/saving/keras2_loading.py)."""
+    from kerastorch.saving import keras2_loading
+    if keras2 is None:
+        keras2 = keras2_loading.is_keras2_config(config)
+    if keras2:
+        with keras2_loading.Keras2Scope():
+            model = serialization_lib.deserialize_keras_object(config, custom_objects)
+    else:
+        model = serialization_lib.deserialize_keras_object(config, custom_objects)
     pending = model.__dict__.pop("_pending_compile_config", None)
     if compile and pending:
         compile_from_config(model, pending, custom_objects)
