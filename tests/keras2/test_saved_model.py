@@ -21,6 +21,7 @@ from tests.keras2.oracle import run_tf
 from tests.keras2.test_tf_checkpoint import MODELS
 from tests.keras2.test_tf_checkpoint import _assert_same
 from tests.keras2.test_tf_checkpoint import _assert_weights_equal_h5
+from tests.keras2.test_tf_checkpoint import load_kwargs
 
 DEEP_CONV = {"resnet_block", "unet_small"}  # stacked convs: float32 sums in another order
 
@@ -48,7 +49,7 @@ def _preds(data):
 def test_saved_model_predicts_as_tf_keras_with_the_h5_weights(name):
     root = fixture_dir(name)
     meta = json.loads((root / "meta.json").read_text())
-    model = keras.models.load_model(root / "savedmodel")
+    model = keras.models.load_model(root / "savedmodel", **load_kwargs(root))
     _assert_weights_equal_h5(model, root / "weights.h5")
     x, data = _inputs(root, meta)
     got = model.predict(x, batch_size=meta["batch_size"], verbose=0)
@@ -62,13 +63,14 @@ def test_saved_model_predicts_as_tf_keras_with_the_h5_weights(name):
 def test_saved_model_restores_the_compile_config(name):
     root = fixture_dir(name)
     meta = json.loads((root / "meta.json").read_text())
-    model = keras.models.load_model(root / "savedmodel")
+    model = keras.models.load_model(root / "savedmodel", **load_kwargs(root))
     assert type(model.optimizer).__name__ == meta["optimizer"]
     metadata, _ = saved_model._root_metadata(str(root / "savedmodel"))
     config = metadata["training_config"]["optimizer_config"]["config"]
     assert float(model.optimizer.learning_rate) == pytest.approx(config["learning_rate"])
     assert model.loss is not None
-    uncompiled = keras.models.load_model(root / "savedmodel", compile=False)
+    uncompiled = keras.models.load_model(root / "savedmodel", compile=False,
+                                         **load_kwargs(root))
     assert getattr(uncompiled, "optimizer", None) is None
 
 
@@ -78,7 +80,7 @@ def test_fit_resumed_from_saved_model_lands_on_tf_keras_weights(name):
     meta = json.loads((root / "meta.json").read_text())
     if "resume_savedmodel" in meta["skipped_formats"]:
         pytest.fail(f"the fixture has no resumed weights: {meta['skipped_formats']}")
-    model = keras.models.load_model(root / "savedmodel")
+    model = keras.models.load_model(root / "savedmodel", **load_kwargs(root))
     x, data = _inputs(root, meta)
     model.fit(x, _targets(data, meta), verbose=0, **meta["fit_kwargs"])
     expected = [data[f"resumed_savedmodel_{k}"] for k in range(len(model.get_weights()))]

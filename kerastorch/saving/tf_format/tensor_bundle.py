@@ -6,8 +6,10 @@ shape, shard, offset, size, crc32c). The data shards hold the raw tensor bytes i
 order. A `DT_STRING` tensor is stored as the varint64 length of each element, a 4-byte checksum
 of those lengths, then the bytes of each element.
 
-The masked crc32c of each tensor is checked where that is cheap in pure Python (tensors up to
-`CRC_CHECK_MAX_BYTES`); every tensor's offset and size are checked against its shard's length.
+The masked crc32c of each tensor up to `CRC_CHECK_MAX_BYTES` (1 MiB) is checked, with the
+numpy-vectorized CRC of sstable.py (about 60 MB/s: checking all of Xception's 92 MB would add
+~0.5 s to a 1.3 s load, checking up to 1 MiB adds ~0.2 s); larger tensors are checked for offset
+and size against their shard's length only.
 """
 
 import os
@@ -18,7 +20,7 @@ from kerastorch.saving.tf_format import protos
 from kerastorch.saving.tf_format import sstable
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
-CRC_CHECK_MAX_BYTES = 1 << 16
+CRC_CHECK_MAX_BYTES = 1 << 20
 
 # types.proto's DataType numbers -> numpy dtypes (bfloat16 is widened to float32).
 _DTYPES = {1: np.float32, 2: np.float64, 3: np.int32, 4: np.uint8, 5: np.int16, 6: np.int8,
