@@ -85,6 +85,10 @@ def call(layer, case):
     inputs = [to_torch(x) for x in case["inputs"]]
     kwargs = {k: to_torch(v) for k, v in case["call_kwargs"].items()}
     with torch.no_grad():
+        if case["call"] == "stateful":  # from zeros, then from the first call's states
+            if layer.built:
+                layer.reset_states()
+            return [layer(inputs[0], **kwargs), layer(inputs[1], **kwargs)], inputs
         if case["call"] == "single":
             return layer(inputs[0], **kwargs), inputs
         if case["call"] == "list":

@@ -14,7 +14,8 @@ cases is the same on every run. Each case is a dict
 
 `kwargs` are JSON-able constructor arguments; a wrapped layer or cell is written as
 {"__layer__": class_name, "kwargs": {...}}. `call` says how the inputs are passed: "single"
-(`layer(inputs[0])`), "list" (`layer(inputs)`) or "args" (`layer(*inputs)`). `call_kwargs` hold
+(`layer(inputs[0])`), "list" (`layer(inputs)`), "args" (`layer(*inputs)`) or "stateful"
+(`reset_states()`, then `layer(inputs[0])` and `layer(inputs[1])`: both outputs). `call_kwargs` hold
 numpy arrays (masks, initial states); `query_mask`/`value_mask`/`key_mask` are Keras 3's
 arguments, given to tf.keras as the `_keras_mask` of those inputs. `weights` are the layer's
 weights (drawn at random, so biases are not zero) and `weights_after` its weights after the call
@@ -120,6 +121,11 @@ def gen_rnn(rs, index):
         for flag in ("return_sequences", "return_state", "go_backwards", "unroll"):
             if rs.rand() < 0.4:
                 kw[flag] = True
+        if rs.rand() < 0.25:  # two calls in a row: the second starts from the first's states
+            kw["stateful"] = True
+            kw["batch_input_shape"] = [int(batch), int(steps), int(features)]
+            return case(kind, kw, [x, normal(rs, batch, steps, features)], call="stateful",
+                        call_kwargs=call_kwargs)
         if rs.rand() < 0.25:
             call_kwargs["initial_state"] = [normal(rs, batch, units)
                                             for _ in _state_shapes(kind, units)]
@@ -130,6 +136,9 @@ def gen_rnn(rs, index):
         for flag in ("return_sequences", "return_state"):
             if rs.rand() < 0.4:
                 ikw[flag] = True
+        stateful = rs.rand() < 0.15
+        if stateful:
+            ikw["stateful"] = True
         kw = {"layer": layer_spec(inner, **ikw),
               "merge_mode": choice(rs, ["concat", "sum", "mul", "ave", None])}
         if rs.rand() < 0.3:
@@ -137,7 +146,13 @@ def gen_rnn(rs, index):
             for flag in ("return_sequences", "return_state"):
                 bkw[flag] = ikw.get(flag, False)
             bkw["go_backwards"] = True
+            if stateful:
+                bkw["stateful"] = True
             kw["backward_layer"] = layer_spec(inner, **bkw)
+        if stateful:  # tf.keras needs the batch size of a stateful layer
+            kw["batch_input_shape"] = [int(batch), int(steps), int(features)]
+            return case(kind, kw, [x, normal(rs, batch, steps, features)], call="stateful",
+                        call_kwargs=call_kwargs)
         return case(kind, kw, [x], call_kwargs=call_kwargs)
     if kind == "TimeDistributed":
         call_kwargs.pop("mask", None)
@@ -592,6 +607,10 @@ def run_case(spec):
                     inputs[target]._keras_mask = tf.constant(value)
                 else:
                     kwargs[key] = to_tf(value)
+            if spec["call"] == "stateful":  # from zeros, then from the first call's states
+                if layer.built:
+                    layer.reset_states()
+                return [layer(inputs[0], **kwargs), layer(inputs[1], **kwargs)], inputs, kwargs
             if spec["call"] == "single":
                 return layer(inputs[0], **kwargs), inputs, kwargs
             if spec["call"] == "list":
