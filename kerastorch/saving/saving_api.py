@@ -47,7 +47,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved by `model.save()` in Keras 3, Keras 2 (`.h5`) or kerastorch.
 
     Args:
-        filepath: a `.keras` or `.h5` file.
+        filepath: a `.keras` or `.h5` file, or a SavedModel directory written by tf.keras 2
+            (`model.save("dir")`; read without TensorFlow, needs the `protobuf` package).
         custom_objects: `{"ClassName": cls}` for classes kerastorch does not know.
         compile: whether to compile the model with its saved compile config (and restore the
             optimizer state).
@@ -87,7 +88,9 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     """Loads weights saved by Keras 3, Keras 2 or kerastorch; on a mismatch nothing changes.
 
     Args:
-        filepath: `.weights.h5`, `.h5`, `.keras` (its weights) or `.pt`/`.pth`.
+        filepath: `.weights.h5`, `.h5`, `.keras` (its weights), `.pt`/`.pth`, or a TF-format
+            checkpoint from tf.keras 2's `save_weights("ckpt")`: the prefix `"ckpt"` (or
+            `ckpt.index`, a folder with a `checkpoint` file, or a SavedModel directory).
         skip_mismatch: skip the weights (or layers) that do not fit, with a warning, instead
             of raising.
         by_name: for Keras 2 `.h5` files: match layers by name instead of position.

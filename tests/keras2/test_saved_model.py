@@ -164,3 +164,9 @@ def test_saved_model_restores_the_optimizer_state(made, case):
                  np.allclose(np.sort(v.ravel()), np.sort(slot.ravel()), rtol=0, atol=1e-7)]
         assert match, f"no optimizer variable equals tf.keras's slot of shape {slot.shape}"
         own.pop(match[0])
+
+
+def test_directory_that_is_not_a_saved_model_raises_value_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(ValueError, match="not a SavedModel"):
+        keras.models.load_model(tmp_path)

@@ -355,6 +355,10 @@ def load_model(dirpath, custom_objects=None, compile=True, safe_mode=True):
     from kerastorch.saving import serialization_lib
 
     dirpath = os.fspath(dirpath)
+    if not is_saved_model_dir(dirpath):
+        raise ValueError(f"'{dirpath}' is a directory but not a SavedModel: it has neither "
+                         f"{_SAVED_MODEL_FILE} nor {_METADATA_FILE}. kerastorch loads `.keras` "
+                         "and `.h5` files and the SavedModel directories tf.keras 2 writes.")
     found = _root_metadata(dirpath)
     if found is None:
         raise _not_keras_error(dirpath)
