@@ -170,3 +170,40 @@ def test_directory_that_is_not_a_saved_model_raises_value_error(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(ValueError, match="not a SavedModel"):
         keras.models.load_model(tmp_path)
+
+
+class _Net(keras.Model):
+    """kerastorch's twin of tf_make_savedmodels.Net."""
+
+    def __init__(self):
+        super().__init__(name="net")
+        self.encoder = keras.layers.Dense(6, activation="relu")
+        self.blocks = [keras.layers.Dense(6, activation="tanh"),
+                       keras.layers.BatchNormalization()]
+        self.head = keras.layers.Dense(2)
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(name="scale", shape=(2,), initializer="ones")
+        super().build(input_shape)
+
+    def call(self, x, training=False):
+        h = self.encoder(x)
+        for block in self.blocks:
+            h = block(h, training=training)
+        return self.head(h) * self.scale
+
+
+def test_subclassed_model_loads_a_tf_checkpoint_by_attribute_names(made):
+    root = made / "subclassed"
+    data = np.load(root / "data.npz")
+    model = _Net()
+    model(data["x"][:2])
+    model.load_weights(str(root / "ckpt"))
+    np.testing.assert_allclose(model.encoder.kernel.numpy(), data["encoder_kernel"], atol=0)
+    np.testing.assert_allclose(model.scale.numpy(), data["scale"], atol=0)
+    np.testing.assert_allclose(model.blocks[1].moving_mean.numpy(), data["bn_moving_mean"],
+                               atol=0)
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["pred"], atol=1e-5)
+    other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="Layer count mismatch"):
+        other.load_weights(str(root / "ckpt"))

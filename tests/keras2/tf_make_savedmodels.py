@@ -12,6 +12,8 @@ Imports only tensorflow, tf_keras, numpy and json. Writes, each into OUT_DIR/<ca
     nested_mixed/             a nested model whose BatchNormalization comes before a Dense (its
                               creation order differs from Keras 2's trainable-first weight order),
                               trained with SGD(momentum): savedmodel/, ckpt.*, data.npz
+    subclassed/                 a subclassed tf_keras.Model (layers as attributes and in a list,
+                                a weight of its own): ckpt.* from save_weights, data.npz
 """
 
 import json
@@ -85,10 +87,45 @@ def nested_mixed(out):
     _save_all(model, out, x, y)
 
 
+class Net(tf_keras.Model):
+    """A subclassed model: layers as attributes and in a list, plus a weight of its own."""
+
+    def __init__(self):
+        super().__init__(name="net")
+        self.encoder = layers.Dense(6, activation="relu")
+        self.blocks = [layers.Dense(6, activation="tanh"), layers.BatchNormalization()]
+        self.head = layers.Dense(2)
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(name="scale", shape=(2,), initializer="ones")
+        super().build(input_shape)
+
+    def call(self, x, training=False):
+        h = self.encoder(x)
+        for block in self.blocks:
+            h = block(h, training=training)
+        return self.head(h) * self.scale
+
+
+def subclassed(out):
+    tf_keras.utils.set_random_seed(9)
+    rng = np.random.default_rng(9)
+    model = Net()
+    model.compile(optimizer="adam", loss="mse")
+    x = rng.normal(size=(32, 4)).astype("float32")
+    y = rng.normal(size=(32, 2)).astype("float32")
+    model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    model.save_weights(os.path.join(out, "ckpt"))
+    arrays = {"x": x, "pred": model.predict(x, verbose=0),
+              "encoder_kernel": model.encoder.kernel.numpy(), "scale": model.scale.numpy(),
+              "bn_moving_mean": model.blocks[1].moving_mean.numpy()}
+    np.savez(os.path.join(out, "data.npz"), **arrays)
+
+
 def main(argv):
     out = argv[1]
     for name, make in (("plain_module", plain_module), ("legacy_adam", legacy_adam),
-                       ("nested_mixed", nested_mixed)):
+                       ("nested_mixed", nested_mixed), ("subclassed", subclassed)):
         target = os.path.join(out, name)
         os.makedirs(target, exist_ok=True)
         make(target)

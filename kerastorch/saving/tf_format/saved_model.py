@@ -130,6 +130,11 @@ def _is_nested_model(layer):
     return isinstance(layer, Model) and hasattr(layer, "layers")
 
 
+def _is_graph_model(model):
+    from kerastorch.models.sequential import Sequential
+    return getattr(model, "_is_graph_network", False) or isinstance(model, Sequential)
+
+
 def _last(name):
     return name.rsplit("/", 1)[-1].split(":")[0]
 
@@ -137,7 +142,8 @@ def _last(name):
 def _layer_pairs(graph, layer, node_id, where, skip_mismatch):
     """`[(Variable, array)]` for `layer` from the object-graph node `node_id`, all checked."""
     from kerastorch.saving import saving_lib
-    if _is_nested_model(layer) and graph.layers_with_weights(node_id):
+    if _is_nested_model(layer) and (graph.layers_with_weights(node_id) or
+                                    not _is_graph_model(layer)):
         return _model_pairs(graph, layer, node_id, where, skip_mismatch)
     weights = _legacy_weights(layer)
     saved = graph.variables(node_id)
@@ -174,7 +180,53 @@ class _Shaped:
         self.shape = tuple(shape)
 
 
+def _subclassed_pairs(graph, model, node_id, where, skip_mismatch):
+    """A subclassed model: Keras 2 tracks its layers and weights by attribute name."""
+    import torch.nn as nn
+
+    from kerastorch.layers.layer import Layer
+    children = graph.children(node_id)
+
+    def child(name):
+        if name not in children:
+            raise ValueError(f"The checkpoint '{graph.bundle.prefix}' has no object "
+                             f"'{where}{name}' for model '{model.name}' (it has "
+                             f"{sorted(n for n in children if n not in ('optimizer', 'root'))}"
+                             "): it was saved from another model.")
+        return children[name]
+
+    pairs, seen = [], set()
+    for attr, module in model._modules.items():
+        items = [(attr, module)] if isinstance(module, Layer) else []
+        if isinstance(module, (nn.ModuleList, nn.Sequential)) and not isinstance(module, Layer):
+            items = [(f"{attr}/{i}", m) for i, m in enumerate(module) if isinstance(m, Layer)]
+        for path, layer in items:
+            if id(layer) in seen or not _legacy_weights(layer):
+                continue
+            seen.add(id(layer))
+            node = node_id
+            for part in path.split("/"):
+                children_here = graph.children(node)
+                if part not in children_here:
+                    child(path)  # raises, naming the path
+                node = children_here[part]
+            pairs.extend(_layer_pairs(graph, layer, node, f"{where}{path}/", skip_mismatch))
+    for var in getattr(model, "_keras_weights", []):  # the model's own add_weight()s
+        saved = graph.variables(child(var.name))
+        if len(saved) != 1:
+            raise ValueError(f"The checkpoint object '{where}{var.name}' of "
+                             f"'{graph.bundle.prefix}' is not one variable.")
+        full_name, key = saved[0]
+        from kerastorch.saving import saving_lib
+        if saving_lib.check_shape(var, _Shaped(graph.bundle.shape(key)), f"saved as "
+                                  f"'{full_name}'", skip_mismatch, model.name):
+            pairs.append((var, key))
+    return pairs
+
+
 def _model_pairs(graph, model, node_id, where, skip_mismatch):
+    if not _is_graph_model(model):
+        return _subclassed_pairs(graph, model, node_id, where, skip_mismatch)
     layers = [layer for layer in model.layers if _legacy_weights(layer)]
     saved = graph.layers_with_weights(node_id)
     if len(saved) != len(layers):
