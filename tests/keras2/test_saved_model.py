@@ -95,6 +95,25 @@ def test_saved_model_without_keras_metadata_says_what_to_do(tmp_path):
         keras.models.load_model(target)
 
 
+def test_saved_model_of_tf_2_4_with_the_metadata_in_the_object_graph_loads(tmp_path):
+    """Before TF 2.5 there was no keras_metadata.pb: each Keras object's metadata was the
+    `metadata` field of its SavedUserObject in saved_model.pb. Rewrite a 2.21 SavedModel so."""
+    from kerastorch.saving.tf_format import protos
+    root = fixture_dir("cnn_bn_dropout")
+    target = tmp_path / "savedmodel"
+    shutil.copytree(root / "savedmodel", target)
+    metadata = protos.parse("SavedMetadata", (target / "keras_metadata.pb").read_bytes(), "m")
+    graph = protos.parse("SavedModel", (target / "saved_model.pb").read_bytes(), "s")
+    nodes = graph.meta_graphs[0].object_graph_def.nodes
+    for node in metadata.nodes:
+        nodes[node.node_id].user_object.metadata = node.metadata
+    (target / "saved_model.pb").write_bytes(graph.SerializeToString())
+    (target / "keras_metadata.pb").unlink()
+    model = keras.models.load_model(target)
+    data = np.load(root / "data.npz")
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["pred"], atol=1e-5)
+
+
 def test_corrupt_keras_metadata_raises_value_error_naming_the_file(tmp_path):
     target = tmp_path / "savedmodel"
     shutil.copytree(fixture_dir("cnn_bn_dropout") / "savedmodel", target)

@@ -117,8 +117,8 @@ def message_class(name):
 
 def parse(name, data, where):
     """Parses `data` as message `name`; a ValueError naming `where` if it is not one."""
+    message = message_class(name)()  # first: says to install protobuf where it is missing
     from google.protobuf.message import DecodeError
-    message = message_class(name)()
     try:
         message.ParseFromString(data)
     except (DecodeError, RuntimeError, ValueError) as err:
