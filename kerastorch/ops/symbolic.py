@@ -103,12 +103,13 @@ def resolve_op_function(name, layer_name=None):
         from kerastorch import ops
         fn = getattr(ops, name, None) if name.isidentifier() else None
     if fn is None:
-        where = f" of layer '{layer_name}'" if layer_name else ""
+        where = f" '{layer_name}'" if layer_name else ""
         raise ValueError(f"The TFOpLambda layer{where} calls `tf.{name}`, which kerastorch cannot "
-                         "run yet. Rebuild that part of the model with a Lambda layer or "
-                         "kerastorch ops, or pass a function for it in custom_objects="
-                         f"{{'tf.{name}': fn}}. Supported TensorFlow functions: "
-                         f"{', '.join(keras2_tf_ops.supported())}")
+                         "run yet. Pass a function with TensorFlow's signature for it in "
+                         f"`custom_objects={{'tf.{name}': fn}}`, or rebuild that part of the "
+                         "model with kerastorch ops. kerastorch.saving.keras2_tf_ops.supported() "
+                         f"lists the {len(keras2_tf_ops.supported())} TensorFlow functions it "
+                         "runs.")
     return fn
 
 

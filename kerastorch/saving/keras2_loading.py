@@ -114,6 +114,32 @@ def model_from_keras2_config(config, custom_objects=None, safe_mode=True):
 
 # ------------------------------------------------------------------ layer configs
 _ACTIVATION_ALIASES = {"softmax_v2": "softmax", "swish": "silu"}
+
+
+def _register(fn):
+    from kerastorch.saving import object_registration
+    return object_registration.register_keras_serializable(package="keras2")(fn)
+
+
+@_register
+def hard_sigmoid(x):
+    """tf.keras 2's `hard_sigmoid`: `clip(0.2 * x + 0.5, 0, 1)` (Keras 3's has slope 1/6)."""
+    return (0.2 * x + 0.5).clamp(0.0, 1.0)
+
+
+hard_sigmoid._keras2_name = "hard_sigmoid"
+# Keras 2 activation names whose function differs from Keras 3's of the same name.
+_KERAS2_ACTIVATIONS = {"hard_sigmoid": hard_sigmoid}
+
+
+def _activation(value):
+    if isinstance(value, dict) and value.get("class_name") == "function":
+        value = value.get("config")
+    if not isinstance(value, str):
+        return None
+    if value in _KERAS2_ACTIVATIONS:
+        return _KERAS2_ACTIVATIONS[value]
+    return _ACTIVATION_ALIASES.get(value)
 _RNN_CLASSES = {"SimpleRNN", "LSTM", "GRU", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}
 _PREPROCESSING_RANDOM = {"RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
                          "RandomRotation", "RandomTranslation", "RandomZoom", "RandomHeight",
@@ -132,9 +158,9 @@ def upgrade_layer_config(cls, config, class_name=None):
     config = dict(config)
     layer_name = config.get("name")
     for key in ("activation", "recurrent_activation"):
-        value = config.get(key)
-        if isinstance(value, str) and value in _ACTIVATION_ALIASES:
-            config[key] = _ACTIVATION_ALIASES[value]
+        value = _activation(config.get(key))
+        if value is not None:
+            config[key] = value
     if not builtin:
         return config
     cls_name = cls.__name__
@@ -299,7 +325,10 @@ _CONSTANT_VALUE = "_CONSTANT_VALUE"
 
 
 def _is_leaf(value):
-    """A node entry: `[layer_name, node_index, tensor_index]` (+ kwargs)."""
+    """A node entry: `[layer_name, node_index, tensor_index]` (+ kwargs), or a constant first
+    argument `["_CONSTANT_VALUE", -1, value]` (+ kwargs)."""
+    if isinstance(value, list) and len(value) in (3, 4) and value[0] == _CONSTANT_VALUE:
+        return len(value) == 3 or isinstance(value[3], dict)
     return isinstance(value, list) and len(value) in (3, 4) and isinstance(value[0], str) and \
         isinstance(value[1], int) and isinstance(value[2], int) and \
         (len(value) == 3 or isinstance(value[3], dict))

@@ -392,7 +392,10 @@ def get(name):
         _TABLE = _build_table()
     if name.startswith("tf."):
         name = name[3:]
-    return _TABLE.get(name)
+    found = _TABLE.get(name)
+    if found is None and name.startswith("compat.v1."):  # its arguments go by TF 2's names
+        found = _TABLE.get(name[len("compat.v1."):])
+    return found
 
 
 def supported():
