@@ -122,23 +122,35 @@ def test_sstable_rejects_keys_out_of_order(tmp_path):
         sstable.SSTable.open(str(path))
 
 
-def _bundle(tmp_path, tensors):
-    """A tensor bundle written with the test writer: `{key: float32 array}`."""
+def _bundle(tmp_path, tensors, shards=1):
+    """A tensor bundle written with the test writer: `{key: float32 array}`, the i-th key in
+    shard i % shards."""
     entry_cls = protos.message_class("BundleEntryProto")
-    header = protos.message_class("BundleHeaderProto")(num_shards=1)
-    data, entries = bytearray(), [(b"", header.SerializeToString())]
-    for key in sorted(tensors):
+    header = protos.message_class("BundleHeaderProto")(num_shards=shards)
+    data, entries = [bytearray() for _ in range(shards)], [(b"", header.SerializeToString())]
+    for i, key in enumerate(sorted(tensors)):
         raw = np.ascontiguousarray(tensors[key], dtype="<f4").tobytes()
-        entry = entry_cls(dtype=1, shard_id=0, offset=len(data), size=len(raw),
+        shard = i % shards
+        entry = entry_cls(dtype=1, shard_id=shard, offset=len(data[shard]), size=len(raw),
                           crc32c=sstable.masked_crc32c(raw))
         for d in tensors[key].shape:
             entry.shape.dim.add(size=d)
         entries.append((key.encode(), entry.SerializeToString()))
-        data += raw
+        data[shard] += raw
     prefix = tmp_path / "own"
     (tmp_path / "own.index").write_bytes(_write_table(entries))
-    (tmp_path / "own.data-00000-of-00001").write_bytes(bytes(data))
+    for shard in range(shards):
+        (tmp_path / f"own.data-{shard:05d}-of-{shards:05d}").write_bytes(bytes(data[shard]))
     return str(prefix)
+
+
+def test_bundle_reads_tensors_from_several_shards(tmp_path):
+    rng = np.random.default_rng(1)
+    tensors = {f"v{i}": rng.normal(size=(i + 1, 3)).astype("float32") for i in range(5)}
+    with TensorBundle(_bundle(tmp_path, tensors, shards=3)) as bundle:
+        assert bundle.num_shards == 3
+        for key, value in tensors.items():
+            np.testing.assert_array_equal(bundle.read(key), value)
 
 
 def test_bundle_reads_tensors_and_checks_their_checksums(tmp_path):
