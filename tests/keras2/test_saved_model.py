@@ -87,6 +87,20 @@ def test_fit_resumed_from_saved_model_lands_on_tf_keras_weights(name):
     _assert_same(model.get_weights(), expected, atol=1e-4)
 
 
+@pytest.mark.parametrize("name", ["optimizers_adam", "optimizers_rmsprop"])
+def test_fit_resumed_after_load_weights_of_the_checkpoint_lands_where_h5_resume_does(name):
+    """In tf.keras 2.21, load_weights("ckpt") into a compiled model restores the optimizer
+    state: fit then reaches the weights of resuming from model.h5 (checked under TF: equal)."""
+    root = fixture_dir(name)
+    meta = json.loads((root / "meta.json").read_text())
+    model = keras.models.load_model(root / "savedmodel", **load_kwargs(root))
+    model.load_weights(str(root / "ckpt"))
+    x, data = _inputs(root, meta)
+    model.fit(x, _targets(data, meta), verbose=0, **meta["fit_kwargs"])
+    expected = [data[f"resumed_{k}"] for k in range(len(model.get_weights()))]
+    _assert_same(model.get_weights(), expected, atol=1e-4)
+
+
 def test_saved_model_without_keras_metadata_says_what_to_do(tmp_path):
     target = tmp_path / "savedmodel"
     shutil.copytree(fixture_dir("cnn_bn_dropout") / "savedmodel", target)
@@ -166,10 +180,15 @@ def test_saved_model_and_checkpoint_weights_of_nested_and_legacy_optimizer_model
 
 
 @pytest.mark.parametrize("case", ["legacy_adam", "nested_mixed"])
-def test_saved_model_restores_the_optimizer_state(made, case):
+def test_saved_model_optimizer_starts_fresh_and_load_weights_restores_its_state(made, case):
+    """tf.keras 2.21's load_model(SavedModel) compiles with a fresh optimizer (iterations 0; the
+    fixtures' resumed_savedmodel weights are what fit reaches from there); load_weights of the
+    same directory or of a TF checkpoint into a compiled model restores iterations and slots."""
     root = made / case
     data = np.load(root / "data.npz")
     model = keras.models.load_model(root / "savedmodel")
+    assert int(model.optimizer.iterations) == 0
+    model.load_weights(root / "savedmodel")
     tf_state = [data[f"opt_{k}"] for k in range(sum(k.startswith("opt_") for k in data.files))]
     assert int(model.optimizer.iterations) == int(tf_state[0])
     own = [v.numpy() if hasattr(v, "numpy") else np.asarray(v)

@@ -293,7 +293,8 @@ class _Group:
 
 
 def load_weights(model, filepath, skip_mismatch=False):
-    """`model.load_weights(...)` for a TF-format checkpoint (or a SavedModel's variables)."""
+    """`model.load_weights(...)` for a TF-format checkpoint (or a SavedModel's variables); into
+    a compiled model also the optimizer's state (iterations and slots), as tf.keras does."""
     prefix = checkpoint_prefix(filepath)
     if prefix is None:
         raise FileNotFoundError(f"No TensorFlow checkpoint at '{os.fspath(filepath)}': expected "
@@ -402,7 +403,8 @@ def _not_keras_error(dirpath):
 
 def load_model(dirpath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuilds the Keras model that tf.keras 2's `model.save(dirpath)` wrote, with its weights
-    and, when `compile`, its compile config and optimizer state."""
+    and, when `compile`, its compile config (with a fresh optimizer, as tf.keras 2.21 loads it;
+    `model.load_weights(dirpath)` then restores the saved optimizer state)."""
     from kerastorch.saving import saving_lib
     from kerastorch.saving import serialization_lib
 
@@ -438,6 +440,8 @@ def load_model(dirpath, custom_objects=None, compile=True, safe_mode=True):
                 training = {"optimizer": training["optimizer_config"],
                             **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
                                                         "loss_weights") if k in training}}
+            # tf.keras 2.21 compiles a loaded SavedModel with a fresh optimizer (iterations 0,
+            # no slots), so fit() continues from there; so does kerastorch. The saved optimizer
+            # state is restored by `model.load_weights(dirpath)` afterwards, as in tf.keras.
             saving_lib.compile_from_config(model, training, custom_objects)
-            _load_optimizer_state(graph, model)
     return model
