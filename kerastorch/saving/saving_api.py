@@ -54,7 +54,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             optimizer state).
     """
     filepath = _path(filepath)
-    if os.path.isdir(filepath):  # tf.keras 2's SavedModel
+    if isinstance(filepath, str) and os.path.isdir(filepath):  # tf.keras 2's SavedModel
         from kerastorch.saving.tf_format import saved_model
         return saved_model.load_model(filepath, custom_objects, compile, safe_mode)
     if str(filepath).endswith(".keras"):
@@ -122,9 +122,9 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     if name.endswith((".pt", ".pth")):
         return load_torch_weights(model, filepath, skip_mismatch)
     from kerastorch.saving.tf_format import saved_model
-    if saved_model.checkpoint_prefix(filepath) is not None:  # TF format: "ckpt", a SavedModel
-        return saved_model.load_weights(model, filepath, skip_mismatch)
-    if saved_model.looks_like_checkpoint(filepath):
+    if isinstance(filepath, str) and saved_model.checkpoint_prefix(filepath) is not None:
+        return saved_model.load_weights(model, filepath, skip_mismatch)  # "ckpt", a SavedModel
+    if isinstance(filepath, str) and saved_model.looks_like_checkpoint(filepath):
         raise FileNotFoundError(f"No weights file or TensorFlow checkpoint at '{filepath}' "
                                 f"(no '{filepath}.index').")
     raise ValueError("File format not supported: the filename must end in `.weights.h5`, "
