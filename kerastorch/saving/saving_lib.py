@@ -14,6 +14,7 @@ are numbered trainable first. Layers inside a layer sit under the attribute that
 variables elsewhere (an LSTM's live in its `cell`) says so with `_keras3_variable_groups()`.
 """
 
+import contextlib
 import datetime
 import io
 import json
@@ -64,6 +65,25 @@ def open_h5(path_or_file, mode):
         raise ValueError(f"Could not read the weights file '{os.fspath(name)}': it is not a "
                          "valid HDF5 file (truncated or corrupt?). h5py said: "
                          f"{err}") from None
+
+
+@contextlib.contextmanager
+def naming_file(filepath):
+    """Errors raised while reading `filepath` name it (h5py's RuntimeErrors become ValueError).
+
+    Keras's error types are kept: ValueError, OSError-family (as ValueError), TypeError.
+    """
+    name = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else None
+    try:
+        yield
+    except FileNotFoundError:
+        raise
+    except (ValueError, OSError, KeyError, RuntimeError, TypeError) as err:
+        if name is None or name in str(err):
+            raise
+        message = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
+        cls = TypeError if isinstance(err, TypeError) else ValueError
+        raise cls(f"Error reading '{name}': {message}") from err
 
 
 def to_snake_case(name):
@@ -427,14 +447,29 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             raise ValueError(f"Could not read '{os.fspath(filepath)}' (truncated or corrupt?): "
                              f"{err}") from None
     from kerastorch.saving import keras2_loading
+    check_model_config(config, filepath, metadata.get("keras_version"))
     # tf.keras 2.13+ writes `.keras` files too, with its Keras 2 model config inside.
     keras2 = keras2_loading.is_keras2_version(metadata.get("keras_version")) or None
-    with serialization_lib.SafeModeScope(safe_mode):
-        model = model_from_config_dict(config, custom_objects, compile, keras2=keras2)
-    if weights is not None:
-        with open_h5(io.BytesIO(weights), "r") as h5:
-            load_weights_from_h5(model, h5, include_optimizer=compile)
+    with naming_file(filepath):
+        with serialization_lib.SafeModeScope(safe_mode):
+            model = model_from_config_dict(config, custom_objects, compile, keras2=keras2)
+        if weights is not None:
+            with open_h5(io.BytesIO(weights), "r") as h5:
+                load_weights_from_h5(model, h5, include_optimizer=compile)
     return model
+
+
+def check_model_config(config, filepath, keras_version=None):
+    """A model config is a `{"class_name", "config"}` dict; anything else is a format (or a
+    newer Keras version) kerastorch does not know: a ValueError naming the file."""
+    if isinstance(config, dict) and "class_name" in config and "config" in config:
+        return
+    version = f" (written by Keras {keras_version})" if keras_version else ""
+    found = sorted(config) if isinstance(config, dict) else type(config).__name__
+    raise ValueError(f"Cannot read the model in '{os.fspath(filepath)}'{version}: its model "
+                     "config is not in a format kerastorch knows (expected a dict with "
+                     f"'class_name' and 'config', found {found}). kerastorch reads Keras 2.x "
+                     "and 3.x files.")
 
 
 def model_from_config_dict(config, custom_objects=None, compile=True, keras2=None):
@@ -456,6 +491,22 @@ def model_from_config_dict(config, custom_objects=None, compile=True, keras2=Non
     return model
 
 
+def _keras2_metrics(value, model):
+    """Keras 2's training_config metrics: `MeanMetricWrapper` configs become their function's
+    name, and a single-output model's `[[...]]` (one list per output) its one list."""
+    if isinstance(value, dict) and value.get("class_name") == "MeanMetricWrapper":
+        fn = value.get("config", {}).get("fn")
+        return fn if isinstance(fn, str) else value
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _keras2_metrics(v, model) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        value = [_keras2_metrics(v, model) for v in value]
+        if len(value) == 1 and isinstance(value[0], list) and \
+                len(getattr(model, "outputs", None) or [None]) == 1:
+            return value[0]
+    return value
+
+
 def compile_from_config(model, compile_config, custom_objects=None):
     """`model.compile(**config)` with the optimizer, loss and metrics deserialized, then the
     optimizer built, so its saved state can be loaded into it."""
@@ -464,6 +515,10 @@ def compile_from_config(model, compile_config, custom_objects=None):
     if not hasattr(model, "compile"):
         return
     try:
+        compile_config = dict(compile_config)
+        for key in ("metrics", "weighted_metrics"):
+            if key in compile_config:
+                compile_config[key] = _keras2_metrics(compile_config[key], model)
         config = serialization_lib.deserialize_keras_object(compile_config, custom_objects)
         kwargs = {k: v for k, v in config.items() if k in (
             "optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
