@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from kerastorch.models import data_adapter
+from kerastorch.trainers import data_adapters as data_adapter
 
 
 def test_array_batches_cover_the_data_in_order_with_a_short_last_batch():
