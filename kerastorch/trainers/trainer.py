@@ -308,7 +308,7 @@ class Trainer(CompileLossAndMetrics):
                 out = compiled(x, y, sample_weight)
             except Exception as err:  # noqa: BLE001 - any compile failure means eager
                 warnings.warn(f"`jit_compile=True`: torch.compile failed ({type(err).__name__}: "
-                              f"{err}); training runs eagerly instead.", stacklevel=4)
+                              f"{err}); training runs eagerly instead.", stacklevel=5)
                 self._jit_compile = False
                 self._compiled_step = None
                 self._clear_added_losses()
@@ -354,6 +354,15 @@ class Trainer(CompileLossAndMetrics):
     def _logs_function(self, kind):
         """What a batch's logs are: the metrics, or what an overridden step returned."""
         return self._step_logs if _overrides(self, f"{kind}_step") else self._logs
+
+    def _final_logs(self, kind):
+        """The logs of a whole epoch: the metrics over every rank's samples, or what an
+        overridden step returned last."""
+        if _overrides(self, f"{kind}_step"):
+            return self._step_logs()
+        if not self._outputs_resolved:
+            return {}
+        return ddp.global_logs(self) if ddp.active() else self._logs()
 
     def _initialized(self, kind):
         if kind == "test" and not _overrides(self, "test_step"):
@@ -444,38 +453,14 @@ class Trainer(CompileLossAndMetrics):
             raise TypeError(f"fit() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
-        if validation_split and validation_data is None:
-            if not data_adapters.is_array_structure(x):
-                raise ValueError("`validation_split` is only supported for Tensors or NumPy "
-                                 f"arrays. Received: x={type(x)}")
-            xs, ys, sws = (data_adapters.to_tensor_structure(x),
-                           data_adapters.to_tensor_structure(y),
-                           data_adapters.to_tensor_structure(sample_weight))
-            data_adapters.check_cardinality(xs, ys, sws)
-            (x, y, sample_weight), validation_data = data_adapters.train_validation_split(
-                (xs, ys, sws), validation_split)
-        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size,
-                                            shuffle=shuffle, class_weight=class_weight)
-        val_adapter = None
-        if validation_data is not None:
-            if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
-                    and data_adapters.is_array_structure(validation_data[0]):
-                vx, vy, vsw = data_adapters.unpack_x_y_sample_weight(tuple(validation_data))
-                val_adapter = data_adapters.get_adapter(
-                    vx, vy, vsw, batch_size=validation_batch_size or batch_size)
-            else:
-                val_adapter = data_adapters.get_adapter(validation_data,
-                                                        batch_size=validation_batch_size
-                                                        or batch_size)
         dist_on = ddp.active()
         if dist_on:  # under torchrun: this rank's share of the data; rank 0 prints and writes
             ddp.ensure_initialized()
             verbose = verbose if ddp.is_chief() else 0
             callbacks = ddp.chief_callbacks(callbacks)
-        iterator = EpochIterator(adapter, steps_per_epoch, distribute=dist_on, training=True,
-                                 source=x, batch_size=batch_size, shuffle=shuffle)
-        val_iterator = None if val_adapter is None else EpochIterator(
-            val_adapter, validation_steps, distribute=dist_on)
+        iterator, val_iterator = self._fit_iterators(
+            x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch,
+            validation_split, validation_data, validation_steps, validation_batch_size, dist_on)
         cbs = callbacks if isinstance(callbacks, callbacks_module.CallbackList) else \
             callbacks_module.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                           model=self, verbose=verbose, epochs=epochs,
@@ -488,7 +473,6 @@ class Trainer(CompileLossAndMetrics):
         self._warn_if_trainable_changed()
         self._clear_added_losses()
         self.stop_training = False
-        custom_train = _overrides(self, "train_step")
         step_fn = self._step_function("train")
         logs_fn = self._logs_function("train")
 
@@ -517,10 +501,7 @@ class Trainer(CompileLossAndMetrics):
                                   "that your dataset or generator can generate at least "
                                   "`steps_per_epoch * epochs` batches.", stacklevel=2)
                     break
-                epoch_logs = {} if not self._outputs_resolved else (
-                    ddp.global_logs(self) if dist_on else self._logs())
-                if custom_train:
-                    epoch_logs = self._step_logs()
+                epoch_logs = self._final_logs("train")
                 training_logs = dict(epoch_logs)
                 if val_iterator is not None and self._should_eval(epoch, validation_freq):
                     val_logs = self._evaluate_loop(val_iterator, cbs, in_fit=True)
@@ -539,6 +520,39 @@ class Trainer(CompileLossAndMetrics):
             self.history = history
         return self.history
 
+    def _fit_iterators(self, x, y, sample_weight, batch_size, shuffle, class_weight,
+                       steps_per_epoch, validation_split, validation_data, validation_steps,
+                       validation_batch_size, dist_on):
+        """The epoch iterators of `fit`'s training data and validation data (or None)."""
+        if validation_split and validation_data is None:
+            if not data_adapters.is_array_structure(x):
+                raise ValueError("`validation_split` is only supported for Tensors or NumPy "
+                                 f"arrays. Received: x={type(x)}")
+            xs, ys, sws = (data_adapters.to_tensor_structure(x),
+                           data_adapters.to_tensor_structure(y),
+                           data_adapters.to_tensor_structure(sample_weight))
+            data_adapters.check_cardinality(xs, ys, sws)
+            (x, y, sample_weight), validation_data = data_adapters.train_validation_split(
+                (xs, ys, sws), validation_split)
+        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size,
+                                            shuffle=shuffle, class_weight=class_weight)
+        val_adapter = None
+        if validation_data is not None:
+            if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
+                    and data_adapters.is_array_structure(validation_data[0]):
+                vx, vy, vsw = data_adapters.unpack_x_y_sample_weight(tuple(validation_data))
+                val_adapter = data_adapters.get_adapter(
+                    vx, vy, vsw, batch_size=validation_batch_size or batch_size)
+            else:
+                val_adapter = data_adapters.get_adapter(validation_data,
+                                                        batch_size=validation_batch_size
+                                                        or batch_size)
+        iterator = EpochIterator(adapter, steps_per_epoch, distribute=dist_on, training=True,
+                                 source=x, batch_size=batch_size, shuffle=shuffle)
+        val_iterator = None if val_adapter is None else EpochIterator(
+            val_adapter, validation_steps, distribute=dist_on)
+        return iterator, val_iterator
+
     @staticmethod
     def _should_eval(epoch, freq):
         if isinstance(freq, int):
@@ -551,7 +565,6 @@ class Trainer(CompileLossAndMetrics):
         self.eval()
         cbs.on_test_begin()
         progbar = cbs.progbar if not in_fit else None
-        custom_test = _overrides(self, "test_step")
         step_fn = self._step_function("test")
         logs_fn = self._logs_function("test")
         self._kt_step_logs = None
@@ -561,10 +574,7 @@ class Trainer(CompileLossAndMetrics):
                 batches = self._first_batch_then(
                     batches, lambda batch: self._initialize("test", batch, iterator.adapter))
             seen = self._run_batches(batches, step_fn, cbs, _TEST_HOOKS, logs_fn, progbar)
-        logs = {} if not self._outputs_resolved else (
-            ddp.global_logs(self) if ddp.active() else self._logs())
-        if custom_test:
-            logs = self._step_logs()
+        logs = self._final_logs("test")
         if progbar is not None:
             progbar.finish(seen, logs)
         cbs.on_test_end(logs)
