@@ -9,7 +9,7 @@ from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import map_shapes
 from kerastorch.layers.merging import Merge
 from kerastorch.models import masked_call
-from kerastorch.models.trainer import Trainer
+from kerastorch.trainers.trainer import Trainer
 from kerastorch.saving.keras_saveable import KerasSaveable
 
 

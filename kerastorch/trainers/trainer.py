@@ -3,19 +3,36 @@
 The step is what a hand-written loop does: `model.train()`, forward, loss, `backward()`,
 `optimizer.step()`, then weight constraints. Metrics accumulate on the device; a value is read
 back (`.item()`) only when a line is printed or a callback asks for batch logs.
+
+`fit`, `evaluate` and `predict` share one batch loop (`_run_batches`). Before it runs, the step
+function is chosen once (`_step_function`: the built-in step, or the model's own
+`train_step`/`test_step` given the batch as Keras 3 gives it), and the model is initialised on
+the first batch (`_initialize`: build, optimizer, compiled losses and metrics, label checks,
+`torch.compile`). The loop itself only calls callbacks, the step and the progress bar.
 """
 
+import itertools
 import time
 import warnings
 
 import numpy as np
 import torch
 
-from kerastorch import distribute
 from kerastorch import backend
 from kerastorch import mixed_precision
 from kerastorch import tree
-from kerastorch.models import data_adapter
+from kerastorch.distribution import ddp
+from kerastorch.trainers import data_adapters
+from kerastorch.trainers.compile_utils import CompileLossAndMetrics
+from kerastorch.trainers.compile_utils import _LossTracker
+from kerastorch.trainers.compile_utils import _pythonify_logs
+from kerastorch.trainers.epoch_iterator import EpochIterator
+from kerastorch.trainers.epoch_iterator import current_device
+from kerastorch.trainers.epoch_iterator import to_device
+
+_TRAIN_HOOKS = ("on_train_batch_begin", "on_train_batch_end")
+_TEST_HOOKS = ("on_test_batch_begin", "on_test_batch_end")
+_PREDICT_HOOKS = ("on_predict_batch_begin", "on_predict_batch_end")
 
 
 class NotCompiledError(RuntimeError, ValueError):
@@ -23,54 +40,6 @@ class NotCompiledError(RuntimeError, ValueError):
 
     A RuntimeError as in Keras 2 and a ValueError as in Keras 3, so either `except` catches it.
     """
-
-
-class _LossTracker:
-    """The running mean of the loss over an epoch, kept on the device (Keras's `Mean("loss")`)."""
-
-    def __init__(self, name="loss"):
-        self.name = name
-        self._direction = "down"
-        self.reset_state()
-
-    def reset_state(self):
-        self.total = None
-        self.count = 0
-
-    def update_state(self, value, sample_weight=1):
-        if self.total is None:
-            self.total = value.detach().float() * sample_weight
-        else:
-            self.total.add_(value.detach(), alpha=sample_weight)
-        self.count += sample_weight
-
-    def result(self):
-        if self.total is None:
-            return torch.tensor(0.0)
-        return self.total / self.count
-
-
-_CUDA = None
-
-
-def _current_device():
-    """`backend.device()`, without asking CUDA for its availability on every call."""
-    global _CUDA
-    if backend._DEVICE is not None:
-        return backend._DEVICE
-    if _CUDA is None:
-        _CUDA = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return _CUDA
-
-
-def _to_device(structure, device, pin):
-    if structure is None:
-        return None
-    if isinstance(structure, torch.Tensor):
-        if pin:
-            structure = structure.pin_memory()
-        return structure.to(device, non_blocking=pin)
-    return tree.map_structure(lambda t: _to_device(t, device, pin), structure)
 
 
 def _batch_size(x):
@@ -92,20 +61,6 @@ def _explain_step_error(err, epoch, step):
             from err
 
 
-def _as_loss(losses_module, spec):
-    """A loss object reducing to a scalar: functions are wrapped as Keras's compile does."""
-    fn = losses_module.get(spec)
-    base = getattr(losses_module, "Loss", None)
-    if base is not None and not isinstance(fn, base):
-        name = spec if isinstance(spec, str) else getattr(fn, "__name__", None)
-        fn = losses_module.LossFunctionWrapper(fn, name=name)
-    return fn
-
-
-def _loss_name(fn):
-    return getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
-
-
 def _overrides(model, method):
     """True when the model's class defines its own `train_step`/`test_step`/`predict_step`."""
     return getattr(type(model), method) is not getattr(Trainer, method)
@@ -121,24 +76,7 @@ def _keras_data(batch):
     return (x, y, sample_weight)
 
 
-def _pythonify_logs(logs):
-    """Keras's logs from a step's returned dict: sorted keys, nested dicts merged, floats."""
-    out = {}
-    if not isinstance(logs, dict):
-        return out
-    for key, value in sorted(logs.items()):
-        if isinstance(value, dict):
-            out.update(_pythonify_logs(value))
-            continue
-        try:
-            value = float(value.detach() if isinstance(value, torch.Tensor) else value)
-        except (TypeError, ValueError, RuntimeError):
-            pass
-        out[key] = value
-    return out
-
-
-class Trainer:
+class Trainer(CompileLossAndMetrics):
     """Mixed into `Model`: training, evaluation and inference."""
 
     compiled = False
@@ -148,7 +86,6 @@ class Trainer:
     history = None
     _jit_compile = False
 
-    # ------------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile=False, auto_scale_loss=True, **kwargs):
@@ -198,135 +135,8 @@ class Trainer:
         if self.built:
             self._prepare_optimizer()
 
-    def _output_names(self):
-        outputs = getattr(self, "_outputs_struct", None)
-        if isinstance(outputs, dict):
-            return list(outputs.keys())
-        if getattr(self, "_is_graph_network", False):
-            return [t._keras_history[0].name for t in self.outputs]
-        return None
-
-    def _resolve_outputs(self, y_pred, y=None):
-        """Matches losses and metrics to the model's outputs (once, from the first output)."""
-        from kerastorch import losses as losses_module
-        from kerastorch import metrics as metrics_module
-        multi = not isinstance(y_pred, torch.Tensor)
-        flat_pred = tree.flatten(y_pred) if multi else [y_pred]
-        n = len(flat_pred)
-        names = self._output_names()
-        if isinstance(y_pred, dict):
-            names = sorted(y_pred)  # tree.flatten order
-        if names is None or len(names) != n:
-            names = [f"output_{i + 1}" for i in range(n)]
-        self._flat_output_names = names
-        try:
-            flat_y = self._flatten_y(y) if y is not None else [None] * n
-        except ValueError:
-            flat_y = [None] * n
-        if len(flat_y) != n:
-            flat_y = [None] * n
-
-        def per_output(spec, what):
-            if isinstance(spec, dict):
-                unknown = [k for k in spec if k not in names]
-                if unknown:
-                    raise ValueError(f"In the dict argument `{what}`, key '{unknown[0]}' does not "
-                                     f"correspond to any model output. Received:\n{what}={spec}")
-                return [spec.get(k) for k in names]
-            if isinstance(spec, (list, tuple)) and multi:
-                if len(spec) != n:
-                    raise ValueError(f"For a model with multiple outputs, when providing the "
-                                     f"`{what}` argument as a list, it should have as many "
-                                     f"entries as the model has outputs. Received:\n{what}={spec}"
-                                     f"\nof length {len(spec)} whereas the model has {n} outputs.")
-                return list(spec)
-            return [spec] * n
-
-        loss_spec = self._loss_spec
-        if not multi and isinstance(loss_spec, (list, tuple)) and len(loss_spec) == 1:
-            loss_spec = loss_spec[0]
-        if not multi and isinstance(loss_spec, dict):
-            loss_spec = loss_spec.get(names[0], next(iter(loss_spec.values()), None)) \
-                if len(loss_spec) == 1 else loss_spec
-        raw_losses = per_output(loss_spec, "loss")
-        self._loss_fns = [None if spec is None else _as_loss(losses_module, spec)
-                          for spec in raw_losses]
-        weights = self._loss_weights_arg
-        self._loss_weights = ([1.0] * n if weights is None else
-                              [1.0 if w is None else float(w) for w in
-                               per_output(weights if multi or not isinstance(weights, (list, tuple))
-                                          else weights[0], "loss_weights")])
-        if all(f is None for f in self._loss_fns) and not self._loss_spec_optional():
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-
-        def build_metrics(spec, what):
-            if spec is None:
-                return [[] for _ in range(n)]
-            if isinstance(spec, dict) or (multi and isinstance(spec, (list, tuple)) and spec
-                                          and all(isinstance(s, (list, tuple)) or s is None
-                                                  for s in spec)):
-                groups = per_output(spec, what)
-            else:
-                if not isinstance(spec, (list, tuple)):
-                    raise TypeError(f"Type of `{what}` argument not understood. Expected a list "
-                                    f"or dictionary, found: {spec}")
-                groups = [spec] * n
-            out = []
-            for i, group in enumerate(groups):
-                group = [] if group is None else group
-                group = group if isinstance(group, (list, tuple)) else [group]
-                objs = []
-                for m in group:
-                    y_shape = (tuple(flat_y[i].shape) if isinstance(flat_y[i], torch.Tensor)
-                               else None)
-                    obj = metrics_module.get(m, loss=self._loss_fns[i],
-                                             output_shape=tuple(flat_pred[i].shape),
-                                             **({"y_true_shape": y_shape} if y_shape else {}))
-                    if multi:
-                        obj = _Prefixed(obj, names[i])
-                    objs.append(obj)
-                out.append(objs)
-            return out
-
-        self._output_metrics = build_metrics(self._metrics_arg, "metrics")
-        self._output_weighted_metrics = build_metrics(self._weighted_metrics_arg,
-                                                      "weighted_metrics")
-        self._output_loss_trackers = ([_LossTracker(f"{name}_loss") for name in names]
-                                      if multi else [])
-        self._multi_output = multi
-        self._single_loss = self._loss_fns[0] if not multi else None
-        self._single_metrics = self._output_metrics[0] if not multi else None
-        self._single_weighted = self._output_weighted_metrics[0] if not multi else None
-        self._outputs_resolved = True
-
     def _loss_spec_optional(self):
         return bool(self.losses) or _overrides(self, "train_step")
-
-    @property
-    def metrics(self):
-        """The metric objects: the loss tracker first, then the compiled metrics."""
-        if not self.compiled:
-            return self._attribute_metrics()
-        out = [self._loss_tracker]
-        if self._outputs_resolved:
-            out += self._output_loss_trackers
-            for group in self._output_metrics + self._output_weighted_metrics:
-                out += group
-        return out + self._attribute_metrics()
-
-    def _attribute_metrics(self):
-        """Metric objects the model holds as attributes (`self.loss_tracker = Mean(...)`)."""
-        from kerastorch.metrics.metric import Metric
-        return [v for v in self.__dict__.values() if isinstance(v, Metric)]
-
-    @property
-    def metrics_names(self):
-        """`["loss", "accuracy", ...]`: the names of the values `evaluate` returns."""
-        return [m.name for m in self.metrics]
-
-    def reset_metrics(self):
-        for m in self.metrics:
-            m.reset_state()
 
     # ------------------------------------------------------------------ the step
     def _prepare_optimizer(self):
@@ -360,73 +170,6 @@ class Trainer:
                                call is not Model.call and
                                not getattr(self, "_is_graph_network", False))
         self._optimizer_ready = True
-
-    def _extra_losses(self):
-        """`model.losses` of the last forward (regularization penalties and add_loss terms)."""
-        out = [v.regularizer(v.value) for v in self._regularized]
-        for m in self._loss_layers:
-            if m._added_losses:
-                out.extend(m._added_losses)
-                m._added_losses = []
-        return out
-
-    def _clear_added_losses(self):
-        for m in getattr(self, "_loss_layers", ()):
-            if m._added_losses:
-                m._added_losses = []
-
-    def _compute_loss(self, y, y_pred, sample_weight, track=True):
-        if not self._multi_output:
-            fn = self._single_loss
-            loss = fn(y, y_pred, sample_weight) if fn is not None else None
-        else:
-            flat_y = self._flatten_y(y)
-            flat_pred = tree.flatten(y_pred)
-            flat_sw = (self._flatten_y(sample_weight) if isinstance(sample_weight, (list, dict))
-                       else [sample_weight] * len(flat_pred))
-            loss = None
-            for i, (fn, w) in enumerate(zip(self._loss_fns, self._loss_weights)):
-                if fn is None:
-                    continue
-                value = fn(flat_y[i], flat_pred[i], flat_sw[i])
-                if track:
-                    self._output_loss_trackers[i].update_state(value, flat_pred[i].shape[0])
-                value = value * w if w != 1.0 else value
-                loss = value if loss is None else loss + value
-        extra = self._extra_losses()
-        if extra:
-            total = sum(extra)
-            loss = total if loss is None else loss + total
-        if loss is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        return loss
-
-    def _flatten_y(self, y):
-        if isinstance(y, dict):
-            missing = [k for k in self._flat_output_names if k not in y]
-            if missing:
-                raise ValueError(f"The data given to the model has keys {sorted(y)}, but the "
-                                 f"model's outputs are named {self._flat_output_names}.")
-            return [y[k] for k in self._flat_output_names]
-        if isinstance(y, torch.Tensor):
-            return [y]
-        return tree.flatten(y)
-
-    def _update_metrics(self, y, y_pred, sample_weight):
-        if not self._multi_output:
-            for m in self._single_metrics:
-                m.update_state(y, y_pred)
-            for m in self._single_weighted:
-                m.update_state(y, y_pred, sample_weight=sample_weight)
-            return
-        flat_y, flat_pred = self._flatten_y(y), tree.flatten(y_pred)
-        flat_sw = (self._flatten_y(sample_weight) if isinstance(sample_weight, (list, dict))
-                   else [sample_weight] * len(flat_pred))
-        for i, (yt, yp) in enumerate(zip(flat_y, flat_pred)):
-            for m in self._output_metrics[i]:
-                m.update_state(yt, yp)
-            for m in self._output_weighted_metrics[i]:
-                m.update_state(yt, yp, sample_weight=flat_sw[i])
 
     def _forward_loss(self, x, y, sample_weight):
         model = self.__dict__.get("_kt_ddp") or self  # DistributedDataParallel under torchrun
@@ -483,7 +226,7 @@ class Trainer:
         amp = mixed_precision.autocast_dtype()
         if amp is None:
             return self(x)
-        with torch.autocast(_current_device().type, dtype=amp):
+        with torch.autocast(current_device().type, dtype=amp):
             return self(x)
 
     # ------------------------------------------------------------------ helpers
@@ -492,7 +235,7 @@ class Trainer:
             raise NotCompiledError("You must call `compile()` before using the model.")
 
     def _setup_device(self):
-        device = distribute.device() if distribute.active() else backend.device()
+        device = ddp.device() if ddp.active() else backend.device()
         self._device = device
         for p in self.parameters():
             if p.device != device:
@@ -510,8 +253,8 @@ class Trainer:
         if not self._move:
             return batch
         x, y, sw = batch
-        return (_to_device(x, self._device, self._pin), _to_device(y, self._device, self._pin),
-                _to_device(sw, self._device, self._pin))
+        return (to_device(x, self._device, self._pin), to_device(y, self._device, self._pin),
+                to_device(sw, self._device, self._pin))
 
     def _ensure_built(self, x):
         if not self.built:
@@ -553,30 +296,6 @@ class Trainer:
                                  f"{err}") from err
         self._clear_added_losses()
 
-    def _check_labels(self, y, y_pred):
-        if self._multi_output or y is None or not isinstance(y, torch.Tensor):
-            return
-        fn = self._single_loss
-        name = _loss_name(fn) if fn is not None else ""
-        if "sparse_categorical" not in str(name) or y_pred.ndim < 1:
-            return
-        if y.is_floating_point() and y.numel() and not bool((y == y.round()).all()):
-            raise ValueError(f"Loss {name} expects integer class labels, received float labels "
-                             f"that are not whole numbers.")
-        num_classes = y_pred.shape[-1]
-        if y.numel():
-            low, high = int(y.min()), int(y.max())
-            if low < 0 or high >= num_classes:
-                bad = low if low < 0 else high
-                raise ValueError(f"Received a label value of {bad} which is outside the valid "
-                                 f"range of [0, {num_classes}). The model's output has "
-                                 f"{num_classes} classes (output shape "
-                                 f"{tuple(y_pred.shape)}), loss {name}.")
-
-    def _logs(self):
-        """The current metric values as floats (this reads them back from the device)."""
-        return {m.name: float(m.result()) for m in self.metrics}
-
     def _maybe_compile_step(self, batch):
         """With `jit_compile=True`: the step's forward and loss go through `torch.compile`; if
         compiling fails on the first batch, a warning is given and that batch runs eagerly."""
@@ -589,7 +308,7 @@ class Trainer:
                 out = compiled(x, y, sample_weight)
             except Exception as err:  # noqa: BLE001 - any compile failure means eager
                 warnings.warn(f"`jit_compile=True`: torch.compile failed ({type(err).__name__}: "
-                              f"{err}); training runs eagerly instead.", stacklevel=4)
+                              f"{err}); training runs eagerly instead.", stacklevel=5)
                 self._jit_compile = False
                 self._compiled_step = None
                 self._clear_added_losses()
@@ -609,6 +328,98 @@ class Trainer:
                           "compiled: the optimizer still updates the weights that were trainable "
                           "at `compile()`, frozen ones stay unchanged. Re-compile the model "
                           "(e.g. `model.compile(...)`) so the change takes effect.", stacklevel=3)
+
+    # ------------------------------------------------------------------ the loop
+    def _step_function(self, kind):
+        """The function one batch goes through in `kind` ("train", "test", "predict"), chosen
+        once before the loop: the built-in step, or the model's override called with the batch
+        as Keras 3 hands it (`x`, `(x, y)` or `(x, y, sample_weight)`), its logs kept."""
+        if kind == "predict":
+            predict_step = self.predict_step
+
+            def predict(batch):
+                out = predict_step(batch[0])
+                self._clear_added_losses()
+                return out
+            return predict
+        method = getattr(self, f"{kind}_step")
+        if not _overrides(self, f"{kind}_step"):
+            return method
+
+        def custom_step(batch):
+            self._clear_added_losses()
+            self._kt_step_logs = method(_keras_data(batch))
+        return custom_step
+
+    def _logs_function(self, kind):
+        """What a batch's logs are: the metrics, or what an overridden step returned."""
+        return self._step_logs if _overrides(self, f"{kind}_step") else self._logs
+
+    def _final_logs(self, kind):
+        """The logs of a whole epoch: the metrics over every rank's samples, or what an
+        overridden step returned last."""
+        if _overrides(self, f"{kind}_step"):
+            return self._step_logs()
+        if not self._outputs_resolved:
+            return {}
+        return ddp.global_logs(self) if ddp.active() else self._logs()
+
+    def _initialized(self, kind):
+        if kind == "test" and not _overrides(self, "test_step"):
+            return self._outputs_resolved
+        return self._outputs_resolved and self._optimizer_ready
+
+    def _initialize(self, kind, batch, adapter=None, jit=False):
+        """Lazy initialisation on the first batch: build the model and the optimizer, match the
+        compiled losses and metrics to the outputs and check the labels (or, for an overridden
+        step, `_prepare_custom_step`); with `jit`, set up `torch.compile`."""
+        if _overrides(self, f"{kind}_step"):
+            self._prepare_custom_step(batch)
+            return
+        self._ensure_built(batch[0])
+        self._check_first_batch(*batch, adapter=adapter)
+        if jit:
+            self._maybe_compile_step(batch)
+
+    @staticmethod
+    def _first_batch_then(batches, prepare):
+        """Runs `prepare(first_batch)` before the loop; the batches, the first one included."""
+        batches = iter(batches)
+        first = next(batches, None)
+        if first is None:
+            return batches
+        prepare(first)
+        return itertools.chain((first,), batches)
+
+    def _run_batches(self, batches, step_fn, cbs, hooks, logs_fn, progbar, outputs=None,
+                     epoch=None):
+        """The batch loop of fit (`epoch` given), evaluate and predict (`outputs` given):
+        callbacks, one step, the progress bar. Returns the number of batches run."""
+        begin, end = hooks
+        want_begin, want_end = cbs.has(begin), cbs.has(end)
+        training = epoch is not None
+        seen = 0
+        for step, batch in enumerate(batches):
+            if want_begin:
+                cbs.batch_hook(begin, step, None)
+            try:
+                out = step_fn(batch)
+            except (RuntimeError, IndexError) as err:
+                if training:
+                    _explain_step_error(err, epoch, step)
+                raise
+            seen = step + 1
+            if outputs is not None:
+                outputs.append(out)
+                if want_end:
+                    cbs.batch_hook(end, step, lambda o=out: {"outputs": o})
+            elif want_end:
+                cbs.batch_hook(end, step, logs_fn)
+            if progbar is not None:
+                progbar.batch(step, logs_fn)
+            if training and self.stop_training:
+                break
+        return seen
 
     # ------------------------------------------------------------------ fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -642,49 +453,35 @@ class Trainer:
             raise TypeError(f"fit() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
-        if validation_split and validation_data is None:
-            if not data_adapter.is_array_structure(x):
-                raise ValueError("`validation_split` is only supported for Tensors or NumPy "
-                                 f"arrays. Received: x={type(x)}")
-            xs, ys, sws = (data_adapter.to_tensor_structure(x), data_adapter.to_tensor_structure(y),
-                           data_adapter.to_tensor_structure(sample_weight))
-            data_adapter.check_cardinality(xs, ys, sws)
-            (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
-                (xs, ys, sws), validation_split)
-        adapter = data_adapter.get_adapter(x, y, sample_weight, batch_size=batch_size,
-                                           shuffle=shuffle, class_weight=class_weight)
-        val_adapter = None
-        if validation_data is not None:
-            if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
-                    and data_adapter.is_array_structure(validation_data[0]):
-                vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-                val_adapter = data_adapter.get_adapter(
-                    vx, vy, vsw, batch_size=validation_batch_size or batch_size)
-            else:
-                val_adapter = data_adapter.get_adapter(validation_data,
-                                                       batch_size=validation_batch_size
-                                                       or batch_size)
-        dist_on = distribute.active()
+        dist_on = ddp.active()
         if dist_on:  # under torchrun: this rank's share of the data; rank 0 prints and writes
-            distribute.ensure_initialized()
-            adapter = distribute.shard(adapter, for_training=True, source=x,
-                                       batch_size=batch_size, shuffle=shuffle)
-            val_adapter = None if val_adapter is None else distribute.shard(val_adapter)
-            verbose = verbose if distribute.is_chief() else 0
-            callbacks = distribute.chief_callbacks(callbacks)
-        steps = steps_per_epoch or adapter.num_batches
+            ddp.ensure_initialized()
+            verbose = verbose if ddp.is_chief() else 0
+            callbacks = ddp.chief_callbacks(callbacks)
+        iterator, val_iterator = self._fit_iterators(
+            x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch,
+            validation_split, validation_data, validation_steps, validation_batch_size, dist_on)
         cbs = callbacks if isinstance(callbacks, callbacks_module.CallbackList) else \
             callbacks_module.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
-                                          model=self, verbose=verbose, epochs=epochs, steps=steps)
+                                          model=self, verbose=verbose, epochs=epochs,
+                                          steps=iterator.num_batches)
         progbar = cbs.progbar
         self._setup_device()
+        iterator.to(self._device)
+        if val_iterator is not None:
+            val_iterator.to(self._device)
         self._warn_if_trainable_changed()
         self._clear_added_losses()
         self.stop_training = False
-        want_begin = cbs.has("on_train_batch_begin")
-        want_end = cbs.has("on_train_batch_end")
-        custom_train = _overrides(self, "train_step")
-        logs_fn = self._step_logs if custom_train else self._logs
+        step_fn = self._step_function("train")
+        logs_fn = self._logs_function("train")
+
+        def prepare(batch):  # before the first epoch's loop (and again after a re-compile)
+            if not self._initialized("train"):
+                self._initialize("train", batch, iterator.adapter, jit=True)
+            if dist_on and self.__dict__.get("_kt_ddp") is None:
+                self.__dict__["_kt_ddp"] = ddp.wrap(self)
+
         epoch_logs = {}
         training_logs = None
         cbs.on_train_begin()
@@ -693,56 +490,26 @@ class Trainer:
                 self.reset_metrics()
                 cbs.on_epoch_begin(epoch)
                 self.train()
-                seen = 0
-                for step, batch in enumerate(adapter.epoch(steps_per_epoch)
-                                             if isinstance(adapter, data_adapter.IterableAdapter)
-                                             else self._array_epoch(adapter, steps_per_epoch)):
-                    if want_begin:
-                        cbs.batch_hook("on_train_batch_begin", step, None)
-                    batch = self._batch_to_device(batch)
-                    if custom_train:
-                        if not self._outputs_resolved or not self._optimizer_ready:
-                            self._prepare_custom_step(batch)
-                    elif not self._outputs_resolved or not self._optimizer_ready:
-                        self._ensure_built(batch[0])
-                        self._check_first_batch(*batch, adapter=adapter)
-                        self._maybe_compile_step(batch)
-                    if dist_on and self.__dict__.get("_kt_ddp") is None:
-                        self.__dict__["_kt_ddp"] = distribute.wrap(self)
-                    try:
-                        if custom_train:
-                            self._clear_added_losses()
-                            self._kt_step_logs = self.train_step(_keras_data(batch))
-                        else:
-                            self.train_step(batch)
-                    except (RuntimeError, IndexError) as err:
-                        _explain_step_error(err, epoch, step)
-                        raise
-                    seen = step + 1
-                    if want_end:
-                        cbs.batch_hook("on_train_batch_end", step, logs_fn)
-                    if progbar is not None:
-                        progbar.batch(step, logs_fn)
-                    if self.stop_training:
-                        break
-                if seen == 0 and getattr(adapter, "exhausted", False):
+                batches = iterator.epoch()
+                if not self._initialized("train") or (
+                        dist_on and self.__dict__.get("_kt_ddp") is None):
+                    batches = self._first_batch_then(batches, prepare)
+                seen = self._run_batches(batches, step_fn, cbs, _TRAIN_HOOKS, logs_fn, progbar,
+                                         epoch=epoch)
+                if seen == 0 and iterator.exhausted:
                     warnings.warn("Your input ran out of data; interrupting training. Make sure "
                                   "that your dataset or generator can generate at least "
                                   "`steps_per_epoch * epochs` batches.", stacklevel=2)
                     break
-                epoch_logs = {} if not self._outputs_resolved else (
-                    distribute.global_logs(self) if dist_on else self._logs())
-                if custom_train:
-                    epoch_logs = self._step_logs()
+                epoch_logs = self._final_logs("train")
                 training_logs = dict(epoch_logs)
-                if val_adapter is not None and self._should_eval(epoch, validation_freq):
-                    val_logs = self._evaluate_loop(val_adapter, cbs, validation_steps,
-                                                   in_fit=True)
+                if val_iterator is not None and self._should_eval(epoch, validation_freq):
+                    val_logs = self._evaluate_loop(val_iterator, cbs, in_fit=True)
                     epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
                 if progbar is not None:
                     progbar.finish(seen, epoch_logs)
                 cbs.on_epoch_end(epoch, epoch_logs)
-                if self.stop_training or getattr(adapter, "exhausted", False):
+                if self.stop_training or iterator.exhausted:
                     break
         finally:
             self.eval()
@@ -753,26 +520,38 @@ class Trainer:
             self.history = history
         return self.history
 
-    def _array_epoch(self, adapter, steps):
-        if steps is None:
-            return adapter.epoch()
-        return self._continuing_batches(adapter, steps)
-
-    def _continuing_batches(self, adapter, steps):
-        """`steps` batches from in-memory data, continuing where the last epoch stopped."""
-        it = getattr(adapter, "_continuing", None)
-        if it is None:
-            it = adapter.epoch()
-        count = 0
-        while count < steps:
-            try:
-                batch = next(it)
-            except StopIteration:
-                it = adapter.epoch()
-                continue
-            count += 1
-            yield batch
-        adapter._continuing = it
+    def _fit_iterators(self, x, y, sample_weight, batch_size, shuffle, class_weight,
+                       steps_per_epoch, validation_split, validation_data, validation_steps,
+                       validation_batch_size, dist_on):
+        """The epoch iterators of `fit`'s training data and validation data (or None)."""
+        if validation_split and validation_data is None:
+            if not data_adapters.is_array_structure(x):
+                raise ValueError("`validation_split` is only supported for Tensors or NumPy "
+                                 f"arrays. Received: x={type(x)}")
+            xs, ys, sws = (data_adapters.to_tensor_structure(x),
+                           data_adapters.to_tensor_structure(y),
+                           data_adapters.to_tensor_structure(sample_weight))
+            data_adapters.check_cardinality(xs, ys, sws)
+            (x, y, sample_weight), validation_data = data_adapters.train_validation_split(
+                (xs, ys, sws), validation_split)
+        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size,
+                                            shuffle=shuffle, class_weight=class_weight)
+        val_adapter = None
+        if validation_data is not None:
+            if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
+                    and data_adapters.is_array_structure(validation_data[0]):
+                vx, vy, vsw = data_adapters.unpack_x_y_sample_weight(tuple(validation_data))
+                val_adapter = data_adapters.get_adapter(
+                    vx, vy, vsw, batch_size=validation_batch_size or batch_size)
+            else:
+                val_adapter = data_adapters.get_adapter(validation_data,
+                                                        batch_size=validation_batch_size
+                                                        or batch_size)
+        iterator = EpochIterator(adapter, steps_per_epoch, distribute=dist_on, training=True,
+                                 source=x, batch_size=batch_size, shuffle=shuffle)
+        val_iterator = None if val_adapter is None else EpochIterator(
+            val_adapter, validation_steps, distribute=dist_on)
+        return iterator, val_iterator
 
     @staticmethod
     def _should_eval(epoch, freq):
@@ -781,45 +560,21 @@ class Trainer:
         return (epoch + 1) in freq
 
     # ------------------------------------------------------------------ evaluate
-    def _evaluate_loop(self, adapter, cbs, steps, in_fit=False):
+    def _evaluate_loop(self, iterator, cbs, in_fit=False):
         self.reset_metrics()
         self.eval()
         cbs.on_test_begin()
-        want_begin = cbs.has("on_test_batch_begin")
-        want_end = cbs.has("on_test_batch_end")
         progbar = cbs.progbar if not in_fit else None
-        seen = 0
-        custom_test = _overrides(self, "test_step")
-        logs_fn = self._step_logs if custom_test else self._logs
+        step_fn = self._step_function("test")
+        logs_fn = self._logs_function("test")
         self._kt_step_logs = None
         with torch.no_grad():
-            batches = adapter.epoch(steps) if isinstance(adapter, data_adapter.IterableAdapter) \
-                else adapter.epoch()
-            for step, batch in enumerate(batches):
-                if steps is not None and step >= steps:
-                    break
-                if want_begin:
-                    cbs.batch_hook("on_test_batch_begin", step, None)
-                batch = self._batch_to_device(batch)
-                if custom_test:
-                    if not self._outputs_resolved or not self._optimizer_ready:
-                        self._prepare_custom_step(batch)
-                    self._clear_added_losses()
-                    self._kt_step_logs = self.test_step(_keras_data(batch))
-                else:
-                    if not self._outputs_resolved:
-                        self._ensure_built(batch[0])
-                        self._check_first_batch(*batch, adapter=adapter)
-                    self.test_step(batch)
-                seen = step + 1
-                if want_end:
-                    cbs.batch_hook("on_test_batch_end", step, logs_fn)
-                if progbar is not None:
-                    progbar.batch(step, logs_fn)
-        logs = {} if not self._outputs_resolved else (
-            distribute.global_logs(self) if distribute.active() else self._logs())
-        if custom_test:
-            logs = self._step_logs()
+            batches = iterator.epoch()
+            if not self._initialized("test"):
+                batches = self._first_batch_then(
+                    batches, lambda batch: self._initialize("test", batch, iterator.adapter))
+            seen = self._run_batches(batches, step_fn, cbs, _TEST_HOOKS, logs_fn, progbar)
+        logs = self._final_logs("test")
         if progbar is not None:
             progbar.finish(seen, logs)
         cbs.on_test_end(logs)
@@ -840,17 +595,18 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
-        adapter = data_adapter.get_adapter(x, y, sample_weight, batch_size=batch_size)
-        if distribute.active():
-            distribute.ensure_initialized()
-            adapter = distribute.shard(adapter)
-            verbose = verbose if distribute.is_chief() else 0
-        n_steps = steps or adapter.num_batches
+        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size)
+        dist_on = ddp.active()
+        if dist_on:
+            ddp.ensure_initialized()
+            verbose = verbose if ddp.is_chief() else 0
+        iterator = EpochIterator(adapter, steps, distribute=dist_on)
         cbs = callbacks_module.CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                            verbose=verbose, epochs=1, steps=n_steps)
+                                            verbose=verbose, epochs=1, steps=iterator.num_batches)
         self._setup_device()
+        iterator.to(self._device)
         self._clear_added_losses()
-        logs = self._evaluate_loop(adapter, cbs, steps)
+        logs = self._evaluate_loop(iterator, cbs)
         return self._format_logs(logs, return_dict)
 
     def _format_logs(self, logs, return_dict):
@@ -878,44 +634,28 @@ class Trainer:
                 and 0 < len(x) <= bs and not _overrides(self, "predict_step"):
             return self._predict_one_batch(x, verbose)
         from kerastorch import callbacks as callbacks_module
-        if isinstance(x, (tuple, list)) and not data_adapter.is_array_structure(x):
+        if isinstance(x, (tuple, list)) and not data_adapters.is_array_structure(x):
             raise ValueError(f"Unrecognized data type for `predict`: {type(x)}")
-        adapter = data_adapter.get_adapter(x, batch_size=bs)
-        dist_on = distribute.active()
+        adapter = data_adapters.get_adapter(x, batch_size=bs)
+        dist_on = ddp.active()
         if dist_on:  # each rank predicts its part of every batch; all parts come back in order
-            distribute.ensure_initialized()
-            adapter = distribute.shard(adapter)
-            verbose = verbose if distribute.is_chief() else 0
-        n_steps = steps or adapter.num_batches
+            ddp.ensure_initialized()
+            verbose = verbose if ddp.is_chief() else 0
+        iterator = EpochIterator(adapter, steps, distribute=dist_on)
         cbs = callbacks_module.CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                            verbose=verbose, epochs=1, steps=n_steps)
+                                            verbose=verbose, epochs=1, steps=iterator.num_batches)
         self._setup_device()
+        iterator.to(self._device)
         self.eval()
         cbs.on_predict_begin()
-        want_end = cbs.has("on_predict_batch_end")
         outputs = []
-        seen = 0
         with torch.no_grad():
-            batches = adapter.epoch(steps) if isinstance(adapter, data_adapter.IterableAdapter) \
-                else adapter.epoch()
-            for step, batch in enumerate(batches):
-                if steps is not None and step >= steps:
-                    break
-                if cbs.has("on_predict_batch_begin"):
-                    cbs.batch_hook("on_predict_batch_begin", step, None)
-                batch = self._batch_to_device(batch)
-                out = self.predict_step(batch[0])
-                self._clear_added_losses()
-                outputs.append(out)
-                seen = step + 1
-                if want_end:
-                    cbs.batch_hook("on_predict_batch_end", step, lambda o=out: {"outputs": o})
-                if cbs.progbar is not None:
-                    cbs.progbar.batch(step, None)
+            seen = self._run_batches(iterator.epoch(), self._step_function("predict"), cbs,
+                                     _PREDICT_HOOKS, None, cbs.progbar, outputs=outputs)
         if cbs.progbar is not None:
             cbs.progbar.finish(seen)
         if dist_on:
-            outputs = distribute.gather_batches(outputs)
+            outputs = ddp.gather_batches(outputs)
         if not outputs:
             raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
                              "Please use `Model.compile(..., run_eagerly=True)`, or "
@@ -937,7 +677,7 @@ class Trainer:
         t = torch.from_numpy(x) if type(x) is np.ndarray else x.detach()
         if t.dtype == torch.float64:
             t = t.float()
-        device = _current_device()
+        device = current_device()
         if t.device != device:
             t = t.to(device)
         first = self.__dict__.get("_kt_first_param")
@@ -958,7 +698,7 @@ class Trainer:
         if self.__dict__.get("_loss_layers"):
             self._clear_added_losses()
         if start is not None:
-            from kerastorch.callbacks import Progbar
+            from kerastorch.utils.progbar import Progbar
             bar = Progbar(1, verbose=verbose)
             bar._start = start
             bar.update(1, finalize=True)
@@ -968,8 +708,8 @@ class Trainer:
 
     # ------------------------------------------------------------------ *_on_batch
     def _one_batch_setup(self, x, y, sample_weight, class_weight=None):
-        adapter = data_adapter.get_adapter(x, y, sample_weight, batch_size=None,
-                                           class_weight=class_weight)
+        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=None,
+                                            class_weight=class_weight)
         adapter.batch_size = max(adapter.num_samples, 1)
         adapter.num_batches = 1
         self._setup_device()
@@ -981,54 +721,34 @@ class Trainer:
         """Runs one optimizer step on one batch; returns the (running) loss and metrics."""
         self._assert_compiled("train_on_batch")
         adapter, batch = self._one_batch_setup(x, y, sample_weight, class_weight)
-        if _overrides(self, "train_step"):
-            self._prepare_custom_step(batch)
-            self.train()
-            try:
-                self._clear_added_losses()
-                self._kt_step_logs = self.train_step(_keras_data(batch))
-            finally:
-                self.eval()
-            return self._format_logs(self._step_logs(), return_dict)
-        self._ensure_built(batch[0])
-        self._check_first_batch(*batch, adapter=adapter)
+        self._initialize("train", batch, adapter)
         self.train()
         try:
-            self.train_step(batch)
+            self._step_function("train")(batch)
         finally:
             self.eval()
-        return self._format_logs(self._logs(), return_dict)
+        return self._format_logs(self._logs_function("train")(), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Evaluates one batch (inference mode); returns the loss and metrics."""
         self._assert_compiled("test_on_batch")
         adapter, batch = self._one_batch_setup(x, y, sample_weight)
-        if _overrides(self, "test_step"):
-            self._prepare_custom_step(batch)
-            self.reset_metrics()
-            self.eval()
-            with torch.no_grad():
-                self._clear_added_losses()
-                self._kt_step_logs = self.test_step(_keras_data(batch))
-            return self._format_logs(self._step_logs(), return_dict)
-        self._ensure_built(batch[0])
-        self._check_first_batch(*batch, adapter=adapter)
+        self._initialize("test", batch, adapter)
         self.reset_metrics()
         self.eval()
         with torch.no_grad():
-            self.test_step(batch)
-        return self._format_logs(self._logs(), return_dict)
+            self._step_function("test")(batch)
+        return self._format_logs(self._logs_function("test")(), return_dict)
 
     def predict_on_batch(self, x):
         """The model's output for one batch, as numpy (inference mode)."""
-        x = data_adapter.to_tensor_structure(x)
+        x = data_adapters.to_tensor_structure(x)
         self._setup_device()
         self.eval()
         with torch.no_grad():
-            out = self.predict_step(_to_device(x, self._device, False) if self._move else x)
+            out = self.predict_step(to_device(x, self._device, False) if self._move else x)
         self._clear_added_losses()
         return tree.map_structure(lambda o: o.detach().cpu().numpy(), out)
-
 
     # ------------------------------------------------------------------ Keras 3 step API
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
@@ -1071,10 +791,6 @@ class Trainer:
                 out[m.name] = value
         return _pythonify_logs(out)
 
-    def _step_logs(self):
-        """The logs an overridden step returned last (Keras 3 makes them the logs)."""
-        return _pythonify_logs(self.__dict__.get("_kt_step_logs"))
-
     def _prepare_custom_step(self, batch):
         """Before the first overridden step: build the model, the optimizer and the compiled
         losses/metrics (a model without `call`, such as a GAN of sub-models, is not run)."""
@@ -1111,23 +827,3 @@ class Trainer:
             self.train(was_training)
         self._resolve_outputs(y_pred, y)
         self._clear_added_losses()
-
-
-class _Prefixed:
-    """A metric of one output of a multi-output model, named `<output>_<metric>` as in Keras."""
-
-    def __init__(self, metric, prefix):
-        self._metric = metric
-        self.name = f"{prefix}_{metric.name}"
-
-    def __getattr__(self, item):
-        return getattr(self._metric, item)
-
-    def update_state(self, *args, **kwargs):
-        return self._metric.update_state(*args, **kwargs)
-
-    def result(self):
-        return self._metric.result()
-
-    def reset_state(self):
-        return self._metric.reset_state()

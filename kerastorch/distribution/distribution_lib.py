@@ -1,4 +1,4 @@
-"""keras.distribution: Keras 3's data-parallel API, mapped onto torch DDP (see distribute.py).
+"""keras.distribution: Keras 3's data-parallel API, mapped onto torch DDP (see ddp.py).
 
     keras.distribution.set_distribution(keras.distribution.DataParallel())
 
@@ -8,7 +8,7 @@ lets a script choose the devices.
 
 import torch
 
-from kerastorch import distribute
+from kerastorch.distribution import ddp
 
 
 def list_devices(device_type=None):
@@ -21,12 +21,12 @@ def list_devices(device_type=None):
         if not per_node:
             return []
         return [f"gpu:{i}" for i in range(per_node * max(1, _nodes()))]
-    return [f"cpu:{i}" for i in range(max(1, distribute.world_size()))]
+    return [f"cpu:{i}" for i in range(max(1, ddp.world_size()))]
 
 
 def _nodes():
     local = int(__import__("os").environ.get("LOCAL_WORLD_SIZE", "0") or 0)
-    return distribute.world_size() // local if local else 1
+    return ddp.world_size() // local if local else 1
 
 
 def get_device_count(device_type=None):
@@ -55,7 +55,7 @@ class DataParallel:
 
     @property
     def world_size(self):
-        return max(len(self.devices), distribute.world_size())
+        return max(len(self.devices), ddp.world_size())
 
     def __repr__(self):
         return f"<DataParallel devices={self.devices}>"
@@ -65,8 +65,8 @@ def set_distribution(value):
     """Sets the distribution `fit`/`evaluate`/`predict` use (None: single process)."""
     if value is not None and not isinstance(value, DataParallel):
         raise ValueError(f"Expected a DataParallel distribution or None. Received: {value!r}")
-    distribute._DISTRIBUTION = value
+    ddp._DISTRIBUTION = value
 
 
 def distribution():
-    return distribute._DISTRIBUTION
+    return ddp._DISTRIBUTION

@@ -1,5 +1,9 @@
 """Data-parallel training on torch.distributed: what `fit` does when launched under `torchrun`.
 
+The torch side of `keras.distribution` (`distribution_lib.py` is the Keras-facing API); the
+adapters that give each rank its share of the data are in
+`trainers/data_adapters/sharded_data_adapter.py`.
+
 Nothing here is hand-written collective code: the process group, DistributedDataParallel,
 DistributedSampler and `all_reduce` / `all_gather_object` are torch's. The trainer asks three
 questions of this module (`active()`, `rank()`, `world_size()`) and uses four helpers:
@@ -19,7 +23,6 @@ import torch.distributed as dist
 
 from kerastorch import backend
 from kerastorch import tree
-from kerastorch.models import data_adapter
 
 _DISTRIBUTION = None  # set by keras.distribution.set_distribution
 
@@ -167,88 +170,6 @@ def global_logs(model):
         return model._logs()
     finally:
         restore_metric_states(metrics, saved)
-
-
-class ShardedArrays(data_adapter.ArrayAdapter):
-    """In-memory data for `fit`: this rank's indices from a DistributedSampler (reshuffled each
-    epoch by `set_epoch`), `batch_size / N` of them per step."""
-
-    def __init__(self, adapter):
-        self.__dict__.update(adapter.__dict__)
-        # The same seed on every rank (DistributedSampler's default), reshuffled by set_epoch.
-        self.sampler = sampler(adapter.num_samples, adapter.shuffle, seed=0)
-        self.batch_size = per_rank_batch_size(adapter.batch_size)
-        self.num_batches = -(-len(self.sampler) // self.batch_size)
-        self._epoch = 0
-
-    def epoch(self):
-        self.sampler.set_epoch(self._epoch)
-        self._epoch += 1
-        indices = torch.tensor(list(self.sampler), dtype=torch.long)
-        bs = self.batch_size
-        for i in range(self.num_batches):
-            index = indices[i * bs:(i + 1) * bs]
-            yield (data_adapter._take(self.x, index), data_adapter._take(self.y, index),
-                   data_adapter._take(self.sample_weight, index))
-
-
-class SplitBatches(data_adapter.IterableAdapter):
-    """Any data: each global batch is cut in N parts along the batch axis; this rank takes its
-    part. The parts of one step together are the batch one process would see."""
-
-    def __init__(self, adapter):
-        self.inner = adapter
-        self.num_batches = adapter.num_batches
-        self.num_samples = getattr(adapter, "num_samples", None)
-
-    @property
-    def exhausted(self):
-        return getattr(self.inner, "exhausted", False)
-
-    def epoch(self, steps=None):
-        inner = self.inner
-        batches = inner.epoch(steps) if isinstance(inner, data_adapter.IterableAdapter) \
-            else inner.epoch()
-        r, n = rank(), world_size()
-
-        def part(t):
-            return None if t is None else torch.tensor_split(t, n)[r]
-
-        for x, y, sw in batches:
-            yield (tree.map_structure(part, x), tree.map_structure(part, y),
-                   tree.map_structure(part, sw))
-
-
-class ShardedDataset(data_adapter.IterableAdapter):
-    """A map-style torch Dataset for `fit`: a DataLoader over this rank's DistributedSampler
-    indices, `batch_size / N` per step, reshuffled each epoch by `set_epoch`."""
-
-    def __init__(self, dataset, batch_size, shuffle):
-        self.sampler = torch.utils.data.DistributedSampler(
-            dataset, num_replicas=world_size(), rank=rank(), shuffle=bool(shuffle), seed=0)
-        loader = torch.utils.data.DataLoader(
-            dataset, batch_size=per_rank_batch_size(batch_size or 32), sampler=self.sampler,
-            pin_memory=device().type == "cuda")
-        super().__init__(loader)
-        self._epoch = 0
-
-    def epoch(self, steps=None):
-        if steps is None:
-            self.sampler.set_epoch(self._epoch)
-            self._epoch += 1
-        return super().epoch(steps)
-
-
-def shard(adapter, for_training=False, source=None, batch_size=None, shuffle=False):
-    """This rank's share of `adapter`'s data: DistributedSampler indices for in-memory arrays and
-    map-style Datasets in `fit`, and for everything else (and for evaluate/predict, where the
-    order must survive) this rank's part of every batch."""
-    if for_training and type(adapter) is data_adapter.ArrayAdapter:
-        return ShardedArrays(adapter)
-    if for_training and isinstance(source, torch.utils.data.Dataset) and not isinstance(
-            source, (torch.utils.data.IterableDataset, torch.utils.data.DataLoader)):
-        return ShardedDataset(source, batch_size, shuffle)
-    return SplitBatches(adapter)
 
 
 _CHIEF_ONLY = ("ModelCheckpoint", "CSVLogger", "TensorBoard", "BackupAndRestore")

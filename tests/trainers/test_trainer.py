@@ -1,7 +1,7 @@
-"""compile / fit / evaluate / predict: input types, freezing, errors, progress output, devices."""
+"""trainers/trainer.py: compile / fit / evaluate / predict / *_on_batch: input types, freezing,
+errors, mixed precision, jit_compile."""
 
 import re
-import sys
 
 import numpy as np
 import pytest
@@ -29,7 +29,6 @@ def _compiled(**kwargs):
     return model
 
 
-# ---------------------------------------------------------------- input types
 def test_fit_on_numpy_tensors_and_lists_gives_the_same_result():
     x, y = _data()
     results = []
@@ -74,42 +73,6 @@ def test_fit_on_dataloader_dataset_and_generator_matches_arrays():
             np.testing.assert_allclose(a, b, atol=1e-6, err_msg=name)
 
 
-def test_generator_with_sample_weights_and_steps_per_epoch():
-    x, y = _data()
-    sw = np.ones(64, dtype="float32")
-    sw[::2] = 0.0
-
-    def gen():
-        while True:
-            for i in range(0, 64, 16):
-                yield x[i:i + 16], y[i:i + 16], sw[i:i + 16]
-
-    model = _compiled(weighted_metrics=["accuracy"])
-    h = model.fit(gen(), steps_per_epoch=4, epochs=3, verbose=0)
-    assert len(h.history["loss"]) == 3
-    assert model.optimizer.iterations == 12
-
-
-def test_multi_input_multi_output_model_with_dicts():
-    a, b = keras.Input((4,), name="a"), keras.Input((3,), name="b")
-    h = layers.Dense(8, activation="relu")(a)
-    out1 = layers.Dense(2, activation="softmax", name="cls")(h)
-    out2 = layers.Dense(1, name="reg")(b)
-    model = keras.Model([a, b], [out1, out2])
-    model.compile("adam", loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
-                  loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": ["accuracy"]})
-    rng = np.random.default_rng(0)
-    xa, xb = rng.normal(size=(32, 4)).astype("float32"), rng.normal(size=(32, 3)).astype("float32")
-    ya, yb = rng.integers(0, 2, 32), rng.normal(size=(32, 1)).astype("float32")
-    hist = model.fit({"a": xa, "b": xb}, {"cls": ya, "reg": yb}, epochs=2, verbose=0)
-    assert set(hist.history) == {"loss", "cls_loss", "reg_loss", "cls_accuracy"}
-    total = np.array(hist.history["cls_loss"]) + 0.5 * np.array(hist.history["reg_loss"])
-    np.testing.assert_allclose(hist.history["loss"], total, rtol=1e-4)
-    preds = model.predict([xa, xb], verbose=0)
-    assert isinstance(preds, list) and preds[0].shape == (32, 2) and preds[1].shape == (32, 1)
-
-
-# ---------------------------------------------------------------- evaluate / predict / on_batch
 def test_evaluate_return_forms_and_metrics_names():
     x, y = _data()
     model = _compiled()
@@ -170,7 +133,6 @@ def test_fit_runs_training_mode_and_leaves_model_in_eval_mode():
     assert seen and not any(seen)
 
 
-# ---------------------------------------------------------------- freezing
 def test_frozen_weights_are_bitwise_unchanged_after_recompile_and_fit():
     x, y = _data()
     model = _compiled()
@@ -207,24 +169,6 @@ def test_constraints_are_applied_after_each_step():
     assert (model.layers[0].kernel.numpy() >= 0).all()
 
 
-def test_regularization_losses_are_added_to_the_loss():
-    x, y = _data()
-    keras.utils.set_random_seed(3)
-    plain = _compiled(optimizer="sgd", metrics=None)
-    keras.utils.set_random_seed(3)
-    reg = keras.Sequential([keras.Input((6,)),
-                            layers.Dense(8, activation="relu",
-                                         kernel_regularizer=keras.regularizers.L2(0.1)),
-                            layers.Dense(3, activation="softmax")])
-    reg.set_weights(plain.get_weights())
-    reg.compile("sgd", "sparse_categorical_crossentropy")
-    penalty = 0.1 * float((reg.layers[0].kernel.numpy() ** 2).sum())
-    l_plain = plain.evaluate(x, y, verbose=0)
-    l_reg = reg.evaluate(x, y, verbose=0)
-    assert l_reg == pytest.approx(l_plain + penalty, rel=1e-5)
-
-
-# ---------------------------------------------------------------- errors
 def test_fit_before_compile_raises_keras_error():
     x, y = _data()
     model = _model()
@@ -243,27 +187,6 @@ def test_mismatched_lengths_raise_cardinality_error():
         model.fit(x, y[:60], verbose=0)
 
 
-def test_labels_out_of_range_raise_before_any_update():
-    x, y = _data()
-    y = y.copy()
-    y[40] = 7
-    model = _compiled()
-    before = model.get_weights()
-    with pytest.raises(ValueError, match=r"label value of 7 .*range of \[0, 3\)"):
-        model.fit(x, y, batch_size=16, verbose=0)
-    for a, b in zip(before, model.get_weights()):
-        assert np.array_equal(a, b)
-    assert model.optimizer.iterations == 0
-
-
-def test_loss_that_does_not_fit_the_output_raises_value_error():
-    x, _ = _data()
-    model = _compiled(loss="categorical_crossentropy", metrics=None)
-    with pytest.raises(ValueError):
-        model.fit(x, np.zeros((64, 5), "float32"), verbose=0)
-    assert model.optimizer.iterations == 0
-
-
 def test_missing_loss_and_bad_validation_split():
     x, y = _data()
     model = _model()
@@ -275,60 +198,6 @@ def test_missing_loss_and_bad_validation_split():
         model.fit(x, y, validation_split=0.999, verbose=0)
 
 
-def test_terminate_on_nan_stops_training():
-    x, y = _data()
-    x[5] = np.nan
-    model = _compiled(optimizer="sgd")
-    h = model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False,
-                  callbacks=[keras.callbacks.TerminateOnNaN()])
-    assert len(h.history["loss"]) == 1 and np.isnan(h.history["loss"][0])
-    assert model.optimizer.iterations == 1
-
-
-# ---------------------------------------------------------------- progress output
-def test_progress_bar_lines_verbose_1_and_2_without_control_characters(capsys):
-    x, y = _data()
-    model = _compiled()
-    model.fit(x, y, batch_size=16, epochs=2, verbose=1, validation_data=(x, y))
-    out = capsys.readouterr().out
-    assert "\r" not in out and "\b" not in out
-    lines = out.strip().splitlines()
-    assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2"
-    assert re.fullmatch(r"4/4 \[==============================\] - \d+s \d+(us|ms|s)/step - "
-                        r"loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - "
-                        r"val_accuracy: \d\.\d{4}", lines[1]), lines[1]
-    model.fit(x, y, batch_size=16, epochs=2, verbose=2)
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 4
-    assert re.fullmatch(r"4/4 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - "
-                        r"\d+(us|ms|s)/epoch - \d+(us|ms|s)/step", lines[1]), lines[1]
-    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
-    model.evaluate(x, y, verbose=0)
-    model.predict(x, verbose=0)
-    assert capsys.readouterr().out == ""
-
-
-def test_progress_bar_on_a_terminal_redraws_in_place(monkeypatch):
-    import io
-
-    class TTY(io.StringIO):
-        def isatty(self):
-            return True
-
-    stream = TTY()
-    monkeypatch.setattr(sys, "stdout", stream)
-    bar = keras.callbacks.Progbar(10, interval=0.0)
-    for i in range(1, 10):
-        bar.due(i)
-        bar.update(i, [("loss", 0.5)])
-    bar.update(10, [("loss", 0.25)], finalize=True)
-    text = stream.getvalue()
-    assert text.count("\r") == 10 and text.endswith("\n")
-    assert " - ETA: " in text
-    assert text.rstrip().split("\r")[-1].startswith("10/10 [==============================]")
-
-
-# ---------------------------------------------------------------- reproducibility, devices
 def test_set_random_seed_makes_runs_identical():
     x, y = _data()
     runs = []
@@ -342,17 +211,6 @@ def test_set_random_seed_makes_runs_identical():
     assert runs[0][0] == runs[1][0]
     for a, b in zip(runs[0][1], runs[1][1]):
         assert np.array_equal(a, b)
-
-
-def test_set_device_moves_model_and_batches(monkeypatch):
-    x, y = _data()
-    model = _compiled()
-    keras.backend.set_device("cpu")
-    try:
-        model.fit(x, y, epochs=1, verbose=0)
-        assert next(model.parameters()).device.type == "cpu"
-    finally:
-        keras.backend.set_device(None)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
@@ -457,46 +315,12 @@ def test_loss_scaler_skips_non_finite_steps_and_grows_after_good_ones():
     assert scaler.unscale_and_check([p]) and scaler.scale == 8.0
 
 
-def test_policy_names_and_errors():
-    policy = keras.mixed_precision.Policy("mixed_float16")
-    assert (policy.compute_dtype, policy.variable_dtype) == ("float16", "float32")
-    with pytest.raises(ValueError, match="mixed precision"):
-        keras.mixed_precision.set_global_policy("mixed_int8")
-    assert keras.mixed_precision.global_policy().name == "float32"
-
-
-def test_steps_per_epoch_on_arrays_continues_through_the_data():
-    x, y = _data(n=40)
-    seen = []
-
-    class Rec(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            seen.append(batch)
-
-    sizes = []
-
-    class Probe(keras.layers.Layer):
-        def call(self, inputs, training=None):
-            if self.training:
-                sizes.append(inputs.shape[0])
-            return inputs
-
-    model = keras.Sequential([keras.Input((6,)), Probe(), layers.Dense(3, activation="softmax")])
-    model.compile("sgd", "sparse_categorical_crossentropy")
-    h = model.fit(x, y, batch_size=16, steps_per_epoch=2, epochs=3, shuffle=False, verbose=0,
-                  callbacks=[Rec()])
-    assert seen == [0, 1] * 3 and model.optimizer.iterations == 6
-    assert sizes == [16, 16, 8, 16, 16, 8]  # 40 samples: batches of 16, 16, 8, continuing
-    assert len(h.history["loss"]) == 3
-    import copy
-    copy.deepcopy(model)  # nothing unpicklable left on the model
-
-
 def test_digits_demo_trains_fine_tunes_and_reloads(capsys):
     pytest.importorskip("sklearn")
     import importlib.util
     import os
-    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples", "demo_train.py")
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "examples",
+                        "demo_train.py")
     spec = importlib.util.spec_from_file_location("demo_train", path)
     demo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(demo)
@@ -508,3 +332,24 @@ def test_digits_demo_trains_fine_tunes_and_reloads(capsys):
     out = capsys.readouterr().out
     assert accuracy > 0.9
     assert "Epoch 8/8" in out and "reloaded model gives identical predictions: True" in out
+
+
+def _data_cb(n=48, d=5, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)).astype("float32"), rng.integers(0, 2, size=(n,))
+
+
+def _model_cb(lr=0.05):
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(6, activation="relu"),
+                              layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(lr), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def test_validation_freq():
+    x, y = _data_cb()
+    h = _model_cb().fit(x, y, epochs=4, verbose=0, validation_data=(x, y), validation_freq=2)
+    assert len(h.history["val_loss"]) == 2 and len(h.history["loss"]) == 4
+    h = _model_cb().fit(x, y, epochs=3, verbose=0, validation_data=(x, y), validation_freq=[1, 3])
+    assert len(h.history["val_loss"]) == 2
