@@ -143,7 +143,7 @@ def _layer_pairs(layer, saved_name, values, k, skip_mismatch):
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
     """Reads a Keras 2 weights file or the weights of a Keras 2 whole-model file."""
-    with saving_lib.open_h5(filepath, "r") as h5:
+    with saving_lib.naming_file(filepath), saving_lib.open_h5(filepath, "r") as h5:
         group = h5["model_weights"] if "model_weights" in h5 else h5
         if "layer_names" not in group.attrs and "layer_names0" not in group.attrs:
             if "vars" in h5 or "layers" in h5:  # a Keras 3 weights file named `.h5`
@@ -231,6 +231,11 @@ def _load_optimizer_weights(h5, model):
     optimizer.load_own_variables({str(i): v for i, v in enumerate(values)})
 
 
+def _attr_text(h5, name):
+    value = h5.attrs.get(name)
+    return value.decode("utf8") if hasattr(value, "decode") else value
+
+
 def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Reads a Keras 2 whole-model `.h5` made of layers kerastorch supports.
 
@@ -238,7 +243,7 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
     Lambda layer's Python code loads only with `safe_mode=False`, as in Keras 3."""
     from kerastorch.saving import keras2_loading
     from kerastorch.saving import serialization_lib
-    with saving_lib.open_h5(filepath, "r") as h5:
+    with saving_lib.naming_file(filepath), saving_lib.open_h5(filepath, "r") as h5:
         raw = h5.attrs.get("model_config")
         if raw is None:
             raise ValueError(f"No model config found in the file at '{filepath}': it holds "
@@ -251,6 +256,7 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
         except ValueError as err:
             raise ValueError(f"The model config in '{filepath}' is not valid JSON (corrupt "
                              f"file?): {err}") from None
+        saving_lib.check_model_config(config, filepath, _attr_text(h5, "keras_version"))
         keras2 = keras2_loading.is_keras2_version(h5.attrs.get("keras_version")) or None
         with serialization_lib.SafeModeScope(safe_mode):
             model = saving_lib.model_from_config_dict(config, custom_objects, compile=False,

@@ -117,7 +117,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         except (zipfile.BadZipFile, KeyError, OSError) as err:
             raise ValueError(f"Could not read the weights in '{filepath}' (not a valid "
                              f"`.keras` file?): {err}") from None
-        with saving_lib.open_h5(io.BytesIO(data), "r") as h5:
+        with saving_lib.naming_file(filepath), saving_lib.open_h5(io.BytesIO(data), "r") as h5:
             return saving_lib.load_weights_from_h5(model, h5, skip_mismatch)
     if name.endswith((".pt", ".pth")):
         return load_torch_weights(model, filepath, skip_mismatch)

@@ -39,17 +39,8 @@ def fixture_names():
 
 
 NAMES = fixture_names()
-# Known, not a loading bug: kerastorch's conv layers apply their activation to the NCHW view,
-# so the per-pixel softmax Conv2D(3, 1) of unet_small reduces over the wrong axis (issue 14,
-# the layers part). The loaded graph and weights are tf.keras's (pre-activation outputs
-# match); strict, so this mark must go when the layers are fixed.
-_CONV_ACTIVATION_BUG = {"unet_small"}
-
-
 def _params(names):
-    return [pytest.param(n, marks=pytest.mark.xfail(
-        strict=True, reason="conv activation on the NCHW view (issue 14, layers)"))
-        if n in _CONV_ACTIVATION_BUG else n for n in names]
+    return list(names)
 
 
 def _meta(name):
@@ -224,7 +215,8 @@ def test_lambda_layer_loads_only_with_safe_mode_false(filename):
     path = fixture_dir("lambda_layer") / filename
     with pytest.raises(ValueError, match="safe_mode=False") as info:
         keras.models.load_model(path, compile=False)
-    assert str(info.value).startswith(_LAMBDA_MESSAGE)  # tf_keras's message
+    assert _LAMBDA_MESSAGE in str(info.value)  # tf_keras's message,
+    assert str(path) in str(info.value)  # after the name of the file being read
     with pytest.raises(ValueError, match="safe_mode=False"):
         keras.models.load_model(path, compile=False, safe_mode=True)
     model = keras.models.load_model(path, compile=False, safe_mode=False)
@@ -253,6 +245,27 @@ def test_tfoplambda_nodes_load_as_op_layers():
     ops = {layer.name: type(layer).__name__ for layer in model.layers}
     assert {"tf.math.multiply", "tf.concat", "tf.nn.relu"} <= set(ops)
     assert {ops[n] for n in ops if n.startswith("tf.")} == {"TFOpLambda"}
+
+
+@pytest.mark.parametrize("filename", ["m.keras", "m.h5"])
+def test_op_layers_survive_a_kerastorch_save(tmp_path, filename):
+    """TFOpLambda layers loaded from tf.keras, and kerastorch's own (ops on Keras tensors,
+    slicing, constants, several outputs), load again from the files kerastorch writes."""
+    model = _load("tfoplambda", "model.h5")
+    model.save(tmp_path / filename)
+    _assert_predicts_like_tf("tfoplambda", keras.models.load_model(tmp_path / filename))
+    a, b = keras.Input((6,), name="a"), keras.Input((6,), name="b")
+    x = keras.layers.Dense(6, name="d")(a) * 2 - b
+    x = keras.ops.concatenate([x, a], axis=-1)[:, 1:8:2]
+    y = keras.ops.mean(x, axis=1, keepdims=True) + keras.ops.split(x, 2, axis=1)[0]
+    ours = keras.Model([a, b], [y, -x, keras.ops.one_hot(keras.ops.argmax(x, axis=-1), 4)])
+    rng = np.random.default_rng(0)
+    inputs = [rng.standard_normal((3, 6)).astype("float32") for _ in range(2)]
+    expected = _predict(ours, inputs)
+    ours.save(tmp_path / ("k" + filename))
+    got = _predict(keras.models.load_model(tmp_path / ("k" + filename)), inputs)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, atol=ATOL, rtol=0)
 
 
 def test_unknown_tf_function_names_itself_and_can_be_given():
@@ -310,14 +323,9 @@ def _zoo_meta():
     return json.loads(path.read_text()) if path.exists() else {"layers": []}
 
 
-# Known gaps, not of the loader: the conv activation bug above (these zoo models use
-# activation="softmax"), and string inputs (`Input(dtype="string")`), which kerastorch's
+# Known gap, not of the loader: string inputs (`Input(dtype="string")`), which kerastorch's
 # KerasTensors do not have.
-_ZOO_KNOWN = {"Conv1D": "conv activation on the NCHW view (issue 14, layers)",
-              "Conv2D": "conv activation on the NCHW view (issue 14, layers)",
-              "Conv2DTranspose": "conv activation on the NCHW view (issue 14, layers)",
-              "SeparableConv2D": "conv activation on the NCHW view (issue 14, layers)",
-              "StringLookup": "string inputs are not supported by kerastorch",
+_ZOO_KNOWN = {"StringLookup": "string inputs are not supported by kerastorch",
               "TextVectorization": "string inputs are not supported by kerastorch"}
 
 
