@@ -127,7 +127,8 @@ class AdditiveAttention(Attention):
     """Additive attention: scores `sum(scale * tanh(query + key), axis=-1)`.
 
     Args:
-        use_scale: learn a per-feature `scale` vector (default True).
+        use_scale: learn a per-feature `scale` vector (default True), of the size of the
+            value's last axis, as in tf.keras 2.
         dropout: dropout rate on the attention probabilities (training only).
 
     Call arguments and shapes as `Attention`.
@@ -142,7 +143,15 @@ class AdditiveAttention(Attention):
 
     def build(self, input_shape):
         self._validate(input_shape)
-        dim = input_shape[0][-1]
+        # tf.keras 2 sizes `scale` by the value's last axis (Keras 3 by the query's): it then
+        # broadcasts against tanh(query + key), so the two must be broadcastable.
+        dim = input_shape[1][-1]
+        key_dim = input_shape[-1][-1]
+        if self.use_scale and dim not in (1, key_dim) and key_dim != 1:
+            raise ValueError(f'Layer "{self.name}": the scale has the size of the last axis of '
+                             f"the value ({dim}), which does not broadcast against the last "
+                             f"axis of the query and key ({key_dim}). Received input shapes "
+                             f"{[tuple(s) for s in input_shape]}")
         if self.use_scale:
             self.scale = self.add_weight(shape=(dim,), name="scale",
                                          initializer="glorot_uniform")

@@ -19,8 +19,12 @@ class BatchNormalization(Layer):
     (torch's own BatchNorm would use the unbiased one). A layer with `trainable=False` always
     runs in inference mode, as Keras's does.
 
+    On a 4D or 5D input normalized along axis 1 or the last axis, the moving variance takes
+    the *unbiased* batch variance instead, as tf.keras 2 does there (its fused kernel).
+
     Args:
-        axis: the feature axis (default -1, channels-last).
+        axis: the feature axis (default -1, channels-last), or a list of axes (Keras 2):
+            then the weights have the input's rank, with 1 along the other axes.
         momentum: momentum of the moving statistics (default 0.99).
         epsilon: added to the variance (default 1e-3).
         center: whether to add `beta`.
@@ -47,7 +51,14 @@ class BatchNormalization(Layer):
         super().__init__(**kwargs)
         if renorm:
             raise ValueError("BatchNormalization(renorm=True) is not supported by kerastorch.")
-        if not isinstance(axis, int):
+        if isinstance(axis, (list, tuple)) and len(axis) == 1:
+            axis = axis[0]  # Keras 2 writes `axis: [3]`
+        if isinstance(axis, (list, tuple)):
+            if not axis or not all(isinstance(a, int) for a in axis):
+                raise TypeError("Expected an int or a list of ints for argument `axis`. "
+                                f"Received: axis={axis}")
+            axis = [int(a) for a in axis]
+        elif not isinstance(axis, int):
             raise TypeError(f"Expected an int value for argument `axis`. Received: axis={axis}")
         self.axis = axis
         self.momentum = float(momentum)
@@ -65,15 +76,16 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape):
         ndim = len(input_shape)
-        if not -ndim <= self.axis < ndim:
-            raise ValueError(f"Axis {self.axis} is out of bounds for input shape "
-                             f"{tuple(input_shape)}. Received: axis={self.axis}")
-        dim = input_shape[self.axis]
-        if dim is None:
-            raise ValueError(f'Axis {self.axis} of input tensor should have a defined dimension '
-                             f'but the layer "{self.name}" received an input with shape '
-                             f"{tuple(input_shape)}.")
-        shape = (dim,)
+        axes = self._axes(input_shape)
+        for a in axes:
+            if input_shape[a] is None:
+                raise ValueError(f"Axis {a} of input tensor should have a defined dimension "
+                                 f'but the layer "{self.name}" received an input with shape '
+                                 f"{tuple(input_shape)}.")
+        if len(axes) == 1:
+            shape = (input_shape[axes[0]],)
+        else:  # several axes: Keras 2's weights keep the input's rank, 1 on the other axes
+            shape = tuple(input_shape[d] if d in axes else 1 for d in range(ndim))
         if self.scale:
             self.gamma = self.add_weight(shape=shape, name="gamma",
                                          initializer=self.gamma_initializer,
@@ -95,14 +107,34 @@ class BatchNormalization(Layer):
                                                initializer=self.moving_variance_initializer,
                                                trainable=False, torch_name="running_var",
                                                buffer=True)
-        self._channel_dim = self.axis % ndim
-        self.input_spec = InputSpec(ndim=ndim, axes={self.axis: dim})
+        self._channel_dim = axes[0] if len(axes) == 1 else None
+        self._reduce = tuple(d for d in range(ndim) if d not in axes)
+        # tf.keras 2 runs TensorFlow's fused kernel on a 4D/5D input normalized along its
+        # second or last axis; the kernel's batch variance for the moving statistics is the
+        # unbiased one (elsewhere, and in Keras 3, it is the biased one).
+        self._unbiased_moving = ndim in (4, 5) and axes in ([1], [ndim - 1])
+        spec_axes = [self.axis] if isinstance(self.axis, int) else axes
+        self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in spec_axes})
         self.built = True
+
+    def _axes(self, input_shape):
+        ndim = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if not -ndim <= a < ndim:
+                raise ValueError(f"Axis {self.axis} is out of bounds for input shape "
+                                 f"{tuple(input_shape)}. Received: axis={self.axis}")
+        axes = sorted(a % ndim for a in axes)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"Duplicate axis: {self.axis}")
+        return axes
 
     def call(self, inputs, training=None, mask=None):
         if training is None:
             training = self.training
         c = self._channel_dim
+        if c is None:
+            return self._call_axes(inputs, training)
         x = inputs if c == 1 else inputs.movedim(c, 1)  # a view: NHWC -> channels_last NCHW
         if training and self.trainable:
             if self.synchronized and _distributed():
@@ -114,11 +146,28 @@ class BatchNormalization(Layer):
                 # the moving statistics then take the biased variance, as Keras's do.
                 y, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None,
                                                           True, 0.0, self.epsilon)
-                self._update_moving(mean, invstd.pow(-2).sub_(self.epsilon))
+                var = invstd.pow(-2).sub_(self.epsilon)
+                if self._unbiased_moving:
+                    n = x.numel() // x.shape[1]
+                    var = var.mul_(n / (n - 1)) if n > 1 else var
+                self._update_moving(mean, var)
         else:
             y = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                              False, 0.0, self.epsilon)
         return y if c == 1 else y.movedim(1, c)
+
+    def _call_axes(self, inputs, training):
+        """Normalization over several axes (statistics of the shape of the weights)."""
+        if training and self.trainable:
+            var, mean = torch.var_mean(inputs, dim=self._reduce, correction=0, keepdim=True)
+            self._update_moving(mean.detach(), var.detach())
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv = torch.rsqrt(var + self.epsilon)
+        if self.weight is not None:
+            inv = inv * self.weight
+        y = (inputs - mean) * inv
+        return y if self.bias is None else y + self.bias
 
     def _update_moving(self, mean, var):
         # moving * momentum + batch * (1 - momentum), both statistics in one call (the batch
@@ -165,9 +214,7 @@ class BatchNormalization(Layer):
         return F.batch_norm(x, mean, var, self.weight, self.bias, False, 0.0, self.epsilon)
 
     def compute_output_shape(self, input_shape):
-        if not -len(input_shape) <= self.axis < len(input_shape):
-            raise ValueError(f"Axis {self.axis} is out of bounds for input shape "
-                             f"{tuple(input_shape)}. Received: axis={self.axis}")
+        self._axes(input_shape)
         return input_shape
 
     def get_config(self):

@@ -148,9 +148,7 @@ class BaseConvTranspose(Layer):
             y = self._crop(y)
             if self.bias is not None:
                 y = y + self.bias.reshape((-1,) + (1,) * self.rank)
-        if self._act is not None:
-            y = self._act(y)
-        return y.permute(self._to_last) if self._channels_last else y
+        return conv_utils.finish_output(y, self._channels_last, self._to_last, self._act)
 
     def _crop(self, y):
         index = [slice(None), slice(None)]

@@ -52,3 +52,15 @@ def torch_pad_arg(pads):
     for before, after in reversed(pads):
         flat += [before, after]
     return flat
+
+
+def finish_output(y, channels_last, to_last, activation):
+    """The conv family's last step: back to the user's layout, *then* the activation.
+
+    The kernels run on an NCHW view; the activation must see the layout the user sees, so that
+    one reducing over an axis (softmax or log_softmax over the channels, the last layer of a
+    segmentation model) reduces over the axis Keras does. Permuting back is a free view.
+    """
+    if channels_last:
+        y = y.permute(to_last)
+    return y if activation is None else activation(y)

@@ -123,9 +123,7 @@ class BaseConv(Layer):
             x = F.pad(x, [self.dilation_rate[0] * (self.kernel_size[0] - 1), 0])
         y = self._conv(x, self.weight, self.bias, self.strides, padding, self.dilation_rate,
                        self.groups)
-        if self._act is not None:
-            y = self._act(y)
-        return y.permute(self._to_last) if self._channels_last else y
+        return conv_utils.finish_output(y, self._channels_last, self._to_last, self._act)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -1,6 +1,7 @@
 """Separable convolutions (SeparableConv1D, SeparableConv2D): depthwise, then pointwise (1x1)."""
 
 from kerastorch import initializers
+from kerastorch.layers import conv_utils
 from kerastorch.layers.depthwise_conv import BaseDepthwiseConv
 from kerastorch.layers.layer import InputSpec
 
@@ -64,9 +65,7 @@ class BaseSeparableConv(BaseDepthwiseConv):
         y = self._conv(x, self.weight, None, self.strides, padding, self.dilation_rate,
                        self.groups)
         y = self._conv(y, self.pointwise_weight, self.bias)
-        if self._act is not None:
-            y = self._act(y)
-        return y.permute(self._to_last) if self._channels_last else y
+        return conv_utils.finish_output(y, self._channels_last, self._to_last, self._act)
 
     def compute_output_shape(self, input_shape):
         shape = list(super(BaseDepthwiseConv, self).compute_output_shape(input_shape))

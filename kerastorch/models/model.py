@@ -6,7 +6,7 @@ from kerastorch import tree
 from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.layer import Layer
 from kerastorch.models import functional
-from kerastorch.models.trainer import Trainer
+from kerastorch.trainers.trainer import Trainer
 from kerastorch.saving.keras_saveable import KerasSaveable
 from kerastorch.tensor.keras_tensor import KerasTensor
 from kerastorch.tensor.shapes import flatten_shapes

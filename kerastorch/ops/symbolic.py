@@ -14,9 +14,8 @@ the reverse): the layer class is imported when the first node is built.
 import functools
 
 from kerastorch import backend
-from kerastorch import tree
 from kerastorch.tensor.keras_tensor import KerasTensor
-from kerastorch.tensor.slot import Slot
+from kerastorch.tensor.slot import make_template
 
 
 def _has_symbolic(value):
@@ -59,18 +58,28 @@ def op(layer_name=None):
 def symbolic_call(fn, name, args, kwargs):
     """Calls `fn` on symbolic arguments through a new `TFOpLambda` layer; returns KerasTensors."""
     from kerastorch.layers.tf_op_lambda import TFOpLambda
-    symbolic = []
-
-    def to_slot(v):
-        if type(v) is KerasTensor:
-            symbolic.append(v)
-            return Slot(len(symbolic) - 1)
-        return v
-
-    template = tree.map_structure(to_slot, (list(args), dict(kwargs)))
+    template, inputs = make_template(args, kwargs)
     layer = TFOpLambda(fn, template, name=backend.unique_object_name(name))
-    inputs = symbolic[0] if len(symbolic) == 1 else list(symbolic)
     return layer(inputs)
+
+
+def resolve_op_function(name, layer_name=None):
+    """The function a saved `TFOpLambda` config names: a TensorFlow function as tf.keras 2
+    writes it (`"math.multiply"`, `"concat"`, `"__operators__.getitem"`), or a kerastorch op."""
+    from kerastorch.saving import keras2_tf_ops
+    fn = keras2_tf_ops.get(name)
+    if fn is None:
+        from kerastorch import ops
+        fn = getattr(ops, name, None) if name.isidentifier() else None
+    if fn is None:
+        where = f" '{layer_name}'" if layer_name else ""
+        raise ValueError(f"The TFOpLambda layer{where} calls `tf.{name}`, which kerastorch cannot "
+                         "run yet. Pass a function with TensorFlow's signature for it in "
+                         f"`custom_objects={{'tf.{name}': fn}}`, or rebuild that part of the "
+                         "model with kerastorch ops. kerastorch.saving.keras2_tf_ops.supported() "
+                         f"lists the {len(keras2_tf_ops.supported())} TensorFlow functions it "
+                         "runs.")
+    return fn
 
 
 def _take_item(x, key):

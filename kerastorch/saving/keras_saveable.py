@@ -17,7 +17,7 @@ class KerasSaveable:
             >>> model.save("model.keras")
             >>> restored = keras.models.load_model("model.keras")
         """
-        from kerastorch import distribute
+        from kerastorch.distribution import ddp as distribute
         from kerastorch.saving import saving_api
         if distribute.active() and not distribute.is_chief():
             return None  # under torchrun only rank 0 writes: the replicas are identical
@@ -25,7 +25,7 @@ class KerasSaveable:
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
         """Saves the weights to `*.weights.h5` (Keras 3), `*.h5` (Keras 2) or `*.pt` (torch)."""
-        from kerastorch import distribute
+        from kerastorch.distribution import ddp as distribute
         from kerastorch.saving import saving_api
         if distribute.active() and not distribute.is_chief():
             return None  # under torchrun only rank 0 writes: the replicas are identical

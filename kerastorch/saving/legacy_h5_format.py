@@ -143,7 +143,7 @@ def _layer_pairs(layer, saved_name, values, k, skip_mismatch):
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
     """Reads a Keras 2 weights file or the weights of a Keras 2 whole-model file."""
-    with saving_lib.open_h5(filepath, "r") as h5:
+    with saving_lib.naming_file(filepath), saving_lib.open_h5(filepath, "r") as h5:
         group = h5["model_weights"] if "model_weights" in h5 else h5
         if "layer_names" not in group.attrs and "layer_names0" not in group.attrs:
             if "vars" in h5 or "layers" in h5:  # a Keras 3 weights file named `.h5`
@@ -159,25 +159,25 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
 # ------------------------------------------------------------------ whole model
 def save_model_to_hdf5(model, filepath, include_optimizer=True):
     """Writes Keras 2's whole-model `.h5`: `model_config` JSON attribute + `model_weights`."""
+    from kerastorch.saving import keras2_config
     from kerastorch.saving import serialization_lib
-    config = serialization_lib.serialize_keras_object(model)
+    # Keras 2's layout (tf.keras 2 reads it back); computed before the file is opened, so a
+    # model that cannot be written leaves no half-written file.
+    model_json = json.dumps(keras2_config.model_config(model),
+                            default=saving_lib._json_default).encode("utf8")
+    compile_config = serialization_lib.get_compile_config(model)
+    training_json = None
+    if compile_config:
+        compile_config = serialization_lib.serialize_keras_object(compile_config)
+        training_json = json.dumps(keras2_config.training_config(compile_config),
+                                   default=saving_lib._json_default).encode("utf8")
     with saving_lib.open_h5(filepath, "w") as h5:
-        h5.attrs["keras_version"] = b"kerastorch"
-        h5.attrs["backend"] = b"torch"
-        h5.attrs["model_config"] = json.dumps(
-            {"class_name": config["class_name"], "config": config["config"]},
-            default=saving_lib._json_default).encode("utf8")
-        compile_config = config.get("compile_config")
-        if compile_config:
-            optimizer = compile_config.get("optimizer")
-            training = {"optimizer_config": {"class_name": optimizer["class_name"],
-                                             "config": optimizer["config"]},
-                        "loss": compile_config.get("loss"),
-                        "metrics": compile_config.get("metrics"),
-                        "weighted_metrics": compile_config.get("weighted_metrics"),
-                        "loss_weights": compile_config.get("loss_weights")}
-            h5.attrs["training_config"] = json.dumps(
-                training, default=saving_lib._json_default).encode("utf8")
+        h5.attrs["keras_version"] = b"2.21.0"  # the Keras 2 layout this file follows
+        h5.attrs["backend"] = b"tensorflow"
+        h5.attrs["kerastorch_version"] = _kerastorch_version()
+        h5.attrs["model_config"] = model_json
+        if training_json is not None:
+            h5.attrs["training_config"] = training_json
         save_weights_to_hdf5_group(h5.create_group("model_weights"), model)
         optimizer = getattr(model, "optimizer", None)
         if include_optimizer and compile_config and optimizer is not None and \
@@ -185,11 +185,17 @@ def save_model_to_hdf5(model, filepath, include_optimizer=True):
             _save_optimizer_weights(h5, optimizer)
 
 
+def _kerastorch_version():
+    from kerastorch import __version__
+    return f"kerastorch-{__version__}".encode("utf8")
+
+
 def _save_optimizer_weights(h5, optimizer):
-    """Keras 3's `optimizer_weights` group: the optimizer's variables, in order."""
+    """tf.keras 2's `optimizer_weights` group: iterations, then the slots (no learning rate)."""
+    from kerastorch.saving import keras2_config
     values = [v.detach().cpu().numpy() for v in optimizer._keras_layout(optimizer.variables)]
+    names, values = keras2_config.optimizer_weights(optimizer, values)
     group = h5.create_group("optimizer_weights")
-    names = [f"{optimizer.name}/variable_{i}" for i in range(len(values))]
     group.attrs["weight_names"] = [n.encode("utf8") for n in names]
     for name, value in zip(names, values):
         dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
@@ -212,6 +218,10 @@ def _load_optimizer_weights(h5, model):
         prepare = getattr(model, "_prepare_optimizer", None)
         prepare() if prepare is not None else optimizer.build(model.trainable_weights)
     own = optimizer._keras_layout(optimizer.variables)
+    if len(values) == len(own) - 1 and names and names[0] == "iteration:0" and \
+            not callable(optimizer._learning_rate):
+        # tf.keras 2.11+'s layout (what kerastorch writes too): no learning-rate variable.
+        values = values[:1] + [own[1].detach().cpu().numpy()] + values[1:]
     if len(own) != len(values) or any(tuple(a.shape) != tuple(b.shape)
                                       for a, b in zip(own, values)):
         warnings.warn(f"The optimizer state in the file ({len(values)} variables) does not fit "
@@ -221,9 +231,19 @@ def _load_optimizer_weights(h5, model):
     optimizer.load_own_variables({str(i): v for i, v in enumerate(values)})
 
 
-def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
-    """Reads a Keras 2 whole-model `.h5` made of layers kerastorch supports."""
-    with saving_lib.open_h5(filepath, "r") as h5:
+def _attr_text(h5, name):
+    value = h5.attrs.get(name)
+    return value.decode("utf8") if hasattr(value, "decode") else value
+
+
+def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Reads a Keras 2 whole-model `.h5` made of layers kerastorch supports.
+
+    tf.keras 2.x and Keras 2.1-era (TF 1.x) files are read with Keras 2's config rules; a
+    Lambda layer's Python code loads only with `safe_mode=False`, as in Keras 3."""
+    from kerastorch.saving import keras2_loading
+    from kerastorch.saving import serialization_lib
+    with saving_lib.naming_file(filepath), saving_lib.open_h5(filepath, "r") as h5:
         raw = h5.attrs.get("model_config")
         if raw is None:
             raise ValueError(f"No model config found in the file at '{filepath}': it holds "
@@ -231,8 +251,16 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
                              "`model.load_weights(filepath)`.")
         if hasattr(raw, "decode"):
             raw = raw.decode("utf8")
-        model = saving_lib.model_from_config_dict(json.loads(raw), custom_objects,
-                                                  compile=False)
+        try:
+            config = json.loads(raw)
+        except ValueError as err:
+            raise ValueError(f"The model config in '{filepath}' is not valid JSON (corrupt "
+                             f"file?): {err}") from None
+        saving_lib.check_model_config(config, filepath, _attr_text(h5, "keras_version"))
+        keras2 = keras2_loading.is_keras2_version(h5.attrs.get("keras_version")) or None
+        with serialization_lib.SafeModeScope(safe_mode):
+            model = saving_lib.model_from_config_dict(config, custom_objects, compile=False,
+                                                      keras2=keras2)
         load_weights_from_hdf5_group(h5["model_weights"], model)
         training = h5.attrs.get("training_config")
         if compile and training is not None:

@@ -87,9 +87,14 @@ def functional_config(model):
 def model_from_config(cls, config, custom_objects=None):
     """Rebuilds a Sequential, functional or subclassed model of class `cls` from `config`."""
     from kerastorch.models.sequential import Sequential
+    from kerastorch.saving import keras2_loading
     if isinstance(cls, type) and issubclass(cls, Sequential):
         return sequential_from_config(cls, config, custom_objects)
     if isinstance(config, dict) and "layers" in config and "output_layers" in config:
+        if keras2_loading.active() or keras2_loading.is_keras2_config({"config": config}):
+            with keras2_loading.Keras2Scope():
+                return keras2_loading.functional_from_keras2_config(cls, config,
+                                                                    custom_objects)
         return functional_from_config(cls, config, custom_objects)
     try:
         return cls(**config)

@@ -4,6 +4,8 @@
     .weights.h5     Keras 3's weights file, read and written
     .h5 / .hdf5     Keras 2's HDF5 (whole model or weights), read and written
     .pt / .pth      a torch `state_dict` (weights only)
+    a directory     tf.keras 2's SavedModel (read only, without TensorFlow: tf_format/)
+    ckpt (.index)   a TF-format weights checkpoint, `save_weights("ckpt")` (read only)
 """
 
 import os
@@ -45,21 +47,26 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved by `model.save()` in Keras 3, Keras 2 (`.h5`) or kerastorch.
 
     Args:
-        filepath: a `.keras` or `.h5` file.
+        filepath: a `.keras` or `.h5` file, or a SavedModel directory written by tf.keras 2
+            (`model.save("dir")`; read without TensorFlow, needs the `protobuf` package).
         custom_objects: `{"ClassName": cls}` for classes kerastorch does not know.
         compile: whether to compile the model with its saved compile config (and restore the
             optimizer state).
     """
     filepath = _path(filepath)
+    if isinstance(filepath, str) and os.path.isdir(filepath):  # tf.keras 2's SavedModel
+        from kerastorch.saving.tf_format import saved_model
+        return saved_model.load_model(filepath, custom_objects, compile, safe_mode)
     if str(filepath).endswith(".keras"):
         return saving_lib.load_model(filepath, custom_objects, compile, safe_mode)
     if str(filepath).endswith((".h5", ".hdf5")):
-        return legacy_h5_format.load_model_from_hdf5(filepath, custom_objects, compile)
+        return legacy_h5_format.load_model_from_hdf5(filepath, custom_objects, compile,
+                                                     safe_mode)
     if str(filepath).endswith(".weights.h5") or str(filepath).endswith((".pt", ".pth")):
         raise ValueError(f"'{filepath}' holds weights only: build the model in code and call "
                          "`model.load_weights(filepath)`.")
     raise ValueError(f"File format not supported: filepath={filepath}. kerastorch reads "
-                     "`.keras` and `.h5` model files.")
+                     "`.keras` and `.h5` model files and SavedModel directories.")
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
@@ -81,7 +88,9 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     """Loads weights saved by Keras 3, Keras 2 or kerastorch; on a mismatch nothing changes.
 
     Args:
-        filepath: `.weights.h5`, `.h5`, `.keras` (its weights) or `.pt`/`.pth`.
+        filepath: `.weights.h5`, `.h5`, `.keras` (its weights), `.pt`/`.pth`, or a TF-format
+            checkpoint from tf.keras 2's `save_weights("ckpt")`: the prefix `"ckpt"` (or
+            `ckpt.index`, a folder with a `checkpoint` file, or a SavedModel directory).
         skip_mismatch: skip the weights (or layers) that do not fit, with a warning, instead
             of raising.
         by_name: for Keras 2 `.h5` files: match layers by name instead of position.
@@ -108,12 +117,19 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         except (zipfile.BadZipFile, KeyError, OSError) as err:
             raise ValueError(f"Could not read the weights in '{filepath}' (not a valid "
                              f"`.keras` file?): {err}") from None
-        with saving_lib.open_h5(io.BytesIO(data), "r") as h5:
+        with saving_lib.naming_file(filepath), saving_lib.open_h5(io.BytesIO(data), "r") as h5:
             return saving_lib.load_weights_from_h5(model, h5, skip_mismatch)
     if name.endswith((".pt", ".pth")):
         return load_torch_weights(model, filepath, skip_mismatch)
+    from kerastorch.saving.tf_format import saved_model
+    if isinstance(filepath, str) and saved_model.checkpoint_prefix(filepath) is not None:
+        return saved_model.load_weights(model, filepath, skip_mismatch)  # "ckpt", a SavedModel
+    if isinstance(filepath, str) and saved_model.looks_like_checkpoint(filepath):
+        raise FileNotFoundError(f"No weights file or TensorFlow checkpoint at '{filepath}' "
+                                f"(no '{filepath}.index').")
     raise ValueError("File format not supported: the filename must end in `.weights.h5`, "
-                     f"`.h5`, `.keras`, `.pt` or `.pth`. Received: filepath={filepath}")
+                     f"`.h5`, `.keras`, `.pt` or `.pth`, or name a TensorFlow checkpoint "
+                     f"(`ckpt` for `ckpt.index`). Received: filepath={filepath}")
 
 
 def load_torch_weights(model, filepath, skip_mismatch=False):

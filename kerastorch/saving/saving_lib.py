@@ -14,6 +14,7 @@ are numbered trainable first. Layers inside a layer sit under the attribute that
 variables elsewhere (an LSTM's live in its `cell`) says so with `_keras3_variable_groups()`.
 """
 
+import contextlib
 import datetime
 import io
 import json
@@ -64,6 +65,25 @@ def open_h5(path_or_file, mode):
         raise ValueError(f"Could not read the weights file '{os.fspath(name)}': it is not a "
                          "valid HDF5 file (truncated or corrupt?). h5py said: "
                          f"{err}") from None
+
+
+@contextlib.contextmanager
+def naming_file(filepath):
+    """Errors raised while reading `filepath` name it (h5py's RuntimeErrors become ValueError).
+
+    Keras's error types are kept: ValueError, OSError-family (as ValueError), TypeError.
+    """
+    name = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else None
+    try:
+        yield
+    except FileNotFoundError:
+        raise
+    except (ValueError, OSError, KeyError, RuntimeError, TypeError) as err:
+        if name is None or name in str(err):
+            raise
+        message = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
+        cls = TypeError if isinstance(err, TypeError) else ValueError
+        raise cls(f"Error reading '{name}': {message}") from err
 
 
 def to_snake_case(name):
@@ -259,6 +279,10 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
         if group is None and path.startswith("layers"):
             legacy = path.replace("layers", "_layer_checkpoint_dependencies")  # Keras 2.13
             group = h5.get(_vars_group_path(legacy))
+        if group is None and path:
+            group = _tf_keras_group(h5, path)
+            if group is not None:
+                expected_paths.add(group.name.lstrip("/"))
         found = len(group) if group is not None else 0
         if found != len(variables):
             message = (f"Layer '{name}' (at '{path or '/'}' in the model) expects "
@@ -290,7 +314,8 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
                     find_extra(_join(group_path, key), child)
 
     for key in h5.keys():
-        if key in ("optimizer", "_layer_checkpoint_dependencies"):
+        # tf.keras 2's `.keras` files also hold the compiled metrics' variables ("metrics/").
+        if key in ("optimizer", "_layer_checkpoint_dependencies", "metrics"):
             continue
         find_extra(key, h5[key])
     if extra and not skip_mismatch:
@@ -309,6 +334,23 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
             prepare() if prepare is not None and getattr(model, "compiled", False) \
                 else optimizer.build(model.trainable_weights)
         optimizer.load_own_variables(_H5Store(h5["optimizer"]["vars"]))
+
+
+def _tf_keras_group(h5, path):
+    """The `vars` group of `path` in a tf.keras 2.13+ `.keras` file, where a sublayer's
+    attribute may be private (`layers/multi_head_attention/_key_dense`): each part of the path
+    is looked up as it is, then with a leading underscore."""
+    group = h5
+    for part in path.split("/"):
+        found = None
+        for key in (part, f"_{part}"):
+            if key in group and hasattr(group[key], "keys"):
+                found = group[key]
+                break
+        if found is None:
+            return None
+        group = found
+    return group.get("vars")
 
 
 def _check_optimizer_shapes(optimizer, group):
@@ -399,24 +441,70 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         try:
             config = json.loads(archive.read(_CONFIG_FILENAME))
             weights = archive.read(_VARS_FILENAME) if _VARS_FILENAME in names else None
+            metadata = json.loads(archive.read(_METADATA_FILENAME)) \
+                if _METADATA_FILENAME in names else {}
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
             raise ValueError(f"Could not read '{os.fspath(filepath)}' (truncated or corrupt?): "
                              f"{err}") from None
-    with serialization_lib.SafeModeScope(safe_mode):
-        model = model_from_config_dict(config, custom_objects, compile)
-    if weights is not None:
-        with open_h5(io.BytesIO(weights), "r") as h5:
-            load_weights_from_h5(model, h5, include_optimizer=compile)
+    from kerastorch.saving import keras2_loading
+    check_model_config(config, filepath, metadata.get("keras_version"))
+    # tf.keras 2.13+ writes `.keras` files too, with its Keras 2 model config inside.
+    keras2 = keras2_loading.is_keras2_version(metadata.get("keras_version")) or None
+    with naming_file(filepath):
+        with serialization_lib.SafeModeScope(safe_mode):
+            model = model_from_config_dict(config, custom_objects, compile, keras2=keras2)
+        if weights is not None:
+            with open_h5(io.BytesIO(weights), "r") as h5:
+                load_weights_from_h5(model, h5, include_optimizer=compile)
     return model
 
 
-def model_from_config_dict(config, custom_objects=None, compile=True):
-    """Makes the model a serialized config describes and, when asked, compiles it."""
-    model = serialization_lib.deserialize_keras_object(config, custom_objects)
+def check_model_config(config, filepath, keras_version=None):
+    """A model config is a `{"class_name", "config"}` dict; anything else is a format (or a
+    newer Keras version) kerastorch does not know: a ValueError naming the file."""
+    if isinstance(config, dict) and "class_name" in config and "config" in config:
+        return
+    version = f" (written by Keras {keras_version})" if keras_version else ""
+    found = sorted(config) if isinstance(config, dict) else type(config).__name__
+    raise ValueError(f"Cannot read the model in '{os.fspath(filepath)}'{version}: its model "
+                     "config is not in a format kerastorch knows (expected a dict with "
+                     f"'class_name' and 'config', found {found}). kerastorch reads Keras 2.x "
+                     "and 3.x files.")
+
+
+def model_from_config_dict(config, custom_objects=None, compile=True, keras2=None):
+    """Makes the model a serialized config describes and, when asked, compiles it.
+
+    A tf.keras 2 config (`keras2=True`, or when unset one that looks like it) is read with
+    Keras 2's rules (kerastorch/saving/keras2_loading.py)."""
+    from kerastorch.saving import keras2_loading
+    if keras2 is None:
+        keras2 = keras2_loading.is_keras2_config(config)
+    if keras2:
+        with keras2_loading.Keras2Scope():
+            model = serialization_lib.deserialize_keras_object(config, custom_objects)
+    else:
+        model = serialization_lib.deserialize_keras_object(config, custom_objects)
     pending = model.__dict__.pop("_pending_compile_config", None)
     if compile and pending:
         compile_from_config(model, pending, custom_objects)
     return model
+
+
+def _keras2_metrics(value, model):
+    """Keras 2's training_config metrics: `MeanMetricWrapper` configs become their function's
+    name, and a single-output model's `[[...]]` (one list per output) its one list."""
+    if isinstance(value, dict) and value.get("class_name") == "MeanMetricWrapper":
+        fn = value.get("config", {}).get("fn")
+        return fn if isinstance(fn, str) else value
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _keras2_metrics(v, model) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        value = [_keras2_metrics(v, model) for v in value]
+        if len(value) == 1 and isinstance(value[0], list) and \
+                len(getattr(model, "outputs", None) or [None]) == 1:
+            return value[0]
+    return value
 
 
 def compile_from_config(model, compile_config, custom_objects=None):
@@ -427,6 +515,10 @@ def compile_from_config(model, compile_config, custom_objects=None):
     if not hasattr(model, "compile"):
         return
     try:
+        compile_config = dict(compile_config)
+        for key in ("metrics", "weighted_metrics"):
+            if key in compile_config:
+                compile_config[key] = _keras2_metrics(compile_config[key], model)
         config = serialization_lib.deserialize_keras_object(compile_config, custom_objects)
         kwargs = {k: v for k, v in config.items() if k in (
             "optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 import torch
 
+from kerastorch.saving import keras2_loading
 from kerastorch.saving import object_registration
 
 # kerastorch module prefix -> the public Keras module its classes are written under.
@@ -165,6 +166,15 @@ def get_build_config(layer):
     return {"input_shape": serialize_keras_object(shape)}
 
 
+def _builds_from_several_shapes(layer):
+    try:
+        params = [p for p in inspect.signature(layer.build).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return False
+    return len(params) > 1
+
+
 def _KerasSaveableBuild():
     from kerastorch.saving.keras_saveable import KerasSaveable
     return KerasSaveable.get_build_config
@@ -224,6 +234,8 @@ def _namespace_for(module):
     """The kerastorch module in which a Keras module's classes are looked up."""
     if module is None:
         return None
+    if module == "tf_keras" or module.startswith("tf_keras."):  # tf.keras 2.13+'s `.keras`
+        module = "keras" + module[len("tf_keras"):]
     public = {
         "keras.layers": "kerastorch.layers", "keras.initializers": "kerastorch.initializers",
         "keras.regularizers": "kerastorch.regularizers",
@@ -265,6 +277,9 @@ def _find_class(class_name, registered_name, module, custom_objects):
     if class_name == "Functional":
         from kerastorch.models.model import Model
         return Model
+    if class_name in ("TFOpLambda", "SlicingOpLambda"):  # tf.keras 2's op layers
+        from kerastorch.layers.tf_op_lambda import TFOpLambda
+        return TFOpLambda
     if ">" in class_name:  # tf.keras wrote some built-ins as "Custom>Adam"
         return _find_class(class_name.split(">")[-1], None, module, custom_objects)
     names = [_namespace_for(module)] if module else list(_FALLBACK_NAMESPACES)
@@ -444,7 +459,10 @@ def deserialize_keras_object(config, custom_objects=None, **kwargs):
     with object_registration.custom_object_scope(custom_objects or {}):
         obj = instantiate(cls, inner, custom_objects)
         from kerastorch.layers.layer import Layer
-        if isinstance(obj, Layer):
+        if isinstance(obj, Layer) and not (keras2_loading.active() and
+                                           _builds_from_several_shapes(obj)):
+            # (tf.keras 2 gives such a layer, MultiHeadAttention, only its query's shape:
+            # its call in the rebuilt graph builds it)
             build_from_config(obj, config.get("build_config"))
             if config.get("compile_config") is not None:
                 obj._pending_compile_config = config["compile_config"]
@@ -454,13 +472,17 @@ def deserialize_keras_object(config, custom_objects=None, **kwargs):
 def instantiate(cls, inner, custom_objects=None):
     """`cls.from_config(inner)` after Keras 3 extras and nested objects are made kerastorch's."""
     from kerastorch.layers.layer import Layer
+    from kerastorch.models.model import Model
+    if isinstance(cls, type) and issubclass(cls, Model) and isinstance(inner, (dict, list)):
+        from kerastorch.saving import model_config  # a list: Keras 2.1's Sequential config
+        inner = dict(inner) if isinstance(inner, dict) else list(inner)
+        return model_config.model_from_config(cls, inner, custom_objects)
     if not isinstance(inner, dict):
         return cls(inner) if inner is not None else cls()
-    from kerastorch.models.model import Model
-    if isinstance(cls, type) and issubclass(cls, Model):
-        from kerastorch.saving import model_config
-        return model_config.model_from_config(cls, dict(inner), custom_objects)
     config = dict(inner)
+    if keras2_loading.active():
+        config = keras2_loading.upgrade_layer_config(cls, config) if issubclass(cls, Layer) \
+            else keras2_loading.upgrade_object_config(cls, config)
     if issubclass(cls, Layer):
         config = {k: _deserialize_nested(v, custom_objects) for k, v in config.items()}
     elif "name" in config and cls.__module__.startswith("kerastorch.initializers"):

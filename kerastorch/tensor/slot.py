@@ -4,6 +4,9 @@ A recorded call (a graph step's arguments, an op node's `(args, kwargs)`) keeps 
 puts a `Slot(index)` where a tensor was; running it fills each slot from a list of values.
 """
 
+from kerastorch import tree
+from kerastorch.tensor.keras_tensor import KerasTensor
+
 
 class Slot:
     """Placeholder for the value `values[index]` in a recorded structure of call arguments."""
@@ -15,6 +18,21 @@ class Slot:
 
     def __repr__(self):
         return f"Slot({self.index})"
+
+
+def make_template(args, kwargs):
+    """`(template, inputs)`: `(list(args), dict(kwargs))` with a `Slot(i)` for the i-th
+    KerasTensor among them, and those KerasTensors (one, or a list in slot order)."""
+    symbolic = []
+
+    def to_slot(v):
+        if type(v) is KerasTensor:
+            symbolic.append(v)
+            return Slot(len(symbolic) - 1)
+        return v
+
+    template = tree.map_structure(to_slot, (list(args), dict(kwargs)))
+    return template, (symbolic[0] if len(symbolic) == 1 else list(symbolic))
 
 
 def fill(spec, values):

@@ -9,6 +9,7 @@ from kerastorch.utils.file_utils import get_file  # noqa: E402,F401
 from kerastorch.utils.image_dataset_utils import image_dataset_from_directory  # noqa: E402,F401
 from kerastorch.utils.numerical_utils import normalize  # noqa: E402,F401
 from kerastorch.utils.numerical_utils import to_categorical  # noqa: E402,F401
+from kerastorch.utils.progbar import Progbar  # noqa: E402,F401
 from kerastorch.utils.py_dataset import PyDataset  # noqa: E402,F401
 from kerastorch.utils.py_dataset import Sequence  # noqa: E402,F401
 from kerastorch.utils.sequence_utils import pad_sequences  # noqa: E402,F401

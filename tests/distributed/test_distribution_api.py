@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import kerastorch as keras
-from kerastorch import distribute
+from kerastorch.distribution import ddp as distribute
 
 
 def test_list_devices_uses_keras_names():

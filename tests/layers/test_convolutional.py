@@ -332,3 +332,47 @@ def test_two_sgd_epochs_match_keras():
     np.testing.assert_allclose(ht.history["loss"], hk.history["loss"], rtol=1e-5)
     for a, b in zip(km.get_weights(), tm.get_weights()):
         np.testing.assert_allclose(b, a, atol=ATOL)
+
+
+# ------------------------------------------------------------------ activation layout
+# The kernels run on an NCHW view; an activation that reduces over an axis must still see the
+# user's layout (issue 14: a per-pixel softmax Conv2D reduced over the wrong axis).
+def _axis_reducing_cases():
+    import kerastorch
+    L = kerastorch.layers
+    return [(L.Conv1D, dict(filters=3, kernel_size=2), (2, 5, 4)),
+            (L.Conv2D, dict(filters=3, kernel_size=1), (2, 4, 5, 4)),
+            (L.Conv3D, dict(filters=3, kernel_size=2), (1, 3, 4, 3, 2)),
+            (L.Conv1DTranspose, dict(filters=3, kernel_size=2), (2, 5, 4)),
+            (L.Conv2DTranspose, dict(filters=3, kernel_size=2, strides=2), (2, 3, 4, 4)),
+            (L.Conv3DTranspose, dict(filters=3, kernel_size=2), (1, 3, 3, 2, 2)),
+            (L.SeparableConv1D, dict(filters=3, kernel_size=2), (2, 5, 4)),
+            (L.SeparableConv2D, dict(filters=3, kernel_size=2), (2, 4, 5, 4)),
+            (L.DepthwiseConv1D, dict(kernel_size=2, depth_multiplier=2), (2, 5, 4)),
+            (L.DepthwiseConv2D, dict(kernel_size=2, depth_multiplier=2), (2, 4, 5, 4))]
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+@pytest.mark.parametrize("activation", ["softmax", "log_softmax", "callable"])
+@pytest.mark.parametrize("case", range(10))
+def test_conv_activation_reducing_over_last_axis_sees_the_users_layout(case, activation,
+                                                                       data_format):
+    cls, kwargs, shape = _axis_reducing_cases()[case]
+    if data_format == "channels_first":
+        shape = (shape[0], shape[-1]) + shape[1:-1]
+
+    def last_axis_softmax(x):
+        return torch.softmax(x, dim=-1)
+
+    act = last_axis_softmax if activation == "callable" else activation
+    torch.manual_seed(case)
+    x = torch.randn(shape)
+    with_act = cls(activation=act, data_format=data_format, **kwargs)
+    linear = cls(data_format=data_format, **kwargs)
+    y = with_act(x)
+    linear(x)
+    linear.set_weights(with_act.get_weights())
+    pre = linear(x)
+    expected = (torch.log_softmax(pre, dim=-1) if activation == "log_softmax"
+                else torch.softmax(pre, dim=-1))
+    torch.testing.assert_close(y, expected, atol=1e-6, rtol=1e-6)

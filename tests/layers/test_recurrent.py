@@ -164,9 +164,27 @@ def test_wrong_feature_size_after_build_raises_value_error():
         layer(torch.zeros(2, 4, 6), mask=None)
 
 
-def test_stateful_true_is_not_implemented_with_clear_message():
-    with pytest.raises(NotImplementedError, match="stateful=True"):
-        layers.LSTM(3, stateful=True)
+@pytest.mark.parametrize("cls,kwargs", [("LSTM", {}), ("GRU", {"reset_after": False}),
+                                        ("SimpleRNN", {"activation": "relu"}),
+                                        ("LSTM", {"recurrent_activation": "tanh"})])
+def test_stateful_calls_continue_one_sequence_until_reset(cls, kwargs):
+    x = torch.tensor(np.random.RandomState(1).randn(2, 6, 3).astype("float32"))
+    whole = getattr(layers, cls)(4, return_sequences=True, **kwargs)
+    expected = whole(x)
+    stateful = getattr(layers, cls)(4, return_sequences=True, stateful=True, **kwargs)
+    stateful(x[:, :3])
+    stateful.set_weights(whole.get_weights())
+    stateful.reset_states()
+    halves = torch.cat([stateful(x[:, :3]), stateful(x[:, 3:])], dim=1)
+    np.testing.assert_allclose(halves.detach().numpy(), expected.detach().numpy(), atol=1e-6)
+    assert len(stateful.states) == (2 if cls == "LSTM" else 1)
+    stateful.reset_states()
+    np.testing.assert_allclose(stateful(x[:, :3]).detach().numpy(),
+                               expected[:, :3].detach().numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="same batch size"):
+        stateful(x[:1, :3])
+    with pytest.raises(AttributeError, match="must be stateful"):
+        whole.reset_states()
 
 
 def test_wrong_number_of_initial_states_raises():

@@ -89,6 +89,10 @@ class CategoryEncoding(Layer):
         ids = as_int_tensor(inputs)
         if ids.is_floating_point():
             ids = ids.long()
+        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.num_tokens):
+            raise ValueError(f'Input values of layer "{self.name}" must be in the range '
+                             f"0 <= values < num_tokens with num_tokens={self.num_tokens}. "
+                             f"Received: values in [{int(ids.min())}, {int(ids.max())}]")
         return encode_categorical(ids, self.output_mode, self.num_tokens,
                                   backend.to_torch_dtype(self.compute_dtype), count_weights)
 

@@ -119,7 +119,10 @@ class Discretization(Layer):
                              "construction time or call `adapt(dataset)` before you can start "
                              "using the `Discretization` layer.")
         x = inputs if isinstance(inputs, torch.Tensor) else torch.as_tensor(np.asarray(inputs))
-        bounds = torch.as_tensor(self.bin_boundaries, dtype=torch.float64, device=x.device)
+        # The boundaries are float32, as TensorFlow's Bucketize holds them (a float32 value
+        # on a boundary such as 1.39 goes to the bucket above it).
+        bounds = torch.as_tensor(self.bin_boundaries, dtype=torch.float32,
+                                 device=x.device).double()
         ids = torch.bucketize(x.to(torch.float64), bounds, right=True)
         return encode_categorical(ids, self.output_mode, len(self.bin_boundaries) + 1,
                                   backend.to_torch_dtype(self.output_dtype))

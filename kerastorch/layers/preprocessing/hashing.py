@@ -55,7 +55,7 @@ def siphash24(key0, key1, data):
     return v0 ^ v1 ^ v2 ^ v3
 
 
-def _fingerprint64(data):
+def fingerprint64(data):
     try:
         import farmhash
     except ImportError as err:
@@ -125,7 +125,7 @@ class Hashing(Layer):
         if self.strong_hash:
             h = siphash24(self.salt[0] & _MASK64, self.salt[1] & _MASK64, data)
         else:
-            h = _fingerprint64(data)
+            h = fingerprint64(data)
         return h % bins
 
     def _convert_input(self, x):

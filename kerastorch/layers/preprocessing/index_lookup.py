@@ -6,7 +6,6 @@ out-of-vocabulary indices, then the vocabulary. Lookups run in Python/numpy on t
 """
 
 import math
-import zlib
 
 import numpy as np
 import torch
@@ -14,6 +13,7 @@ import torch
 from kerastorch import backend
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.preprocessing.category_encoding import encode_categorical
+from kerastorch.layers.preprocessing.hashing import fingerprint64
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -178,7 +178,9 @@ class IndexLookup(Layer):
             return start
         if isinstance(token, int):
             return start + token % self.num_oov_indices
-        return start + zlib.crc32(str(token).encode("utf-8")) % self.num_oov_indices
+        # TensorFlow's `to_hash_bucket_fast`: FarmHash64 of the UTF-8 bytes
+        data = token if isinstance(token, bytes) else str(token).encode("utf-8")
+        return start + fingerprint64(data) % self.num_oov_indices
 
     def _lookup(self, inputs):
         tokens = self._tokens_array(inputs)

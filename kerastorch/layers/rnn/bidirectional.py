@@ -58,13 +58,26 @@ class Bidirectional(Layer):
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
-        self.stateful = False
+        self.stateful = layer.stateful
         self.supports_masking = True
         self.input_spec = layer.input_spec
         if weights:
             half = len(weights) // 2
             self.forward_layer._initial_weights = weights[:half]
             self.backward_layer._initial_weights = weights[half:]
+
+    def reset_states(self, states=None):
+        """stateful=True: both directions start the next call from zeros (or `states`:
+        the forward layer's, then the backward layer's)."""
+        if states is None:
+            self.forward_layer.reset_states()
+            self.backward_layer.reset_states()
+            return
+        half = len(states) // 2
+        self.forward_layer.reset_states(states[:half])
+        self.backward_layer.reset_states(states[half:])
+
+    reset_state = reset_states  # Keras 3's name
 
     def build(self, sequences_shape, initial_state_shape=None):
         self.forward_layer._maybe_build(sequences_shape)

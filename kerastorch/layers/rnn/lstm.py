@@ -23,7 +23,8 @@ class LSTM(BaseRNN):
         return_sequences: return the whole output sequence instead of the last output.
         return_state: also return the last states `h, c`.
         go_backwards: process the sequence backwards (outputs come in processing order).
-        stateful: only False is supported.
+        stateful: keep the final states of a call as the initial states of the next one
+            (same batch size each call; `reset_states()` starts again from zeros).
 
     Input shape: `(batch, timesteps, features)`; call arguments `mask` (bool `(batch,
     timesteps)`), `training`, `initial_state` (`[h, c]`).

@@ -99,7 +99,13 @@ class RNN(Layer):
             self._reset_dropout_masks(self.cell)
         output = outputs if self.return_sequences else last
         if self.return_state:
-            return [output] + list(tree.pack_sequence_as(structure, states))
+            states = list(tree.pack_sequence_as(structure, states))
+            if isinstance(self.cell, StackedRNNCells):
+                # tf.keras 2: the state of a one-state cell in the stack is a tensor, LSTM's
+                # a list [h, c]
+                states = [s[0] if isinstance(s, (list, tuple)) and len(s) == 1 else s
+                          for s in states]
+            return [output] + states
         return output
 
     def _reset_dropout_masks(self, cell):

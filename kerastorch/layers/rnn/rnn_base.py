@@ -33,11 +33,6 @@ class BaseRNN(Layer):
         if not isinstance(units, int) or units <= 0:
             raise ValueError("Received an invalid value for argument `units`, expected a "
                              f"positive integer, got {units}.")
-        if stateful:
-            raise NotImplementedError(
-                f"{type(self).__name__}(stateful=True) is not supported by kerastorch: pass "
-                "the state explicitly instead (`return_state=True`, then "
-                "`initial_state=[...]` on the next call).")
         self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
@@ -59,7 +54,8 @@ class BaseRNN(Layer):
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
-        self.stateful = False
+        self.stateful = bool(stateful)
+        self._kt_states = None  # stateful: the last call's final states (detached)
         self.unroll = unroll  # accepted for compatibility; torch does not unroll
         self.use_cudnn = use_cudnn
         # Outputs at masked steps: zeros if True, else the previous output (Keras's default).
@@ -87,7 +83,9 @@ class BaseRNN(Layer):
         if mask is None:  # a direct call on Embedding(mask_zero)/Masking output (Keras 3)
             mask = getattr(sequences, "_keras_mask", None)
         batch = sequences.shape[0]
-        if initial_state is None:
+        if initial_state is None and self.stateful and self._kt_states is not None:
+            states = self._stored_states(batch, sequences.device)
+        elif initial_state is None:
             states = [sequences.new_zeros(batch, self.units) for _ in range(self.state_count)]
         else:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) \
@@ -111,10 +109,47 @@ class BaseRNN(Layer):
         return self._finish(*self._run_loop(sequences, states, mask, dp_masks, rdp_masks))
 
     def _finish(self, last_output, outputs, states):
+        if self.stateful:
+            self._kt_states = [s.detach() for s in states]
         output = outputs if self.return_sequences else last_output
         if self.return_state:
             return [output] + list(states)
         return output
+
+    # ------------------------------------------------------------------ stateful
+    @property
+    def states(self):
+        """stateful=True: the states the next call starts from (None before the first)."""
+        return None if self._kt_states is None else list(self._kt_states)
+
+    def _stored_states(self, batch, device):
+        if self._kt_states[0].shape[0] != batch:
+            raise ValueError(f'Layer "{self.name}" is stateful with states for a batch of '
+                             f"{self._kt_states[0].shape[0]} sequences, but received a batch "
+                             f"of {batch}. A stateful RNN needs the same batch size at every "
+                             "call (or call `reset_states()`).")
+        return [s.to(device) for s in self._kt_states]
+
+    def reset_states(self, states=None):
+        """stateful=True: start the next call from zeros, or from `states` (one array per
+        state, `(batch, units)`)."""
+        if not self.stateful:
+            raise AttributeError("Layer must be stateful.")
+        if states is None:
+            if self._kt_states is not None:
+                self._kt_states = [torch.zeros_like(s) for s in self._kt_states]
+            return
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        if len(states) != self.state_count:
+            raise ValueError(f'Layer "{self.name}" expects {self.state_count} states, but it '
+                             f"received {len(states)} state values.")
+        ref = self.weight_ih if self.built else None
+        self._kt_states = [torch.as_tensor(
+            s.numpy() if hasattr(s, "numpy") and not isinstance(s, torch.Tensor) else s,
+            dtype=None if ref is None else ref.dtype,
+            device=None if ref is None else ref.device).detach() for s in states]
+
+    reset_state = reset_states  # Keras 3's name
 
     def _dropout_masks(self, like, rate):
         """Keras's dropout masks: fixed over time, one per gate when recurrent dropout is on."""

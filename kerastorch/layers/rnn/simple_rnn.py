@@ -20,7 +20,8 @@ class SimpleRNN(BaseRNN):
         activation: default `"tanh"`.
         use_bias, kernel_initializer, recurrent_initializer (`"orthogonal"`), bias_initializer.
         dropout, recurrent_dropout: fractions dropped while training.
-        return_sequences, return_state, go_backwards: as in Keras; stateful: only False.
+        return_sequences, return_state, go_backwards: as in Keras; stateful: the final states
+        of a call start the next one (`reset_states()` clears them).
 
     Input shape: `(batch, timesteps, features)`.
 

@@ -1,0 +1,53 @@
+"""`LearningRateScheduler`: sets the learning rate at the start of each epoch."""
+
+import numpy as np
+import torch
+
+from kerastorch.callbacks.callback import Callback
+
+
+def _get_lr(optimizer):
+    lr = optimizer.learning_rate
+    if isinstance(lr, torch.Tensor):
+        return float(lr.detach().cpu())
+    return float(lr)
+
+
+def _set_lr(optimizer, value):
+    optimizer.learning_rate = float(value)
+
+
+class LearningRateScheduler(Callback):
+    """Sets the learning rate at the start of each epoch to `schedule(epoch, lr)`.
+
+    Args:
+        schedule: a function `(epoch, lr) -> new_lr` (or `(epoch) -> new_lr`), epochs from 0.
+        verbose: 1 prints each update.
+
+    Example:
+        >>> cb = keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.9)
+    """
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        optimizer = self.model.optimizer
+        if not hasattr(optimizer, "learning_rate"):
+            raise ValueError('Optimizer must have a "learning_rate" attribute.')
+        try:
+            lr = self.schedule(epoch, _get_lr(optimizer))
+        except TypeError:
+            lr = self.schedule(epoch)
+        if isinstance(lr, torch.Tensor):
+            lr = float(lr)
+        if not isinstance(lr, (float, int, np.floating, np.integer)):
+            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr}")
+        _set_lr(optimizer, float(lr))
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = _get_lr(self.model.optimizer)

@@ -1,0 +1,1 @@
+"""Reading TensorFlow SavedModel directories and TF-format checkpoints without TensorFlow."""
