@@ -274,3 +274,31 @@ def test_nested_model_step_is_a_plain_module_call_and_runs_its_own_plan():
     xs = torch.randn(2, 4)
     np.testing.assert_allclose(model(xs).detach().numpy(),
                                model.layers[-1](inner(xs)).detach().numpy(), atol=0)
+
+
+def test_export_runs_the_models_own_plan_through_for_torch(tmp_path, monkeypatch):
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    h = layers.Dense(4, name="h")(a)                       # CALL_ONE
+    s = layers.Add(name="add")([h, b])                     # CALL_LIST
+    y = Scale(name="scale")(s, [b, 0.5], offset=h)         # CALL_ANY
+    model = keras.Model([a, b], y)
+    seen = []
+    for_torch = GraphPlan.for_torch
+
+    def recording(plan, module_of):
+        seen.append(plan)
+        return for_torch(plan, module_of)
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("export rebuilt the plan")
+
+    monkeypatch.setattr(GraphPlan, "for_torch", recording)
+    monkeypatch.setattr(GraphPlan, "build", no_build)
+    path = model.export(tmp_path / "model.pt2")
+    assert seen == [model._plan]
+    x = [v[:2] for v in inputs_for(4)]  # the export's example inputs have batch 2
+    with torch.no_grad():
+        want = model(x)
+    got = torch.export.load(path).module()(*x)
+    torch.testing.assert_close(got, want, atol=1e-6, rtol=1e-6)
