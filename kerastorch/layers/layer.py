@@ -12,6 +12,11 @@ from kerastorch import constraints
 from kerastorch import initializers
 from kerastorch import regularizers
 from kerastorch import tree
+from kerastorch.tensor.keras_tensor import KerasTensor
+from kerastorch.tensor.node import Node
+from kerastorch.tensor.shapes import flatten_shapes
+from kerastorch.tensor.shapes import map_shapes
+from kerastorch.tensor.shapes import merge_shapes
 
 _Tensor = torch.Tensor
 
@@ -571,7 +576,6 @@ class Layer(nn.Module):
         else:
             key = next(iter(kwargs))
             inputs = kwargs.pop(key)
-        from kerastorch.layers.input_layer import KerasTensor
         if any(isinstance(t, KerasTensor) for t in tree.flatten(inputs)):
             return self._call_symbolic(inputs, args, kwargs)
         if isinstance(inputs, (list, tuple)) and inputs and not any(
@@ -636,7 +640,7 @@ class Layer(nn.Module):
         spec = self.input_spec
         if spec is None:
             return
-        flat = _flatten_shapes(shapes)
+        flat = flatten_shapes(shapes)
         specs = spec if isinstance(spec, (list, tuple)) else [spec] * len(flat)
         for i, (s, shape) in enumerate(zip(specs, flat)):
             check_input_spec(self, s, shape, i)
@@ -649,7 +653,6 @@ class Layer(nn.Module):
         self._check_input_specs(shapes)
 
     def _call_symbolic(self, inputs, args, kwargs):
-        from kerastorch.layers.input_layer import KerasTensor, Node
         shapes = tree.map_structure(
             lambda t: t.shape if isinstance(t, KerasTensor) else t, inputs)
         self._check_input_specs(shapes)
@@ -723,20 +726,6 @@ def _clear_added_losses_hook(module, args):
             layer._added_losses = []
 
 
-def _is_shape(value):
-    return isinstance(value, tuple) and all(d is None or isinstance(d, int) for d in value)
-
-
-def _flatten_shapes(structure):
-    if _is_shape(structure):
-        return [structure]
-    if isinstance(structure, (list, tuple)):
-        return [s for item in structure for s in _flatten_shapes(item)]
-    if isinstance(structure, dict):
-        return [s for key in sorted(structure) for s in _flatten_shapes(structure[key])]
-    return []
-
-
 def _module_weights(module, seen):
     if getattr(module, "_weights_shown_by_views", False):
         return []  # e.g. a timm model whose weights its Keras-named view layers present
@@ -781,26 +770,4 @@ def _infer_output_shape(layer, input_shape):
         return tree.map_structure(lambda t: tuple(t.shape), out)
 
     first, second = run(2, 64), run(3, 65)
-
-    def merge(a, b):
-        if _is_shape(a):
-            return tuple(x if x == y else None for x, y in zip(a, b))
-        if isinstance(a, list):
-            return [merge(x, y) for x, y in zip(a, b)]
-        if isinstance(a, dict):
-            return {k: merge(a[k], b[k]) for k in a}
-        return tuple(merge(x, y) for x, y in zip(a, b))
-
-    return merge(first, second)
-
-
-def map_shapes(structure, fn):
-    if _is_shape(structure):
-        return fn(structure)
-    if isinstance(structure, list):
-        return [map_shapes(s, fn) for s in structure]
-    if isinstance(structure, tuple):
-        return tuple(map_shapes(s, fn) for s in structure)
-    if isinstance(structure, dict):
-        return {k: map_shapes(v, fn) for k, v in structure.items()}
-    return structure
+    return merge_shapes(first, second)

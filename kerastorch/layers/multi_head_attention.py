@@ -8,6 +8,8 @@ import torch.nn.functional as F
 from kerastorch import initializers
 from kerastorch.layers.dropout import Dropout
 from kerastorch.layers.layer import Layer
+from kerastorch.tensor.keras_tensor import KerasTensor
+from kerastorch.tensor.node import Node
 
 
 class _Projection(Layer):
@@ -270,8 +272,6 @@ class MultiHeadAttention(Layer):
 
 def _symbolic_attention(layer, query, args, kwargs):
     """A symbolic call on KerasTensors: query, value (and key) as separate arguments."""
-    from kerastorch.layers.input_layer import KerasTensor
-    from kerastorch.layers.input_layer import Node
     kwargs = dict(kwargs)
     value = args[0] if args else kwargs.get("value")
     key = args[1] if len(args) > 1 else kwargs.get("key")

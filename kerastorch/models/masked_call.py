@@ -5,6 +5,9 @@ As in Keras, a layer receives the mask of its first input as `mask=` when its `c
 and a layer with `supports_masking` hands `compute_mask(inputs, mask)` to the next layers; the
 mask is also set on each output tensor as `_keras_mask`. Models without such layers never come
 here, so their forward pays nothing for masking.
+
+A functional model's masked run is `kerastorch.models.functional.run_masked`, the executor's
+mask-carrying loop over the same plan; it calls each layer through `call_with_mask`.
 """
 
 import inspect
@@ -28,7 +31,7 @@ def _call_params(layer):
     return params
 
 
-def _named_masks(layer, x_spec, arg_specs, kwarg_specs, mask_of):
+def named_masks(layer, x_spec, arg_specs, kwarg_specs, mask_of):
     """Keras 3's rule for a call with several tensor arguments: `<name>_mask` receives the mask
     of argument `<name>` (e.g. MultiHeadAttention's `query_mask`, `value_mask`)."""
     params = _call_params(layer)
@@ -75,7 +78,9 @@ def _set_mask(outputs, masks):
                 pass
 
 
-def _call_layer(layer, call, x, mask, training, args=(), kwargs=None):
+def call_with_mask(layer, call, x, mask, training, args=(), kwargs=None):
+    """Calls `layer` (through `call(layer, ...)` when given) with the mask of its input and
+    returns `(outputs, output_mask)`; the output mask is also set on the outputs."""
     kwargs = dict(kwargs or {})
     if training is not None and layer._call_has_training:
         kwargs["training"] = training
@@ -97,49 +102,5 @@ def run_chain(model, inputs, training, mask=None):
     """A Sequential model's layers in order, each given the mask the one before it made."""
     x = inputs
     for layer in model._stack:
-        x, mask = _call_layer(layer, None, x, mask, training)
+        x, mask = call_with_mask(layer, None, x, mask, training)
     return x
-
-
-def run_graph(model, inputs, training, mask=None):
-    """A functional model's precomputed plan, with a mask beside each value."""
-    from kerastorch.models.model import _Slot
-    values = [None] * model._num_slots
-    masks = [None] * model._num_slots
-    flat = ([inputs] if model._single_io and not isinstance(inputs, (list, tuple, dict))
-            else model._flatten_inputs(inputs))
-    flat_masks = tree.flatten(mask) if isinstance(mask, (list, tuple)) else [mask] * len(flat)
-    for slot, value, m in zip(model._input_slots, flat, flat_masks):
-        values[slot] = value
-        masks[slot] = m if m is not None else getattr(value, "_keras_mask", None)
-    for layer, call, spec, kind, single, outs, _ in model._steps:
-        if kind == 0:
-            y, out_mask = _call_layer(layer, call, values[spec], masks[spec], training)
-        elif kind == 1:
-            y, out_mask = _call_layer(layer, call, [values[i] for i in spec],
-                                      [masks[i] for i in spec], training)
-        else:
-            x_spec, args, kwargs = spec
-            fill = lambda v: values[v.index] if isinstance(v, _Slot) else v  # noqa: E731
-            fill_mask = lambda v: masks[v.index] if isinstance(v, _Slot) else None  # noqa: E731
-            extra = (_named_masks(layer, x_spec, args, kwargs, fill_mask)
-                     if args or kwargs else {})
-            x, args, kwargs = tree.map_structure(fill, (x_spec, list(args), kwargs))
-            if extra:
-                kwargs = dict(kwargs, **extra)
-            in_mask = (fill_mask(x_spec) if isinstance(x_spec, _Slot) else
-                       [fill_mask(v) for v in tree.flatten(x_spec)])
-            y, out_mask = _call_layer(layer, None, x, in_mask, training, args, kwargs)
-        if single:
-            values[outs] = y
-            masks[outs] = out_mask if not isinstance(out_mask, (list, tuple)) else None
-        else:
-            flat_y = tree.flatten(y)
-            flat_m = (tree.flatten(out_mask) if isinstance(out_mask, (list, tuple))
-                      else [out_mask] * len(flat_y))
-            for slot, value, m in zip(outs, flat_y, flat_m):
-                values[slot] = value
-                masks[slot] = m
-    if model._single_output:
-        return values[model._output_slots[0]]
-    return tree.pack_sequence_as(model._outputs_struct, [values[s] for s in model._output_slots])

@@ -4,26 +4,13 @@ from torch import nn
 
 from kerastorch import tree
 from kerastorch.layers.input_layer import InputLayer
-from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.layer import map_shapes
-from kerastorch.layers.merging import Merge
-from kerastorch.models import masked_call
+from kerastorch.models import functional
 from kerastorch.trainers.trainer import Trainer
 from kerastorch.saving.keras_saveable import KerasSaveable
-
-
-_module_call = nn.Module.__call__
-_PLAIN_LAYER_CALLS = (Layer.__call__, Merge.__call__)
-
-
-class _Slot:
-    """Placeholder for the value of a graph tensor in a node's recorded call arguments."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index):
-        self.index = index
+from kerastorch.tensor.keras_tensor import KerasTensor
+from kerastorch.tensor.shapes import flatten_shapes
+from kerastorch.tensor.shapes import map_shapes
 
 
 class Model(Trainer, KerasSaveable, Layer):
@@ -105,114 +92,30 @@ class Model(Trainer, KerasSaveable, Layer):
             self.add_module(str(i), layer)
 
     def _compile_plan(self, nodes):
-        """Orders the calls once, so running the model is a loop over precomputed steps."""
-        slots = {}
-        for t in self.inputs:
-            slots[id(t)] = len(slots)
-        self._input_slots = [slots[id(t)] for t in self.inputs]
-        steps = []
-        for node in nodes:
-            if node.is_input:
-                continue
-            template = tree.map_structure(
-                lambda v: _Slot(slots[id(v)]) if isinstance(v, KerasTensor) else v,
-                (node.call_inputs, list(node.call_args), node.call_kwargs))
-            for t in node.output_tensors:
-                slots[id(t)] = len(slots)
-            inputs, args, kwargs = template
-            # kind 0: layer(x); kind 1: layer([x1, x2, ...]) (merge layers); kind 2: anything else.
-            if isinstance(inputs, _Slot) and not args and not kwargs:
-                kind, spec = 0, inputs.index
-            elif type(inputs) is list and inputs and not args and not kwargs and \
-                    all(isinstance(v, _Slot) for v in inputs):
-                kind, spec = 1, tuple(v.index for v in inputs)
-            else:
-                kind, spec = 2, template
-            single = isinstance(node.outputs, KerasTensor)
-            outs = slots[id(node.outputs)] if single else [slots[id(t)] for t in node.output_tensors]
-            # Every layer of the graph is built and gets tensors: where its class keeps Layer's
-            # own __call__, the plan calls torch's Module.__call__ directly, as a torch parent
-            # module would (hooks still run).
-            call = type(node.layer).__call__
-            if kind != 2 and call in _PLAIN_LAYER_CALLS:
-                call = _module_call
-            steps.append([node.layer, call, spec, kind, single, outs, ()])
-        # Free each intermediate value after its last use, as a hand-written forward lets
-        # temporaries go (the graph would otherwise hold every activation until it returns).
-        last_use = {}
-        for i, step in enumerate(steps):
-            spec, kind = step[2], step[3]
-            used = [spec] if kind == 0 else list(spec) if kind == 1 else \
-                [v.index for v in tree.flatten(spec) if isinstance(v, _Slot)]
-            for slot in used:
-                last_use[slot] = i
-        keep = {slots[id(t)] for t in self.outputs}
-        for slot, i in last_use.items():
-            if slot not in keep:
-                steps[i][6] += (slot,)
-        steps = [tuple(step) for step in steps]
-        self._steps = steps
-        self._num_slots = len(slots)
-        self._output_slots = [slots[id(t)] for t in self.outputs]
-        struct = self._outputs_struct
-        # Keras returns a tensor, not a list of one, for `outputs=[y]`.
-        self._single_output = isinstance(struct, KerasTensor) or (
-            isinstance(struct, (list, tuple)) and len(struct) == 1
-            and isinstance(struct[0], KerasTensor))
-        self._single_io = len(self.inputs) == 1 and self._single_output
-        self._has_masks = masked_call.produces_masks([step[0] for step in steps])
+        """Orders the calls once (`functional.GraphPlan`), so running the model is a loop over
+        precomputed steps."""
+        self._plan = functional.GraphPlan.build(nodes, self.inputs, self.outputs,
+                                                self._outputs_struct)
+        self._single_output = self._plan.single_output
+        self._has_masks = self._plan.has_masks
 
     def call(self, inputs, training=None, mask=None):
         if not self._is_graph_network:
             raise NotImplementedError(f"Model {self.name} has no graph and no `call()`: subclass "
                                       "Model and define `call(self, inputs, training=None)`.")
+        plan = self._plan
+        flat = ((inputs,) if plan.single_io and not isinstance(inputs, (list, tuple, dict))
+                else self._flatten_inputs(inputs))
         if self._has_masks or mask is not None:
-            return masked_call.run_graph(self, inputs, training, mask)
-        values = [None] * self._num_slots
-        if self._single_io and not isinstance(inputs, (list, tuple, dict)):
-            values[self._input_slots[0]] = inputs
-        else:
-            for slot, value in zip(self._input_slots, self._flatten_inputs(inputs)):
-                values[slot] = value
-        pass_training = training is not None
-        layer = x = None
-        try:
-            for layer, call, spec, kind, single, outs, frees in self._steps:
-                if kind == 0:
-                    x = values[spec]
-                    if pass_training and layer._call_has_training:
-                        y = call(layer, x, training=training)
-                    else:
-                        y = call(layer, x)
-                elif kind == 1:
-                    x = [values[i] for i in spec]
-                    if pass_training and layer._call_has_training:
-                        y = call(layer, x, training=training)
-                    else:
-                        y = call(layer, x)
-                else:
-                    fill = lambda v: values[v.index] if isinstance(v, _Slot) else v  # noqa: E731
-                    x, args, kwargs = tree.map_structure(fill, spec)
-                    if pass_training and layer._call_has_training:
-                        kwargs = dict(kwargs, training=training)
-                    y = layer(x, *args, **kwargs)
-                if single:
-                    values[outs] = y
-                else:
-                    for slot, value in zip(outs, tree.flatten(y)):
-                        values[slot] = value
-                for slot in frees:
-                    values[slot] = None
-        except (RuntimeError, ValueError) as err:
-            # An input of the wrong shape fails in some inner layer: name the model, else the
-            # layer whose input spec explains the failure.
-            self._explain_runtime_error((inputs,), err)
-            if isinstance(err, RuntimeError) and isinstance(layer, Layer) and x is not None:
-                layer._explain_runtime_error((x,), err)
-            raise
-        if self._single_output:
-            return values[self._output_slots[0]]
-        return tree.pack_sequence_as(self._outputs_struct, [values[s] for s in self._output_slots])
+            return functional.run_masked(plan, flat, training, mask)
+        return functional.run(plan, flat, training, self._explain_step_error)
+
+    def _explain_step_error(self, inputs, err, layer, x):
+        """An input of the wrong shape fails in some inner layer: name the model, else the
+        layer whose input spec explains the failure."""
+        self._explain_runtime_error((list(inputs),), err)
+        if isinstance(err, RuntimeError) and isinstance(layer, Layer) and x is not None:
+            layer._explain_runtime_error((x,), err)
 
     def _flatten_inputs(self, inputs):
         if isinstance(inputs, dict):
@@ -245,7 +148,7 @@ class Model(Trainer, KerasSaveable, Layer):
 
     def _check_input_specs(self, shapes):
         if self._is_graph_network:
-            for i, (t, shape) in enumerate(zip(self.inputs, _flat_shapes(shapes))):
+            for i, (t, shape) in enumerate(zip(self.inputs, flatten_shapes(shapes))):
                 if len(t.shape) != len(shape) or any(
                         e is not None and r is not None and e != r
                         for e, r in zip(t.shape[1:], shape[1:])):
@@ -255,8 +158,8 @@ class Model(Trainer, KerasSaveable, Layer):
     def compute_output_shape(self, input_shape):
         if self._is_graph_network:
             expected = [t.shape for t in self.inputs]
-            if all(tuple(a[1:]) == tuple(b[1:]) for a, b in zip(expected, _flat_shapes(input_shape))):
-                batch = _flat_shapes(input_shape)[0][0]
+            if all(tuple(a[1:]) == tuple(b[1:]) for a, b in zip(expected, flatten_shapes(input_shape))):
+                batch = flatten_shapes(input_shape)[0][0]
                 return map_shapes(tree.map_structure(lambda t: t.shape, self._outputs_struct),
                                   lambda s: (batch,) + tuple(s[1:]))
         return super().compute_output_shape(input_shape)
@@ -367,11 +270,6 @@ class Model(Trainer, KerasSaveable, Layer):
         except Exception:
             self.built = False
             raise
-
-
-def _flat_shapes(shapes):
-    from kerastorch.layers.layer import _flatten_shapes
-    return _flatten_shapes(shapes)
 
 
 def _is_input_tensor(t):

@@ -13,10 +13,10 @@ import torch
 
 from kerastorch import backend
 from kerastorch import tree
-from kerastorch.ops import symbolic
 from kerastorch.ops.dtypes import result_type
 from kerastorch.ops.dtypes import standardize_dtype
 from kerastorch.ops.symbolic import op
+from kerastorch.tensor.keras_tensor import KerasTensor
 
 _Tensor = torch.Tensor
 _to_torch_dtype = backend.to_torch_dtype
@@ -44,7 +44,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         raise ValueError("`ragged=True` is not supported with torch backend")
     if type(x) is _Tensor:
         return x if dtype is None else x.to(_to_torch_dtype(dtype))
-    if symbolic.KerasTensor is not None and type(x) is symbolic.KerasTensor:
+    if type(x) is KerasTensor:
         return x if dtype is None else cast(x, dtype)
     if not isinstance(x, _Tensor):
         x = _unwrap_variable(x)
@@ -134,7 +134,7 @@ def shape(x):
     """The shape of `x` as a tuple (None for unknown dimensions of a symbolic tensor)."""
     if isinstance(x, _Tensor):
         return tuple(x.shape)
-    if symbolic.KerasTensor is not None and isinstance(x, symbolic.KerasTensor):
+    if isinstance(x, KerasTensor):
         return x.shape
     return tuple(np.shape(x))
 

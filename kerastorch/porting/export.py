@@ -10,15 +10,7 @@ import os
 import torch
 from torch import nn
 
-from kerastorch import tree
-from kerastorch.layers.input_layer import KerasTensor
-
-
-class _Slot:
-    __slots__ = ("index",)
-
-    def __init__(self, index):
-        self.index = index
+from kerastorch.models import functional
 
 
 class TorchModel(nn.Module):
@@ -26,9 +18,9 @@ class TorchModel(nn.Module):
 
     It holds the model's own layers under the model's own child names, so its `state_dict()`
     keys and tensors are the model's (shared, not copied), and its `forward(*inputs)` runs the
-    model's precomputed plan calling each layer's `forward` directly: no Keras `__call__`
-    (input conversion, building, symbolic dispatch) in the call path. Nested graph models
-    become nested `TorchModel`s. Inputs must be torch tensors of the model's dtype.
+    model's plan (`kerastorch.models.functional`) calling each layer's `forward` directly: no
+    Keras `__call__` (input conversion, building, symbolic dispatch) in the call path. Nested
+    graph models become nested `TorchModel`s. Inputs must be torch tensors of the model's dtype.
 
     Example:
         >>> module = model.to_torch()
@@ -41,84 +33,32 @@ class TorchModel(nn.Module):
         if not getattr(model, "_is_graph_network", False):
             raise ValueError(f"to_torch() needs a built Sequential or functional model; model "
                              f"{model.name!r} has no graph (build it, or call it once).")
-        names = {}
+        modules = {}
         for name, child in model.named_children():
-            self.add_module(name, to_torch_module(child))
-            names[id(child)] = name
-        # The plan: the graph's nodes, deepest first (a node's inputs come from deeper nodes).
-        slots = {id(t): i for i, t in enumerate(model.inputs)}
-        steps = []
-        for depth in sorted(model._nodes_by_depth, reverse=True):
-            for node in model._nodes_by_depth[depth]:
-                if node.is_input:
-                    continue
-                layer = node.layer
-                if id(layer) not in names:  # used by the graph, not a child of the model
-                    name = f"_layer_{len(names)}"
-                    self.add_module(name, to_torch_module(layer))
-                    names[id(layer)] = name
-                kwargs = {k: v for k, v in node.call_kwargs.items()
-                          if not (k == "mask" and not layer._call_has_mask)
-                          and not (k == "training" and (v is None or not layer._call_has_training))}
-                spec = tree.map_structure(
-                    lambda v: _Slot(slots[id(v)]) if isinstance(v, KerasTensor) else v,
-                    (node.call_inputs, list(node.call_args), kwargs))
-                inputs, args, kwargs = spec
-                if isinstance(inputs, _Slot) and not args and not kwargs:
-                    kind, spec = 0, inputs.index  # layer(x)
-                elif type(inputs) is list and inputs and not args and not kwargs and \
-                        all(isinstance(v, _Slot) for v in inputs):
-                    kind, spec = 1, tuple(v.index for v in inputs)  # layer([x1, x2, ...])
-                else:
-                    kind = 2
-                for t in node.output_tensors:
-                    slots[id(t)] = len(slots)
-                single = isinstance(node.outputs, KerasTensor)
-                outs = slots[id(node.outputs)] if single else \
-                    [slots[id(t)] for t in node.output_tensors]
-                steps.append((names[id(layer)], spec, kind, single, outs))
-        self._steps = steps
-        self._num_slots = len(slots)
-        self._input_slots = list(range(len(model.inputs)))
-        self._output_slots = [slots[id(t)] for t in model.outputs]
-        self._outputs_struct = tree.map_structure(lambda t: None, model._outputs_struct)
-        self._single_output = getattr(model, "_single_output", None)
-        if self._single_output is None:
-            self._single_output = len(model.outputs) == 1 and not isinstance(
-                model._outputs_struct, (list, tuple, dict))
+            module = to_torch_module(child)
+            self.add_module(name, module)
+            modules[id(child)] = module
+
+        def module_of(layer):
+            if id(layer) not in modules:  # used by the graph, not a child of the model
+                module = to_torch_module(layer)
+                self.add_module(f"_layer_{len(modules)}", module)
+                modules[id(layer)] = module
+            return modules[id(layer)]
+
+        self._plan = model._plan.for_torch(module_of)
         self.input_names = list(model._input_names)
         self.training = model.training
 
     def forward(self, *inputs):
-        if len(inputs) == 1 and len(self._input_slots) > 1:
+        if len(inputs) == 1 and len(self._plan.input_slots) > 1:
             inputs = inputs[0]
             if isinstance(inputs, dict):
                 inputs = [inputs[name] for name in self.input_names]
-        values = [None] * self._num_slots
-        for slot, value in zip(self._input_slots, inputs):
-            values[slot] = value
-        modules = self._modules
-        for name, spec, kind, single, outs in self._steps:
-            forward = modules[name].forward
-            if kind == 0:
-                y = forward(values[spec])
-            elif kind == 1:
-                y = forward([values[i] for i in spec])
-            else:
-                x, args, kwargs = tree.map_structure(
-                    lambda v: values[v.index] if isinstance(v, _Slot) else v, spec)
-                y = forward(x, *args, **kwargs)
-            if single:
-                values[outs] = y
-            else:
-                for slot, value in zip(outs, tree.flatten(y)):
-                    values[slot] = value
-        if self._single_output:
-            return values[self._output_slots[0]]
-        return tree.pack_sequence_as(self._outputs_struct, [values[s] for s in self._output_slots])
+        return functional.run(self._plan, inputs)
 
     def extra_repr(self):
-        return f"name={self.name!r}, steps={len(self._steps)}"
+        return f"name={self.name!r}, steps={len(self._plan.steps)}"
 
 
 def to_torch_module(layer):
