@@ -1,5 +1,6 @@
 """keras.optimizers: Keras's optimizers and formulas, updating torch parameters in place."""
 
+from kerastorch.optimizers import legacy
 from kerastorch.optimizers import schedules
 from kerastorch.optimizers.adadelta import Adadelta
 from kerastorch.optimizers.adagrad import Adagrad

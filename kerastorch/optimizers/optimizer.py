@@ -132,6 +132,7 @@ class Optimizer:
         self._exclude_pattern = None
         self.built = False
         self._params = []
+        self._variables = []
         self._names = []
         self._keras_of = []
         self._torch_of = []
@@ -144,6 +145,7 @@ class Optimizer:
         if self.built:
             return
         self._params = [_torch_param(v) for v in variables]
+        self._variables = [None if isinstance(v, torch.Tensor) else v for v in variables]
         self._names = [getattr(v, "name", "") or "" for v in variables]
         # How a state tensor shaped like each parameter reads in Keras's layout and back (a
         # transpose, or a reshape and gate reordering for depthwise and GRU kernels).
@@ -330,6 +332,10 @@ class Optimizer:
             value = lr()
         return float(value)
 
+    def _step_lr(self):
+        """The rate this step uses (Keras 2's legacy optimizers apply their `decay` here)."""
+        return self._current_lr()
+
     @property
     def param_groups(self):
         """torch-style view of the parameters (for `torch.amp.GradScaler.unscale_`)."""
@@ -449,7 +455,7 @@ class Optimizer:
         else:
             params = [self._params[i] for i in indices]
             slots = {k: [v[i] for i in indices] for k, v in self._slots.items()}
-        lr = self._current_lr()
+        lr = self._step_lr()
         if self.loss_scale_factor is not None:
             grads = torch._foreach_div(grads, self.loss_scale_factor)
         steps = self.gradient_accumulation_steps

@@ -1,0 +1,96 @@
+"""tf.keras 2.21's legacy optimizers as the oracle (run under TensorFlow).
+
+    python tf_legacy_optimizers.py CASES_JSON INPUTS_NPZ OUT_DIR
+
+Imports only tensorflow, tf_keras, numpy and json. CASES_JSON lists `{"name", "class",
+"kwargs"}`; INPUTS_NPZ holds `w`, `b` (initial variables) and `g_w_<step>`, `g_b_<step>` (the
+gradients of each step). For every case the script applies the gradients with
+`tf_keras.optimizers.legacy.<class>(**kwargs)` and writes OUT_DIR/steps.npz
+(`<name>__w_<step>`, `<name>__b_<step>`: the variables after each step; `<name>__opt_<k>`:
+`optimizer.get_weights()[k]` at the end) and OUT_DIR/report.json (per case the optimizer's
+weight names, `get_config()` and the config of `from_config(get_config())`).
+
+With `--models`, each case also trains a small MLP one epoch, saves OUT_DIR/<name>.h5, loads it
+back (`tf_keras.models.load_model`) and trains one more epoch: `<name>__resumed_<k>` are its
+weights after that epoch; `x`, `y` are the data.
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import tf_keras  # noqa: E402
+
+
+def _config(config):
+    out = {}
+    for key, value in config.items():
+        if isinstance(value, (np.floating, np.integer)):
+            value = value.item()
+        out[key] = value
+    return out
+
+
+def run_steps(case, inputs, arrays, report):
+    name = case["name"]
+    cls = getattr(tf_keras.optimizers.legacy, case["class"])
+    opt = cls(**case["kwargs"])
+    w = tf.Variable(inputs["w"], name="w")
+    b = tf.Variable(inputs["b"], name="b")
+    steps = sum(k.startswith("g_w_") for k in inputs.files)
+    for step in range(steps):
+        opt.apply_gradients([(tf.constant(inputs[f"g_w_{step}"]), w),
+                             (tf.constant(inputs[f"g_b_{step}"]), b)])
+        arrays[f"{name}__w_{step}"] = w.numpy()
+        arrays[f"{name}__b_{step}"] = b.numpy()
+    for k, value in enumerate(opt.get_weights()):
+        arrays[f"{name}__opt_{k}"] = np.asarray(value)
+    report[name] = {"weight_names": [v.name for v in opt.weights],
+                    "config": _config(opt.get_config()),
+                    "config_round_trip": _config(cls.from_config(opt.get_config()).get_config())}
+
+
+def run_model(case, out, arrays):
+    name = case["name"]
+    tf_keras.utils.set_random_seed(3)
+    cls = getattr(tf_keras.optimizers.legacy, case["class"])
+    model = tf_keras.Sequential([tf_keras.Input((4,)),
+                                 tf_keras.layers.Dense(5, activation="tanh", name="hidden"),
+                                 tf_keras.layers.Dense(2, name="out")], name=f"mlp_{name}")
+    model.compile(optimizer=cls(**case["kwargs"]), loss="mse")
+    x, y = arrays["x"], arrays["y"]
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    path = os.path.join(out, f"{name}.h5")
+    model.save(path)
+    loaded = tf_keras.models.load_model(path)
+    loaded.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for k, value in enumerate(loaded.get_weights()):
+        arrays[f"{name}__resumed_{k}"] = value
+
+
+def main(cases_path, inputs_path, out, models=False):
+    with open(cases_path) as f:
+        cases = json.load(f)
+    inputs = np.load(inputs_path)
+    arrays, report = {}, {}
+    if models:
+        rng = np.random.default_rng(5)
+        arrays["x"] = rng.standard_normal((32, 4)).astype("float32")
+        arrays["y"] = rng.standard_normal((32, 2)).astype("float32")
+    for case in cases:
+        run_steps(case, inputs, arrays, report)
+        if models:
+            run_model(case, out, arrays)
+    np.savez(os.path.join(out, "steps.npz"), **arrays)
+    with open(os.path.join(out, "report.json"), "w") as f:
+        json.dump(report, f)
+    print("done")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3], models="--models" in sys.argv[4:])
