@@ -89,6 +89,16 @@ class OptimizerV2(Optimizer):
                              f"expecting {len(self.weights)} weights.")
         self.load_own_variables({str(i): v for i, v in enumerate(values)})
 
+    def _load_keras2_weights(self, values):
+        """Loads a Keras 2 file's optimizer state (its `get_weights()` list); False, with
+        nothing changed, when the list does not fit this optimizer's `weights`."""
+        own = self.weights
+        if len(values) != len(own) or any(tuple(np.shape(v)) != tuple(w.shape)
+                                          for v, w in zip(values, own)):
+            return False
+        self.set_weights(values)
+        return True
+
     def _serialize_lr(self):
         lr = self._learning_rate
         if callable(lr) and hasattr(lr, "get_config"):
