@@ -1,5 +1,6 @@
 """keras.optimizers: Keras's optimizers and formulas, updating torch parameters in place."""
 
+from kerastorch.optimizers import keras2
 from kerastorch.optimizers import legacy
 from kerastorch.optimizers import schedules
 from kerastorch.optimizers.adadelta import Adadelta
@@ -38,13 +39,16 @@ def _is_legacy(config):
 def keras2_config(config):
     """The `optimizer_config` of a tf.keras 2 file, made to resolve as tf.keras 2.21 resolves it:
     a legacy optimizer's config (see `_is_legacy`) names `keras.optimizers.legacy`'s class;
-    "Custom>Adam" with `is_legacy_optimizer: false` stays the Keras 3 style optimizer."""
+    "Custom>Adam" with `is_legacy_optimizer: false` stays the Keras 3 style optimizer, except
+    where tf.keras 2's step computes otherwise (`keras2.Nadam`)."""
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         return config
     name = config["class_name"].split(">")[-1]
     if name.lower() in _LEGACY_BY_NAME and _is_legacy(config):
         return {**config, "class_name": _LEGACY_BY_NAME[name.lower()].__name__,
                 "module": _LEGACY_MODULE}
+    if name in keras2.__all__ and not _is_legacy(config):  # tf.keras 2.11+'s own computation
+        return {**config, "class_name": name, "module": keras2.__name__}
     return config
 
 

@@ -2,9 +2,11 @@
 in one TensorFlow subprocess: tests/keras2/tf_legacy_optimizers.py).
 
 For each case of CASES: the variables after each of STEPS updates with the same gradients, the
-optimizer state (`get_weights()`, in Keras 2's order) and `get_config()` match tf.keras's; and a
-model that tf.keras trained one epoch and saved as `.h5` loads with that optimizer and its state,
-so one more epoch lands on the weights tf.keras reaches from the same file.
+optimizer state (`get_weights()`, in Keras 2's order) and `get_config()` match tf.keras's; for
+those and NEW_CASES (tf.keras 2.11+'s Nadam, as kerastorch.optimizers.keras2.Nadam): one epoch
+of fit() from tf.keras's initial weights lands on tf.keras's weights, and the model tf.keras then
+saved as `.h5` loads with that optimizer and its state, so one more epoch lands on the weights
+tf.keras reaches from the same file.
 Variables: atol 1e-6 (values of order 1, a handful of float32 updates); optimizer state and
 resumed weights: the standard 1e-5 (Ftrl's `linear` reaches ~20, where float32 spacing is 2e-6).
 """
@@ -51,6 +53,13 @@ CASES = [
                                                 "global_clipnorm": 0.4}),
 ]
 NAMES = [c[0] for c in CASES]
+# tf.keras 2.11+'s own (not legacy) Nadam, whose fit() step kerastorch.optimizers.keras2.Nadam
+# reproduces (its per-variable u_product counter): models only.
+NEW_CASES = [
+    ("new_nadam", "Nadam", {"learning_rate": 0.01}),
+    ("new_nadam_beta", "Nadam", {"learning_rate": 0.005, "beta_1": 0.8, "epsilon": 1e-5}),
+]
+MODEL_NAMES = NAMES + [c[0] for c in NEW_CASES]
 
 
 def _inputs():
@@ -67,7 +76,8 @@ def _inputs():
 def oracle(tmp_path_factory):
     root = tmp_path_factory.mktemp("legacy_optimizers")
     (root / "cases.json").write_text(json.dumps(
-        [{"name": n, "class": c, "kwargs": k} for n, c, k in CASES]))
+        [{"name": n, "class": c, "kwargs": k} for n, c, k in CASES] +
+        [{"name": n, "class": c, "kwargs": k, "new": True} for n, c, k in NEW_CASES]))
     inputs = _inputs()
     np.savez(root / "inputs.npz", **inputs)
     run_tf("tf_legacy_optimizers.py", root / "cases.json", root / "inputs.npz", root, "--models")
@@ -77,8 +87,9 @@ def oracle(tmp_path_factory):
 
 
 def _make(name):
-    _, cls_name, kwargs = CASES[NAMES.index(name)]
-    cls = getattr(keras.optimizers.legacy, cls_name)
+    _, cls_name, kwargs = (CASES + NEW_CASES)[MODEL_NAMES.index(name)]
+    module = keras.optimizers.keras2 if name not in NAMES else keras.optimizers.legacy
+    cls = getattr(module, cls_name)
     if "lr" in kwargs:
         with pytest.warns(UserWarning, match="`lr` argument is deprecated"):
             return cls(**kwargs)
@@ -127,12 +138,31 @@ def _assert_config(ours, theirs):
             assert ours[key] == value, key
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_h5_of_a_legacy_optimizer_resumes_where_tf_keras_does(oracle, name):
+def _mlp(name):
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, activation="tanh",
+                                                                   name="hidden"),
+                             keras.layers.Dense(2, name="out")], name=f"mlp_{name}")
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_fit_with_a_keras2_optimizer_lands_on_tf_keras_weights(oracle, name):
+    _, _, arrays, _ = oracle
+    model = _mlp(name)
+    n = len(model.get_weights())
+    model.set_weights([arrays[f"{name}__init_{k}"] for k in range(n)])
+    model.compile(optimizer=_make(name), loss="mse")
+    model.fit(arrays["x"], arrays["y"], batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert f"{name}__trained_{n}" not in arrays
+    for k, a in enumerate(model.get_weights()):
+        np.testing.assert_allclose(a, arrays[f"{name}__trained_{k}"], rtol=0, atol=1e-5,
+                                   err_msg=f"weight {k}")
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_h5_of_a_keras2_optimizer_resumes_where_tf_keras_does(oracle, name):
     root, _, arrays, _ = oracle
     model = keras.models.load_model(root / f"{name}.h5")
-    _, cls_name, _ = CASES[NAMES.index(name)]
-    assert type(model.optimizer) is getattr(keras.optimizers.legacy, cls_name)
+    assert type(model.optimizer) is type(_make(name))
     assert int(model.optimizer.iterations) == 4  # one epoch of 32 samples, batch 8
     model.fit(arrays["x"], arrays["y"], batch_size=8, epochs=1, shuffle=False, verbose=0)
     got = model.get_weights()

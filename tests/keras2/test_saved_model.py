@@ -31,7 +31,6 @@ RESUME_GAPS = {
     "unet_small": "backward: 'grad_input must be contiguous'",
     "transformer_block": "Keras 2 loss config with `fn` not compiled",
     "frozen_nested": "off by ~2e-3 after one epoch (cause not yet found)",
-    "functional_shared": "Nadam's extra u_product variable",
 }
 COMPILE_GAPS = {"transformer_block": "Keras 2 loss config with `fn`: 'multiple values for "
                                      "from_logits'"}

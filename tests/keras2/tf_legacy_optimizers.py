@@ -5,14 +5,16 @@
 Imports only tensorflow, tf_keras, numpy and json. CASES_JSON lists `{"name", "class",
 "kwargs"}`; INPUTS_NPZ holds `w`, `b` (initial variables) and `g_w_<step>`, `g_b_<step>` (the
 gradients of each step). For every case the script applies the gradients with
-`tf_keras.optimizers.legacy.<class>(**kwargs)` and writes OUT_DIR/steps.npz
+`tf_keras.optimizers.legacy.<class>(**kwargs)` (`tf_keras.optimizers.<class>` for a case
+with `"new": true`, which only trains models) and writes OUT_DIR/steps.npz
 (`<name>__w_<step>`, `<name>__b_<step>`: the variables after each step; `<name>__opt_<k>`:
 `optimizer.get_weights()[k]` at the end) and OUT_DIR/report.json (per case the optimizer's
 weight names, `get_config()` and the config of `from_config(get_config())`).
 
-With `--models`, each case also trains a small MLP one epoch, saves OUT_DIR/<name>.h5, loads it
-back (`tf_keras.models.load_model`) and trains one more epoch: `<name>__resumed_<k>` are its
-weights after that epoch; `x`, `y` are the data.
+With `--models`, each case also trains a small MLP one epoch (`<name>__init_<k>`: its weights
+before, `<name>__trained_<k>`: after), saves OUT_DIR/<name>.h5, loads it back
+(`tf_keras.models.load_model`) and trains one more epoch: `<name>__resumed_<k>` are its weights
+after that epoch; `x`, `y` are the data.
 """
 
 import json
@@ -36,9 +38,15 @@ def _config(config):
     return out
 
 
+def _class(case):
+    """`tf_keras.optimizers.legacy.<class>`, or `tf_keras.optimizers.<class>` if `new`."""
+    module = tf_keras.optimizers if case.get("new") else tf_keras.optimizers.legacy
+    return getattr(module, case["class"])
+
+
 def run_steps(case, inputs, arrays, report):
     name = case["name"]
-    cls = getattr(tf_keras.optimizers.legacy, case["class"])
+    cls = _class(case)
     opt = cls(**case["kwargs"])
     w = tf.Variable(inputs["w"], name="w")
     b = tf.Variable(inputs["b"], name="b")
@@ -58,13 +66,17 @@ def run_steps(case, inputs, arrays, report):
 def run_model(case, out, arrays):
     name = case["name"]
     tf_keras.utils.set_random_seed(3)
-    cls = getattr(tf_keras.optimizers.legacy, case["class"])
+    cls = _class(case)
     model = tf_keras.Sequential([tf_keras.Input((4,)),
                                  tf_keras.layers.Dense(5, activation="tanh", name="hidden"),
                                  tf_keras.layers.Dense(2, name="out")], name=f"mlp_{name}")
     model.compile(optimizer=cls(**case["kwargs"]), loss="mse")
     x, y = arrays["x"], arrays["y"]
+    for k, value in enumerate(model.get_weights()):
+        arrays[f"{name}__init_{k}"] = value
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for k, value in enumerate(model.get_weights()):
+        arrays[f"{name}__trained_{k}"] = value
     path = os.path.join(out, f"{name}.h5")
     model.save(path)
     loaded = tf_keras.models.load_model(path)
@@ -83,7 +95,8 @@ def main(cases_path, inputs_path, out, models=False):
         arrays["x"] = rng.standard_normal((32, 4)).astype("float32")
         arrays["y"] = rng.standard_normal((32, 2)).astype("float32")
     for case in cases:
-        run_steps(case, inputs, arrays, report)
+        if not case.get("new"):  # a new optimizer's eager steps are not what its fit() does
+            run_steps(case, inputs, arrays, report)
         if models:
             run_model(case, out, arrays)
     np.savez(os.path.join(out, "steps.npz"), **arrays)
