@@ -22,8 +22,9 @@ class Nadam(nadam.Nadam):
     iterations + 2`, and each variable uses the product reached at its turn. `c` is 1 when the
     optimizer was built before the first step (its state loaded from a file), else `1 + n`
     (tf.keras builds it while tracing, and traces twice). `u_product` is not saved by tf.keras:
-    it restarts at 1 on load. Not reproduced: a retraced step (another batch shape) has its
-    own counter constants.
+    it restarts at 1 on load. So a model of one trainable variable gets non-finite weights at
+    its first step, as in tf.keras. Not reproduced: a retraced step (another batch shape) has
+    its own counter constants.
 
     Args:
         The arguments of `keras.optimizers.Nadam`.
@@ -43,6 +44,14 @@ class Nadam(nadam.Nadam):
             self._state_loaded = True
         return loaded
 
+    def _keras2_weights(self):
+        """`(names, values)` of the state as tf.keras 2.11+ writes it in an `.h5`: `iteration`,
+        then the slots; no learning rate, no `u_product`."""
+        values = [v.detach().cpu().numpy() for v in self._keras_layout(self.variables)]
+        slots = values[1 if callable(self._learning_rate) else 2:-1]
+        return (["iteration:0"] + [f"Nadam/slot_{i}:0" for i in range(len(slots))],
+                [values[0]] + slots)
+
     def _update_step(self, params, grads, slots, lr):
         it = self.iterations
         if self._first_count is None:  # fixed when tf.keras traces its train step
@@ -57,7 +66,9 @@ class Nadam(nadam.Nadam):
             if self._first_count + k != it + 2:
                 u_product = _f32(u_product * u_t)
             m_scale.append(_f32(u_t_1 / (1.0 - _f32(u_product * u_t_1))))
-            g_scale.append(_f32((1.0 - u_t) / (1.0 - u_product)))
+            # u_product 1 (one variable, at the first step): tf.keras divides by 0 (inf, NaN)
+            g_scale.append(_f32((1.0 - u_t) / (1.0 - u_product)) if u_product != 1.0
+                           else float("inf"))
         self._u_product = u_product
         m, v = slots["momentum"], slots["velocity"]
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)

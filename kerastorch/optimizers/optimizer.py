@@ -92,6 +92,10 @@ class Optimizer:
                  gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs.pop("decay", None) is not None:
             warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if "lr" in kwargs:  # Keras 2's name, accepted as an alias as its optimizers did
+            warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.",
+                          stacklevel=3)
+            learning_rate = kwargs.pop("lr")
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         self.name = name or backend.unique_object_name(_to_snake_case(type(self).__name__))
@@ -132,7 +136,6 @@ class Optimizer:
         self._exclude_pattern = None
         self.built = False
         self._params = []
-        self._variables = []
         self._names = []
         self._keras_of = []
         self._torch_of = []
@@ -145,7 +148,6 @@ class Optimizer:
         if self.built:
             return
         self._params = [_torch_param(v) for v in variables]
-        self._variables = [None if isinstance(v, torch.Tensor) else v for v in variables]
         self._names = [getattr(v, "name", "") or "" for v in variables]
         # How a state tensor shaped like each parameter reads in Keras's layout and back (a
         # transpose, or a reshape and gate reordering for depthwise and GRU kernels).

@@ -277,7 +277,9 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
             training = json.loads(training)
             if "optimizer_config" in training:  # Keras 2's training_config
                 from kerastorch import optimizers
-                training = {"optimizer": optimizers.keras2_config(training["optimizer_config"]),
+                optimizer = training["optimizer_config"]  # (Keras 3's .h5 has no legacy ones)
+                training = {"optimizer": optimizers.keras2_config(optimizer) if keras2 else
+                            optimizer,
                             **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
                                                         "loss_weights") if k in training}}
             saving_lib.compile_from_config(model, training, custom_objects)

@@ -52,6 +52,25 @@ class OptimizerV2(Optimizer):
         self.clipvalue = kwargs.get("clipvalue")
         self.decay = decay
 
+    _keras2_extras = ()  # scalar state after `iter` in Keras 2's `weights` (Nadam's cache)
+
+    def build(self, variables):
+        if not self.built:  # Keras 2 names slots after their variable: `Adam/dense/kernel/m`
+            self._paths = [getattr(v, "path", None) or getattr(v, "name", None) or
+                           f"variable_{i}" for i, v in enumerate(variables)]
+        super().build(variables)
+
+    def _keras2_weight_names(self):
+        """tf.keras 2's names of `weights`: `<name>/iter:0`, then `<name>/<variable>/<slot>:0`."""
+        names = [f"{self.name}/iter:0"] + [f"{self.name}/{n}:0" for n in self._keras2_extras]
+        for group in self._slot_groups():
+            names.extend(f"{self.name}/{path}/{slot}:0" for path in self._paths for slot in group)
+        return names
+
+    def _keras2_weights(self):
+        """`(names, values)` of the state as tf.keras 2 writes it in an `.h5`."""
+        return self._keras2_weight_names(), self.get_weights()
+
     def _step_lr(self):
         lr = self._current_lr()
         if self.decay > 0.0:  # float32, as tf.keras computes it
