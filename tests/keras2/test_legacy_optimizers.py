@@ -6,7 +6,9 @@ optimizer state (`get_weights()`, in Keras 2's order) and `get_config()` match t
 those and NEW_CASES (tf.keras 2.11+'s Nadam, as kerastorch.optimizers.keras2.Nadam): one epoch
 of fit() from tf.keras's initial weights lands on tf.keras's weights, and the model tf.keras then
 saved as `.h5` loads with that optimizer and its state, so one more epoch lands on the weights
-tf.keras reaches from the same file.
+tf.keras reaches from the same file; kerastorch writes that file back as tf.keras wrote it, and
+the `.h5` kerastorch writes after another epoch resumes in tf.keras (a second subprocess) where
+it resumes in kerastorch.
 Variables: atol 1e-6 (values of order 1, a handful of float32 updates); optimizer state and
 resumed weights: the standard 1e-5 (Ftrl's `linear` reaches ~20, where float32 spacing is 2e-6).
 """
@@ -205,4 +207,41 @@ def test_h5_kerastorch_writes_holds_the_optimizer_as_tf_keras_wrote_it(oracle, n
     again.fit(arrays["x"], arrays["y"], batch_size=8, epochs=1, shuffle=False, verbose=0)
     for k, a in enumerate(again.get_weights()):
         np.testing.assert_allclose(a, arrays[f"{name}__resumed_{k}"], rtol=0, atol=1e-5,
+                                   err_msg=f"weight {k}")
+
+
+@pytest.fixture(scope="module")
+def written_back(oracle, tmp_path_factory):
+    """Each case's tf.keras `.h5` loaded, trained one more epoch and saved by kerastorch; then
+    tf.keras loads those files and trains one epoch more (one TensorFlow subprocess), and so
+    does kerastorch."""
+    root, _, arrays, _ = oracle
+    out = tmp_path_factory.mktemp("written_back")
+    np.savez(out / "data.npz", x=arrays["x"], y=arrays["y"])
+    ours = {}
+    for name in MODEL_NAMES:
+        model = keras.models.load_model(root / f"{name}.h5")
+        model.fit(arrays["x"], arrays["y"], batch_size=8, epochs=1, shuffle=False, verbose=0)
+        model.save(out / f"{name}.h5")
+        again = keras.models.load_model(out / f"{name}.h5")
+        again.fit(arrays["x"], arrays["y"], batch_size=8, epochs=1, shuffle=False, verbose=0)
+        ours[name] = again.get_weights()
+    run_tf("tf_legacy_optimizers.py", "--resume", out)
+    with np.load(out / "resumed.npz") as f:
+        theirs = {k: f[k] for k in f.files}
+    return ours, theirs, json.loads((out / "resumed.json").read_text())
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_h5_kerastorch_wrote_resumes_in_tf_keras_where_it_resumes_in_kerastorch(written_back,
+                                                                                 name):
+    ours, theirs, report = written_back
+    _, cls_name, _ = (CASES + NEW_CASES)[MODEL_NAMES.index(name)]
+    module = "optimizers.legacy." if name in NAMES else "optimizers."
+    assert report[name]["class"].startswith("tf_keras.src." + module), report[name]
+    assert report[name]["class"].endswith("." + cls_name)
+    assert report[name]["iterations"] == 8  # two epochs of 4 steps
+    assert f"{name}__{len(ours[name])}" not in theirs
+    for k, a in enumerate(ours[name]):
+        np.testing.assert_allclose(a, theirs[f"{name}__{k}"], rtol=0, atol=1e-5,
                                    err_msg=f"weight {k}")

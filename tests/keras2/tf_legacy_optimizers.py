@@ -15,6 +15,10 @@ With `--models`, each case also trains a small MLP one epoch (`<name>__init_<k>`
 before, `<name>__trained_<k>`: after), saves OUT_DIR/<name>.h5, loads it back
 (`tf_keras.models.load_model`) and trains one more epoch: `<name>__resumed_<k>` are its weights
 after that epoch; `x`, `y` are the data.
+
+    python tf_legacy_optimizers.py --resume DIR
+
+resumes training from the `.h5` files kerastorch wrote into DIR (see `resume`).
 """
 
 import json
@@ -105,5 +109,31 @@ def main(cases_path, inputs_path, out, models=False):
     print("done")
 
 
+def resume(directory):
+    """Loads every DIR/<name>.h5 (written by kerastorch), trains one epoch on DIR/data.npz's
+    `x`, `y` and writes DIR/resumed.npz (`<name>__<k>`: the weights) and DIR/resumed.json (per
+    file: the optimizer's class module and name, and its iterations after loading)."""
+    data = np.load(os.path.join(directory, "data.npz"))
+    arrays, report = {}, {}
+    for file in sorted(os.listdir(directory)):
+        if not file.endswith(".h5"):
+            continue
+        name = file[:-3]
+        model = tf_keras.models.load_model(os.path.join(directory, file))
+        opt = model.optimizer
+        report[name] = {"class": f"{type(opt).__module__}.{type(opt).__name__}",
+                        "iterations": int(opt.iterations.numpy())}
+        model.fit(data["x"], data["y"], batch_size=8, epochs=1, shuffle=False, verbose=0)
+        for k, value in enumerate(model.get_weights()):
+            arrays[f"{name}__{k}"] = value
+    np.savez(os.path.join(directory, "resumed.npz"), **arrays)
+    with open(os.path.join(directory, "resumed.json"), "w") as f:
+        json.dump(report, f)
+    print("done")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], models="--models" in sys.argv[4:])
+    if sys.argv[1] == "--resume":
+        resume(sys.argv[2])
+    else:
+        main(sys.argv[1], sys.argv[2], sys.argv[3], models="--models" in sys.argv[4:])
