@@ -217,13 +217,18 @@ def _load_optimizer_weights(h5, model):
     if not optimizer.built:
         prepare = getattr(model, "_prepare_optimizer", None)
         prepare() if prepare is not None else optimizer.build(model.trainable_weights)
+    _load_optimizer_state(optimizer, names, values)
+
+
+def _load_optimizer_state(optimizer, names, values):
+    """Loads tf.keras 2's optimizer state (`names`, `values` of its `optimizer_weights`) into
+    the built `optimizer`; a state that does not fit warns and changes nothing."""
     load_keras2 = getattr(optimizer, "_load_keras2_weights", None)
     if load_keras2 is not None:  # a legacy optimizer: Keras 2's `weights` (`Adam/iter`, ...)
         if not load_keras2(values):
             warnings.warn(f"The optimizer state in the file ({len(values)} variables) does not "
-                          f"fit optimizer '{optimizer.name}' ({len(optimizer.weights)} "
-                          "variables): the model starts with a freshly initialized optimizer.",
-                          stacklevel=3)
+                          f"fit optimizer '{optimizer.name}': the model starts with a freshly "
+                          "initialized optimizer.", stacklevel=3)
         return
     own = optimizer._keras_layout(optimizer.variables)
     if len(values) == len(own) - 1 and names and names[0] == "iteration:0" and \
