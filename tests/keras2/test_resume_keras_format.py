@@ -18,7 +18,7 @@ from tests.keras2.oracle import fixture_dir
 from tests.keras2.test_tf_checkpoint import load_kwargs
 
 MATCHING = {  # name: the optimizer's iterations once loaded
-    "custom_layer": 4, "functional_shared": 4, "lambda_layer": 0, "legacy_tf1": 0,
+    "custom_layer": 4, "functional_shared": 4, "lambda_layer": 4, "legacy_tf1": 0,
     "multi_output_loss_weights": 4, "normalization_l2_auc": 4, "optimizers_adagrad": 4,
     "optimizers_adam": 4, "optimizers_legacy_adam_decay": 0, "optimizers_legacy_sgd_momentum": 0,
     "optimizers_rmsprop": 4, "optimizers_sgd_nesterov": 4, "resnet_block": 4,
