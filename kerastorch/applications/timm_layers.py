@@ -185,6 +185,13 @@ class _ReshapedViewVariable(_ViewVariable):
             target.copy_(t.reshape(permuted_shape).permute(self._inverse))
         return self
 
+    def _keras_layout_of(self, t):
+        return t.permute(self._layout).reshape(self._keras_shape)
+
+    def _torch_layout_of(self, t):
+        permuted_shape = tuple(self.torch_tensor.shape[i] for i in self._layout)
+        return t.reshape(permuted_shape).permute(self._inverse)
+
 
 class ConvAsDense(TimmView):
     """Keras's Dense over a flattened NHWC feature map, computed by timm's convolution.

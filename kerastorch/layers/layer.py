@@ -174,6 +174,14 @@ class Variable:
     def assign_add(self, value):
         return self.assign(self.value.detach() + backend.convert_to_tensor(value))
 
+    def _keras_layout_of(self, t):
+        """`t`, a tensor shaped like the torch tensor (an optimizer slot), in Keras's layout."""
+        return t if self._layout is None else t.permute(self._layout)
+
+    def _torch_layout_of(self, t):
+        """`t`, a tensor in this weight's Keras layout, in the torch tensor's layout."""
+        return t if self._inverse is None else t.permute(self._inverse)
+
     def assign_sub(self, value):
         return self.assign(self.value.detach() - backend.convert_to_tensor(value))
 

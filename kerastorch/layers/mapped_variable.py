@@ -41,6 +41,12 @@ class MappedVariable(Variable):
             target.copy_(self._to_torch(t.to(device=target.device, dtype=target.dtype)))
         return self
 
+    def _keras_layout_of(self, t):
+        return self._to_keras(t)
+
+    def _torch_layout_of(self, t):
+        return self._to_torch(t)
+
 
 def add_mapped_weight(layer, shape, name, initializer, torch_name, to_keras, to_torch,
                       regularizer=None, constraint=None, trainable=True):

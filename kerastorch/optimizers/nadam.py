@@ -1,5 +1,6 @@
 """Nadam: Adam with Nesterov momentum, with Keras's momentum schedule."""
 
+import numpy as np
 import torch
 
 from kerastorch.optimizers.optimizer import Optimizer, _f32
@@ -52,6 +53,22 @@ class Nadam(Optimizer):
         super().load_own_variables(store)
         if len(store.keys()) == len(self.variables):
             self._u_product = float(store[str(len(store.keys()) - 1)])
+
+    def _load_keras2_weights(self, values):
+        """A tf.keras 2.11+ file's Nadam state: `iteration`, then the slots (its `u_product` is
+        not among its variables: tf.keras restarts it at 1, and so does this); a kerastorch
+        `.h5` also keeps `u_product`, last. False, with nothing changed, if it does not fit."""
+        own = self._keras_layout(self.variables)
+        k = 1 if callable(self._learning_rate) else 2
+        slots = own[k:-1]
+        n = len(values) - 1
+        if n not in (len(slots), len(slots) + 1) or any(
+                tuple(np.shape(v)) != tuple(s.shape) for v, s in zip(values[1:], slots)):
+            return False
+        u_product = values[-1] if n > len(slots) else np.float32(1.0)
+        state = [values[0]] + ([] if k == 1 else [own[1].numpy()]) + list(values[1:1 + len(slots)])
+        self.load_own_variables({str(i): v for i, v in enumerate(state + [u_product])})
+        return True
 
     def _update_step(self, params, grads, slots, lr):
         t = self.iterations + 1

@@ -92,6 +92,10 @@ class Optimizer:
                  gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs.pop("decay", None) is not None:
             warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if "lr" in kwargs:  # Keras 2's name, accepted as an alias as its optimizers did
+            warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.",
+                          stacklevel=3)
+            learning_rate = kwargs.pop("lr")
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         self.name = name or backend.unique_object_name(_to_snake_case(type(self).__name__))
@@ -133,7 +137,8 @@ class Optimizer:
         self.built = False
         self._params = []
         self._names = []
-        self._layouts = []
+        self._keras_of = []
+        self._torch_of = []
         self._slots = {}
         self._pending_state = None
 
@@ -144,7 +149,10 @@ class Optimizer:
             return
         self._params = [_torch_param(v) for v in variables]
         self._names = [getattr(v, "name", "") or "" for v in variables]
-        self._layouts = [getattr(v, "_layout", None) for v in variables]
+        # How a state tensor shaped like each parameter reads in Keras's layout and back (a
+        # transpose, or a reshape and gate reordering for depthwise and GRU kernels).
+        self._keras_of = [getattr(v, "_keras_layout_of", None) for v in variables]
+        self._torch_of = [getattr(v, "_torch_layout_of", None) for v in variables]
         self._index = {id(p): i for i, p in enumerate(self._params)}
         self._decay_mask = [self._use_weight_decay(v, p) for v, p in zip(variables, self._params)]
         self._slots = {}
@@ -249,26 +257,30 @@ class Optimizer:
         if not callable(self._learning_rate):
             self._learning_rate = _f32(values[1])
             k = 2
-        targets = own[k:]
-        layouts = self._slot_layouts()
+        owners = self._slot_owners()
         with torch.no_grad():
-            for target, value, layout in zip(targets, values[k:], layouts):
+            for target, value, i in zip(own[k:], values[k:], owners):
                 t = torch.as_tensor(value)
-                if layout is not None:
-                    t = t.permute(tuple(int(i) for i in np.argsort(layout)))
-                target.copy_(t)
+                convert = self._torch_of[i]
+                target.copy_(t if convert is None else convert(t))
 
-    def _slot_layouts(self):
-        layouts = []
+    def _slot_owners(self):
+        """The parameter index of each slot tensor of `variables` (after the scalars)."""
+        owners = []
         for name, tensors in self._ordered_slot_groups():
             per = len(tensors) // max(len(self._params), 1)
-            layouts.extend(lay for lay in self._layouts for _ in range(per))
-        return layouts
+            owners.extend(i for i in range(len(self._params)) for _ in range(per))
+        return owners
 
     def _keras_layout(self, values):
+        """`variables` with each slot in its parameter's Keras layout (as Keras saves them)."""
         k = 1 if callable(self._learning_rate) else 2
-        layouts = [None] * k + self._slot_layouts()
-        return [v if lay is None else v.permute(lay) for v, lay in zip(values, layouts)]
+        owners = self._slot_owners()
+        out = list(values[:k])
+        for j, value in enumerate(values[k:]):
+            convert = self._keras_of[owners[j]] if j < len(owners) else None
+            out.append(value if convert is None else convert(value))
+        return out
 
     # --------------------------------------------------------- hyperparameters
     @property
@@ -321,6 +333,10 @@ class Optimizer:
         else:
             value = lr()
         return float(value)
+
+    # The rate a step uses: the current one (the same function: no extra call per step);
+    # Keras 2's legacy optimizers apply their `decay` here.
+    _step_lr = _current_lr
 
     @property
     def param_groups(self):
@@ -441,7 +457,7 @@ class Optimizer:
         else:
             params = [self._params[i] for i in indices]
             slots = {k: [v[i] for i in indices] for k, v in self._slots.items()}
-        lr = self._current_lr()
+        lr = self._step_lr()
         if self.loss_scale_factor is not None:
             grads = torch._foreach_div(grads, self.loss_scale_factor)
         steps = self.gradient_accumulation_steps
@@ -584,9 +600,9 @@ def _torch_param(v):
 def _to_torch_layout(grad, variable, param):
     """A gradient given in Keras's layout for a Variable, moved to the torch tensor's layout."""
     g = grad if isinstance(grad, torch.Tensor) else backend.convert_to_tensor(grad)
-    inverse = getattr(variable, "_inverse", None)
-    if inverse is not None and tuple(g.shape) == tuple(variable.shape):
-        g = g.permute(inverse)
+    convert = getattr(variable, "_torch_layout_of", None)
+    if convert is not None and tuple(g.shape) == tuple(variable.shape):
+        g = convert(g)
     if g.device != param.device or g.dtype != param.dtype or g.stride() != param.stride():
         g = torch.empty_like(param).copy_(g)  # the parameter's own memory layout, as autograd's
     return g

@@ -228,14 +228,17 @@ def training_config(compile_config):
     optimizer = compile_config.get("optimizer") or {}
     config = {k: v for k, v in dict(optimizer.get("config") or {}).items()
               if not (k in _OPTIMIZER_KERAS3_ONLY and v == _OPTIMIZER_KERAS3_ONLY[k])}
-    config.setdefault("jit_compile", False)
-    config["is_legacy_optimizer"] = False
+    class_name = f"Custom>{optimizer.get('class_name')}"
+    if optimizer.get("module") == "kerastorch.optimizers.legacy":  # as tf.keras 2 writes those
+        class_name = optimizer.get("class_name")
+    else:
+        config.setdefault("jit_compile", False)
+        config["is_legacy_optimizer"] = False
     return {"loss": _strip_object(compile_config.get("loss")),
             "metrics": _strip_object(compile_config.get("metrics")),
             "weighted_metrics": _strip_object(compile_config.get("weighted_metrics")),
             "loss_weights": compile_config.get("loss_weights"),
-            "optimizer_config": {"class_name": f"Custom>{optimizer.get('class_name')}",
-                                 "config": config}}
+            "optimizer_config": {"class_name": class_name, "config": config}}
 
 
 def optimizer_weights(optimizer, values):
@@ -246,6 +249,9 @@ def optimizer_weights(optimizer, values):
     in the order tf.keras creates them for its optimizer of the same name). Returns `(names,
     values)`.
     """
+    own = getattr(optimizer, "_keras2_weights", None)
+    if own is not None:  # legacy optimizers (`Adam/iter`, ...), tf.keras 2's Nadam (no u_product)
+        return own()
     name = type(optimizer).__name__
     slots = values[1:] if callable(optimizer._learning_rate) else values[2:]
     return ["iteration:0"] + [f"{name}/slot_{i}:0" for i in range(len(slots))], \

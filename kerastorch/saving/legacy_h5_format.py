@@ -217,6 +217,19 @@ def _load_optimizer_weights(h5, model):
     if not optimizer.built:
         prepare = getattr(model, "_prepare_optimizer", None)
         prepare() if prepare is not None else optimizer.build(model.trainable_weights)
+    _load_optimizer_state(optimizer, names, values)
+
+
+def _load_optimizer_state(optimizer, names, values):
+    """Loads tf.keras 2's optimizer state (`names`, `values` of its `optimizer_weights`) into
+    the built `optimizer`; a state that does not fit warns and changes nothing."""
+    load_keras2 = getattr(optimizer, "_load_keras2_weights", None)
+    if load_keras2 is not None:  # a legacy optimizer: Keras 2's `weights` (`Adam/iter`, ...)
+        if not load_keras2(values):
+            warnings.warn(f"The optimizer state in the file ({len(values)} variables) does not "
+                          f"fit optimizer '{optimizer.name}': the model starts with a freshly "
+                          "initialized optimizer.", stacklevel=3)
+        return
     own = optimizer._keras_layout(optimizer.variables)
     if len(values) == len(own) - 1 and names and names[0] == "iteration:0" and \
             not callable(optimizer._learning_rate):
@@ -268,7 +281,10 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
                 training = training.decode("utf8")
             training = json.loads(training)
             if "optimizer_config" in training:  # Keras 2's training_config
-                training = {"optimizer": training["optimizer_config"],
+                from kerastorch import optimizers
+                optimizer = training["optimizer_config"]  # (Keras 3's .h5 has no legacy ones)
+                training = {"optimizer": optimizers.keras2_config(optimizer) if keras2 else
+                            optimizer,
                             **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
                                                         "loss_weights") if k in training}}
             saving_lib.compile_from_config(model, training, custom_objects)

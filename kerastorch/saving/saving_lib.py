@@ -266,8 +266,9 @@ def save_weights_to_h5(model, h5, include_optimizer=True):
         optimizer.save_own_variables(group)
 
 
-def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True):
-    """Loads a Keras 3 weights file (an open h5py file) into `model`, all or nothing."""
+def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True, keras2=None):
+    """Loads a Keras 3 weights file (an open h5py file) into `model`, all or nothing; with
+    `keras2`, one from a tf.keras 2 `.keras` file (its optimizer state has no learning rate)."""
     pairs = []
     expected_paths = set()
     for path, name, variables in variable_groups(model):
@@ -325,7 +326,7 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
     optimizer = getattr(model, "optimizer", None)
     load_optimizer = include_optimizer and optimizer is not None and "optimizer" in h5 and \
         "vars" in h5["optimizer"] and hasattr(optimizer, "load_own_variables")
-    if load_optimizer and getattr(optimizer, "built", False):
+    if load_optimizer and getattr(optimizer, "built", False) and not keras2:
         _check_optimizer_shapes(optimizer, h5["optimizer"]["vars"])
     assign_all(pairs)
     if load_optimizer:
@@ -333,6 +334,15 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True)
             prepare = getattr(model, "_prepare_optimizer", None)
             prepare() if prepare is not None and getattr(model, "compiled", False) \
                 else optimizer.build(model.trainable_weights)
+        if keras2:  # tf.keras 2.11+'s layout, as in its `.h5` files: `iteration`, the slots
+            from kerastorch.saving import legacy_h5_format
+            group = h5["optimizer"]["vars"]
+            values = [_read_dataset(group[str(i)], f"optimizer/vars/{i}")
+                      for i in range(len(group))]
+            legacy_h5_format._load_optimizer_state(
+                optimizer, ["iteration:0"] + [f"slot_{i}:0" for i in range(1, len(values))],
+                values)
+            return
         optimizer.load_own_variables(_H5Store(h5["optimizer"]["vars"]))
 
 
@@ -455,7 +465,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             model = model_from_config_dict(config, custom_objects, compile, keras2=keras2)
         if weights is not None:
             with open_h5(io.BytesIO(weights), "r") as h5:
-                load_weights_from_h5(model, h5, include_optimizer=compile)
+                load_weights_from_h5(model, h5, include_optimizer=compile, keras2=keras2)
     return model
 
 
@@ -487,6 +497,9 @@ def model_from_config_dict(config, custom_objects=None, compile=True, keras2=Non
         model = serialization_lib.deserialize_keras_object(config, custom_objects)
     pending = model.__dict__.pop("_pending_compile_config", None)
     if compile and pending:
+        if keras2 and isinstance(pending, dict) and "optimizer" in pending:
+            from kerastorch import optimizers  # tf.keras's legacy optimizers, its Nadam
+            pending = dict(pending, optimizer=optimizers.keras2_config(pending["optimizer"]))
         compile_from_config(model, pending, custom_objects)
     return model
 

@@ -26,6 +26,7 @@ _PUBLIC_MODULES = (
     ("kerastorch.initializers", "keras.initializers"),
     ("kerastorch.regularizers", "keras.regularizers"),
     ("kerastorch.constraints", "keras.constraints"),
+    ("kerastorch.optimizers.legacy", "kerastorch.optimizers.legacy"),  # Keras 3 has none
     ("kerastorch.optimizers", "keras.optimizers"),
     ("kerastorch.losses", "keras.losses"),
     ("kerastorch.metrics", "keras.metrics"),

@@ -13,19 +13,15 @@ from tests.keras2.test_tf_checkpoint import load_kwargs
 
 MATCHING = ["timeseries", "normalization_l2_auc", "multi_output_loss_weights", "tfoplambda",
             "custom_layer", "optimizers_adam", "optimizers_sgd_nesterov", "optimizers_rmsprop",
-            "optimizers_adagrad", "lambda_layer"]
+            "optimizers_adagrad", "lambda_layer", "text_two_input", "resnet_block",
+            "optimizers_legacy_adam_decay", "optimizers_legacy_sgd_momentum", "legacy_tf1",
+            "functional_shared"]
 # Known gaps, each failing today for the reason given (strict: a fix must remove the entry).
 GAPS = {
     "cnn_bn_dropout": "Dropout(rate>0) during the resumed epoch: random, cannot match",
     "frozen_nested": "off by ~2e-3 after one epoch (cause not yet found)",
-    "text_two_input": "RMSprop slot order of the Bidirectional/GRU weights not mapped",
-    "resnet_block": "SGD momentum slot order not mapped",
     "unet_small": "backward: 'grad_input must be contiguous'",
     "transformer_block": "training_config not compiled (NotCompiledError)",
-    "functional_shared": "Nadam's extra u_product variable",
-    "optimizers_legacy_adam_decay": "no legacy optimizers (decay) yet",
-    "optimizers_legacy_sgd_momentum": "no legacy optimizers (decay, slot names) yet",
-    "legacy_tf1": "Keras 2.1 training_config not compiled",
 }
 
 

@@ -31,8 +31,6 @@ RESUME_GAPS = {
     "unet_small": "backward: 'grad_input must be contiguous'",
     "transformer_block": "Keras 2 loss config with `fn` not compiled",
     "frozen_nested": "off by ~2e-3 after one epoch (cause not yet found)",
-    "functional_shared": "Nadam's extra u_product variable",
-    "optimizers_legacy_adam_decay": "no legacy optimizers (decay) yet",
 }
 COMPILE_GAPS = {"transformer_block": "Keras 2 loss config with `fn`: 'multiple values for "
                                      "from_logits'"}
@@ -196,8 +194,7 @@ def test_saved_model_and_checkpoint_weights_of_nested_and_legacy_optimizer_model
     _assert_same(fresh.get_weights(), weights)
 
 
-@pytest.mark.parametrize("case", _gaps(["legacy_adam", "nested_mixed"], {
-    "legacy_adam": "legacy optimizer slots (Adam/iter, m, v) not mapped by load_weights"}))
+@pytest.mark.parametrize("case", ["legacy_adam", "nested_mixed"])
 def test_saved_model_optimizer_starts_fresh_and_load_weights_restores_its_state(made, case):
     """tf.keras 2.21's load_model(SavedModel) compiles with a fresh optimizer (iterations 0; the
     fixtures' resumed_savedmodel weights are what fit reaches from there); load_weights of the

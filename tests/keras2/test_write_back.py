@@ -190,11 +190,7 @@ def test_kerastorch_h5_loads_in_tf_keras_and_predicts_the_same(written_back, nam
 COMPILED = [n for n in BUILDERS if n in TARGETS]
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(
-        reason="SeparableConv2D depthwise-kernel slots written in torch layout (6, 1, 3, 3), "
-               "not Keras's (3, 3, 3, 2)", strict=True))
-    if n == "separable" else n for n in COMPILED])
+@pytest.mark.parametrize("name", COMPILED)
 def test_compiled_kerastorch_h5_comes_back_compiled_with_its_optimizer_state(written_back, name):
     """tf.keras restores the optimizer class, learning rate, iteration count and every slot
     (Keras 2 has no learning-rate variable: kerastorch's second variable has no twin)."""

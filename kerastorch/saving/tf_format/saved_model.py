@@ -437,7 +437,8 @@ def load_model(dirpath, custom_objects=None, compile=True, safe_mode=True):
         training = metadata.get("training_config")
         if compile and training:
             if "optimizer_config" in training:  # Keras 2's training_config
-                training = {"optimizer": training["optimizer_config"],
+                from kerastorch import optimizers
+                training = {"optimizer": optimizers.keras2_config(training["optimizer_config"]),
                             **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
                                                         "loss_weights") if k in training}}
             # tf.keras 2.21 compiles a loaded SavedModel with a fresh optimizer (iterations 0,
