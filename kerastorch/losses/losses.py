@@ -343,11 +343,16 @@ class LossFunctionWrapper(Loss):
 
     @classmethod
     def from_config(cls, config):
-        if "fn" not in config:
-            return cls(**config)
+        # tf.keras 2 writes `fn` (the function's registered name) into every subclass's config
+        # too; a subclass knows its own function, so only the wrapper itself takes it.
         config = dict(config)
-        fn = config.pop("fn")
+        fn = config.pop("fn", None)
+        if cls is not LossFunctionWrapper or fn is None:
+            return cls(**config)
         if isinstance(fn, str):
+            if fn not in ALL_OBJECTS_DICT:
+                raise ValueError(f"Could not interpret loss function `fn`: {fn!r} (expected the "
+                                 "name of a function in keras.losses)")
             fn = ALL_OBJECTS_DICT[fn]
         return cls(fn, **config)
 

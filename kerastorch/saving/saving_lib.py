@@ -504,6 +504,29 @@ def model_from_config_dict(config, custom_objects=None, compile=True, keras2=Non
     return model
 
 
+# tf.keras 2 loss function names Keras 3 spells otherwise.
+_KERAS2_LOSS_NAMES = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence"}
+
+
+def _keras2_loss(value):
+    """Keras 2's losses as Keras 3 takes them, in a single entry, a per-output dict or a
+    per-output list: `reduction: "auto"` (tf.keras 2's default, which fit() reads as
+    "sum_over_batch_size"; Keras 3 has no "auto") becomes "sum_over_batch_size", and the
+    function names only tf.keras 2 has (`logcosh`) become Keras 3's."""
+    if isinstance(value, str):
+        return _KERAS2_LOSS_NAMES.get(value, value)
+    if isinstance(value, dict) and "class_name" in value:
+        config = value.get("config")
+        if isinstance(config, dict) and config.get("reduction") == "auto":
+            value = dict(value, config=dict(config, reduction="sum_over_batch_size"))
+        return value
+    if isinstance(value, dict):
+        return {k: _keras2_loss(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_keras2_loss(v) for v in value]
+    return value
+
+
 def _keras2_metrics(value, model):
     """Keras 2's training_config metrics: `MeanMetricWrapper` configs become their function's
     name, and a single-output model's `[[...]]` (one list per output) its one list."""
@@ -529,6 +552,8 @@ def compile_from_config(model, compile_config, custom_objects=None):
         return
     try:
         compile_config = dict(compile_config)
+        if "loss" in compile_config:
+            compile_config["loss"] = _keras2_loss(compile_config["loss"])
         for key in ("metrics", "weighted_metrics"):
             if key in compile_config:
                 compile_config[key] = _keras2_metrics(compile_config[key], model)
