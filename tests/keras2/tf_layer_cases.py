@@ -29,8 +29,8 @@ import sys
 
 import numpy as np
 
-FAMILIES = {"conv": 170, "pool": 110, "core": 60, "activation": 110, "reshape": 120,
-            "merge": 90}
+FAMILIES = {"conv": 260, "pool": 150, "core": 80, "activation": 130, "reshape": 165,
+            "merge": 120}
 _FAMILY_SEED = {name: 70000 + 1000 * i for i, name in enumerate(FAMILIES)}
 
 # Every activation name tf.keras 2.21's `activations.get` knows.
@@ -427,6 +427,8 @@ def gen_merge(rs, index):
         s = list(shape)
         if i > 0 and rs.rand() < 0.25:  # broadcast along an axis of size 1
             s[int(rs.randint(1, ndim))] = 1
+        if i > 0 and ndim > 2 and rs.rand() < 0.15:  # a lower rank: axes added after the batch
+            s = [s[0]] + s[1 + int(rs.randint(1, ndim - 1)):]
         inputs.append(normal(rs, *s))
     return case(name, {}, inputs, call="list")
 
