@@ -22,7 +22,6 @@ from tests.keras2.test_layers_vs_tf_seq import assert_same
 from tests.keras2.test_layers_vs_tf_seq import to_torch
 
 
-NO_THRESHOLDED_RELU = "kerastorch has no ThresholdedReLU layer (Keras 3 dropped it)"
 EMPTY_WINDOW = ("a window larger than the (unpadded) input: tf.keras raises ValueError (Conv1D/2D) "
                 "or returns an empty tensor (Conv3D, pooling); kerastorch raises torch's "
                 "RuntimeError")
@@ -74,8 +73,6 @@ def _known(spec):
     """Why a case still differs from tf.keras 2.21 (a strict xfail), found from its arguments."""
     if "hard_sigmoid" in repr(spec["kwargs"]):
         return HARD_SIGMOID
-    if spec["class_name"] == "ThresholdedReLU":
-        return NO_THRESHOLDED_RELU
     if _empty_window(spec):
         return EMPTY_WINDOW
     if _conv3d_same_offset(spec):
