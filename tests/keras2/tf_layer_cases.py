@@ -30,7 +30,7 @@ import sys
 import numpy as np
 
 FAMILIES = {"conv": 260, "pool": 150, "core": 80, "activation": 130, "reshape": 165,
-            "merge": 120}
+            "merge": 120, "int": 30}
 _FAMILY_SEED = {name: 70000 + 1000 * i for i, name in enumerate(FAMILIES)}
 
 # Every activation name tf.keras 2.21's `activations.get` knows.
@@ -435,6 +435,44 @@ def gen_merge(rs, index):
 
 GENERATORS = {"conv": gen_conv, "pool": gen_pool, "core": gen_core, "activation": gen_activation,
               "reshape": gen_reshape, "merge": gen_merge}
+
+
+INT_CLASSES = ["Reshape", "Flatten", "Permute", "RepeatVector", "Cropping1D", "Cropping2D",
+               "ZeroPadding1D", "ZeroPadding2D", "Add", "Subtract", "Multiply", "Maximum",
+               "Minimum", "Concatenate"]
+
+
+def gen_int(rs, index):
+    """Layers that take integer tensors (they move or combine values): int32 in, int32 out."""
+    name = INT_CLASSES[index % len(INT_CLASSES)]
+    batch = int(rs.randint(1, 4))
+
+    def ints32(*shape):
+        return rs.randint(-50, 50, size=shape).astype("int32")
+
+    if name in ("Reshape", "Flatten", "Permute"):
+        shape = [int(d) for d in rs.randint(1, 5, size=int(rs.randint(2, 4)))]
+        kw = {"Reshape": {"target_shape": [-1]},
+              "Flatten": {},
+              "Permute": {"dims": [int(d) + 1 for d in rs.permutation(len(shape))]}}[name]
+        return case(name, kw, [ints32(batch, *shape)])
+    if name == "RepeatVector":
+        return case(name, {"n": int(rs.randint(1, 4))}, [ints32(batch, 3)])
+    if name.startswith(("Cropping", "ZeroPadding")):
+        rank = int(name[-2])
+        shape = [int(d) for d in rs.randint(4, 7, size=rank)]
+        key = "cropping" if name.startswith("Cropping") else "padding"
+        value = [[int(rs.randint(0, 2)), int(rs.randint(0, 2))] for _ in range(rank)]
+        return case(name, {key: value[0] if rank == 1 else value},
+                    [ints32(batch, *shape, 2)])
+    shape = [int(d) for d in rs.randint(1, 5, size=int(rs.randint(1, 3)))]
+    n = int(rs.randint(2, 4))
+    kw = {"axis": int(rs.randint(-1, len(shape) + 1))} if name == "Concatenate" else {}
+    n = 2 if name == "Subtract" else n
+    return case(name, kw, [ints32(batch, *shape) for _ in range(n)], call="list")
+
+
+GENERATORS["int"] = gen_int
 
 
 def cases(family):
