@@ -112,6 +112,7 @@ from kerastorch.layers.activation_layers import LeakyReLU
 from kerastorch.layers.activation_layers import PReLU
 from kerastorch.layers.activation_layers import ReLU
 from kerastorch.layers.activation_layers import Softmax
+from kerastorch.layers.activation_layers import ThresholdedReLU
 from kerastorch.layers.rms_normalization import RMSNormalization
 from kerastorch.layers.einsum_dense import EinsumDense
 from kerastorch.layers.torch_module_wrapper import TorchModuleWrapper

@@ -1,4 +1,5 @@
-"""Activation layers with their own arguments: ReLU, LeakyReLU, PReLU, ELU, Softmax."""
+"""Activation layers with their own arguments: ReLU, LeakyReLU, PReLU, ELU, Softmax,
+ThresholdedReLU (Keras 2)."""
 
 import warnings
 
@@ -193,4 +194,35 @@ class Softmax(_Elementwise):
     def get_config(self):
         config = super().get_config()
         config.update(axis=self.axis)
+        return config
+
+
+class ThresholdedReLU(_Elementwise):
+    """Thresholded ReLU, a Keras 2 layer (Keras 3 dropped it; files and scripts written for
+    tf.keras still use it): `x` where `x > theta`, else 0.
+
+    Args:
+        theta: threshold (float >= 0, default 1).
+
+    Example:
+        >>> ThresholdedReLU(theta=1.0)(ops.convert_to_tensor([0.5, 1.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
+
+    def __init__(self, theta=1.0, **kwargs):
+        super().__init__(**kwargs)
+        if theta is None:
+            raise ValueError("theta of a ThresholdedReLU layer cannot be None, expected a float "
+                             f">= 0. Received: theta={theta}")
+        if theta < 0:
+            raise ValueError("theta of a ThresholdedReLU layer cannot be negative, expected a "
+                             f"float >= 0. Received: theta={theta}")
+        self.theta = float(theta)
+
+    def call(self, inputs):
+        return inputs * (inputs > self.theta).to(inputs.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(theta=self.theta)
         return config

@@ -104,6 +104,8 @@ class BaseConv(Layer):
         else:
             self.bias = None
         self.input_spec = InputSpec(ndim=rank + 2, axes={channel_axis: in_channels})
+        if len(input_shape) == rank + 2:
+            self.compute_output_shape(input_shape)  # a window larger than the input: ValueError
         self.built = True
 
     def _pad_input(self, x):

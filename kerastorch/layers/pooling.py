@@ -36,6 +36,11 @@ class BaseMaxPooling(Layer):
         self._to_last = (0,) + tuple(range(2, rank + 2)) + (1,)
         self._pool = _MAX_POOL[rank]
 
+    def build(self, input_shape):
+        if len(input_shape) == self.rank + 2:
+            self.compute_output_shape(input_shape)  # a window larger than the input: ValueError
+        self.built = True
+
     def call(self, inputs):
         x = inputs.permute(self._to_first) if self._channels_last else inputs
         padding = 0
