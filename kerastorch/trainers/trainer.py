@@ -502,13 +502,13 @@ class Trainer(CompileLossAndMetrics):
                                   "`steps_per_epoch * epochs` batches.", stacklevel=2)
                     break
                 epoch_logs = self._final_logs("train")
-                training_logs = dict(epoch_logs)
                 if val_iterator is not None and self._should_eval(epoch, validation_freq):
                     val_logs = self._evaluate_loop(val_iterator, cbs, in_fit=True)
                     epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
                 if progbar is not None:
                     progbar.finish(seen, epoch_logs)
                 cbs.on_epoch_end(epoch, epoch_logs)
+                training_logs = epoch_logs
                 if self.stop_training or iterator.exhausted:
                     break
         finally:
