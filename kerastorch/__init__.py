@@ -25,14 +25,25 @@ from kerastorch import regularizers
 from kerastorch import saving
 from kerastorch import testing
 from kerastorch import utils
+from kerastorch.initializers import Initializer
 from kerastorch.layers.input_layer import Input
+from kerastorch.layers.input_layer import KerasTensor
+from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import Variable
 from kerastorch.variables import Variable  # noqa: F811 - standalone keras.Variable; add_weight's views are instances too
 from kerastorch.losses.loss import Loss
 from kerastorch.metrics.metric import Metric
+from kerastorch.mixed_precision import DTypePolicy
+from kerastorch.mixed_precision import DTypePolicy as FloatDTypePolicy
 from kerastorch.models.model import Model
 from kerastorch.models.sequential import Sequential
 from kerastorch.optimizers.optimizer import Optimizer
+from kerastorch.regularizers import Regularizer
 
 __version__ = "0.1.0"
+
+
+def version():
+    """kerastorch's version string (`keras.version()`)."""
+    return __version__

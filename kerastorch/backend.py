@@ -1,7 +1,7 @@
 """Global state, as Keras keeps it: name counters, floatx, image data format, device."""
 
 import collections
-import random
+import random as _py_random
 
 import numpy as np
 import torch
@@ -140,6 +140,73 @@ def set_random_seed(seed):
     if not isinstance(seed, int):
         raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} "
                          f"(of type {type(seed)})")
-    random.seed(seed)
+    _py_random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def is_float_dtype(dtype):
+    """True for a floating dtype ('float16', 'bfloat16', 'float32', 'float64')."""
+    dtype = standardize_dtype(dtype)
+    return dtype.startswith("float") or dtype.startswith("bfloat")
+
+
+def is_int_dtype(dtype):
+    """True for a signed or unsigned integer dtype."""
+    dtype = standardize_dtype(dtype)
+    return dtype.startswith("int") or dtype.startswith("uint")
+
+
+def result_type(*dtypes):
+    """The dtype Keras's type promotion gives for `dtypes` (as `keras.backend.result_type`)."""
+    from kerastorch.ops.dtypes import result_type as promote
+    return promote(*dtypes)
+
+
+def is_keras_tensor(x):
+    """True for a symbolic tensor of the functional API (what `keras.Input` returns)."""
+    from kerastorch.layers.input_layer import KerasTensor
+    return isinstance(x, KerasTensor)
+
+
+def get_keras_mask(x):
+    """The Keras mask a tensor carries (`_keras_mask`), or None."""
+    return getattr(x, "_keras_mask", None)
+
+
+def set_keras_mask(x, mask):
+    """Attaches `mask` to tensor `x` as its Keras mask (None removes it)."""
+    if mask is None:
+        if hasattr(x, "_keras_mask"):
+            del x._keras_mask
+        return
+    x._keras_mask = mask
+
+
+# Keras 3's backend module (what `keras.ops.backend` is there) also carries the backend's ops
+# (`backend.shape(x)`, `backend.cast`, `backend.numpy.sum`): here they are kerastorch's ops,
+# looked up on first use (kerastorch.ops imports this module).
+_OPS_MODULES = ("core", "image", "linalg", "math", "nn", "numpy")
+_OPS_FUNCTIONS = ("cast", "cond", "convert_to_numpy", "is_tensor", "scatter", "shape",
+                  "slice", "slice_update", "stop_gradient", "vectorized_map", "while_loop",
+                  "fori_loop", "scan", "unstack", "custom_gradient", "map")
+
+
+def __getattr__(name):
+    if name in _OPS_MODULES or name in _OPS_FUNCTIONS:
+        import importlib
+        ops = importlib.import_module("kerastorch.ops")
+        if name in _OPS_MODULES:
+            return importlib.import_module(f"kerastorch.ops.{name}")
+        if hasattr(ops, name):
+            return getattr(ops, name)
+    if name == "random":
+        import importlib
+        return importlib.import_module("kerastorch.random")
+    if name == "KerasTensor":
+        from kerastorch.layers.input_layer import KerasTensor
+        return KerasTensor
+    if name == "Variable":
+        from kerastorch.variables import Variable
+        return Variable
+    raise AttributeError(f"module 'kerastorch.backend' has no attribute {name!r}")

@@ -50,6 +50,10 @@ class CallbackList:
                 getattr(c, hook)(batch, logs)
 
     def _call(self, hook, *args):
+        """Calls `hook` on every callback; `logs` (the last argument) is a dict, `{}` where
+        there is nothing yet (as in Keras: user callbacks call `logs.keys()`)."""
+        if args[-1] is None:
+            args = args[:-1] + ({},)
         for c in self.callbacks:
             getattr(c, hook)(*args)
 

@@ -259,6 +259,13 @@ class Layer(nn.Module):
             cls._call_has_training = "training" in params or any(
                 p.kind is p.VAR_KEYWORD for p in params.values())
             cls._call_has_mask = "mask" in params
+        # A user layer that takes or makes masks (its own `call(..., mask=None)` or
+        # `compute_mask`) reads and sets `_keras_mask` on tensors when called directly, as in
+        # Keras 3; every other layer keeps the plain `__call__` and pays nothing.
+        cls._user_compute_mask = _defined_by_user(getattr(cls, "compute_mask", None))
+        user_mask_call = cls._call_has_mask and _defined_by_user(call)
+        if (cls._user_compute_mask or user_mask_call) and cls.__call__ is Layer.__call__:
+            cls.__call__ = _call_with_keras_mask
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  **kwargs):
@@ -726,6 +733,62 @@ class Layer(nn.Module):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def _defined_by_user(function):
+    """True for a method defined outside kerastorch (in a user's layer class)."""
+    module = getattr(function, "__module__", None) or ""
+    return function is not None and module != "kerastorch" and \
+        not module.startswith("kerastorch.")
+
+
+def _keras_mask_of(x):
+    """The `_keras_mask` of a tensor (or a list/tuple of them, None where absent); None when no
+    tensor carries one."""
+    if isinstance(x, _Tensor):
+        return getattr(x, "_keras_mask", None)
+    if isinstance(x, (list, tuple)):
+        masks = [getattr(t, "_keras_mask", None) if isinstance(t, _Tensor) else None for t in x]
+        if any(m is not None for m in masks):
+            return type(x)(masks) if type(x) in (list, tuple) else masks
+    return None
+
+
+def _call_with_keras_mask(self, *args, **kwargs):
+    """`__call__` of user layers with their own `compute_mask` or `call(..., mask=None)`.
+
+    As Keras 3's `Layer.__call__` on tensors: the mask carried by the first argument
+    (`_keras_mask`, set by `Embedding(mask_zero=True)`, `Masking` or such a layer) is passed as
+    `mask=` when `call` takes one and none is given, and the outputs get the masks
+    `compute_mask(inputs, mask)` returns as their `_keras_mask` (a list or tuple of outputs,
+    each its own). A caller that passes `mask=` itself (a model's masked run) handles masks.
+    """
+    if not args or "mask" in kwargs:
+        return Layer.__call__(self, *args, **kwargs)
+    x = args[0]
+    mask = _keras_mask_of(x)
+    if mask is not None and self._call_has_mask:
+        kwargs["mask"] = mask
+    outputs = Layer.__call__(self, *args, **kwargs)
+    if not self._user_compute_mask:
+        return outputs
+    flat_outputs = [t for t in tree.flatten(outputs)]
+    if not flat_outputs or not all(isinstance(t, _Tensor) for t in flat_outputs):
+        return outputs  # symbolic call: the functional model propagates masks
+    if all(getattr(t, "_keras_mask", None) is not None for t in flat_outputs):
+        return outputs  # `call` set them itself
+    if isinstance(x, np.ndarray):
+        x = backend.convert_to_tensor(x)
+    output_masks = self.compute_mask(x, mask)
+    if output_masks is None:
+        return outputs
+    for t, m in zip(flat_outputs, tree.flatten(output_masks)):
+        if m is not None and getattr(t, "_keras_mask", None) is None:
+            try:
+                t._keras_mask = m
+            except (AttributeError, RuntimeError):
+                pass
+    return outputs
 
 
 def _clear_added_losses_hook(module, args):

@@ -7,6 +7,7 @@ Keras. Ops accept torch tensors, numpy arrays and Python scalars, follow Keras's
 graph node of the functional model (`x + residual`, `ops.concatenate([a, b])`).
 """
 
+from kerastorch import backend  # noqa: F401 - `ops.backend.shape(x)`, as scripts reach Keras's backend
 from kerastorch.ops import core
 from kerastorch.ops import einops as _einops
 from kerastorch.ops import image

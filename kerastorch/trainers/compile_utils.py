@@ -128,8 +128,6 @@ class CompileLossAndMetrics:
                               [1.0 if w is None else float(w) for w in
                                per_output(weights if multi or not isinstance(weights, (list, tuple))
                                           else weights[0], "loss_weights")])
-        if all(f is None for f in self._loss_fns) and not self._loss_spec_optional():
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
 
         def build_metrics(spec, what):
             if spec is None:

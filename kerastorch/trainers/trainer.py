@@ -135,9 +135,6 @@ class Trainer(CompileLossAndMetrics):
         if self.built:
             self._prepare_optimizer()
 
-    def _loss_spec_optional(self):
-        return bool(self.losses) or _overrides(self, "train_step")
-
     # ------------------------------------------------------------------ the step
     def _prepare_optimizer(self):
         """Builds the optimizer on the trainable parameters (frozen ones are left out)."""
@@ -189,13 +186,18 @@ class Trainer(CompileLossAndMetrics):
         else:
             with self._autocast():
                 y_pred, loss = fwd(x, y, sample_weight)
-        if self._scaler is None:
-            loss.backward()
-            self.optimizer.step()
-        else:
-            (loss.float() * self._scaler.scale).backward()
-            if self._scaler.unscale_and_check(self._train_params):
+        try:
+            if self._scaler is None:
+                loss.backward()
                 self.optimizer.step()
+            else:
+                (loss.float() * self._scaler.scale).backward()
+                if self._scaler.unscale_and_check(self._train_params):
+                    self.optimizer.step()
+        except RuntimeError:
+            if loss.requires_grad:
+                raise
+            self._warn_nothing_to_differentiate()
         if self._constrained:
             with torch.no_grad():
                 for var, constraint in self._constrained:
@@ -205,6 +207,17 @@ class Trainer(CompileLossAndMetrics):
             self._update_metrics(y, y_pred.detach() if type(y_pred) is torch.Tensor else
                                  tree.map_structure(lambda t: t.detach(), y_pred), sample_weight)
         return loss
+
+    def _warn_nothing_to_differentiate(self):
+        """A loss with no autograd graph (no trainable weights, all frozen, or a loss that does
+        not depend on them): the step reports the loss and updates nothing, as Keras 3 does.
+        Reached only through `backward()`'s error, so the normal step pays nothing."""
+        if not self._train_params:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=4)
+        else:
+            warnings.warn("The loss does not depend on any trainable weight of the model: "
+                          "there is nothing to differentiate, the weights are left unchanged.",
+                          stacklevel=4)
 
     def test_step(self, data):
         """One evaluation step (inference mode, no gradients): returns the loss tensor."""
@@ -284,6 +297,8 @@ class Trainer(CompileLossAndMetrics):
         full_y = getattr(adapter, "y", None) if adapter is not None else None
         self._check_labels(full_y if full_y is not None else y, y_pred)
         self._clear_added_losses()
+        if all(fn is None for fn in self._loss_fns):
+            return  # only `add_loss` terms (or none: the first step raises Keras's error)
         with torch.no_grad():
             try:
                 self._compute_loss(y, y_pred, sample_weight, track=False)
@@ -502,13 +517,13 @@ class Trainer(CompileLossAndMetrics):
                                   "`steps_per_epoch * epochs` batches.", stacklevel=2)
                     break
                 epoch_logs = self._final_logs("train")
-                training_logs = dict(epoch_logs)
                 if val_iterator is not None and self._should_eval(epoch, validation_freq):
                     val_logs = self._evaluate_loop(val_iterator, cbs, in_fit=True)
                     epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
                 if progbar is not None:
                     progbar.finish(seen, epoch_logs)
                 cbs.on_epoch_end(epoch, epoch_logs)
+                training_logs = epoch_logs
                 if self.stop_training or iterator.exhausted:
                     break
         finally:

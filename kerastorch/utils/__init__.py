@@ -1,6 +1,9 @@
 """keras.utils (the parts that exist so far)."""
 
+from kerastorch.backend import clear_session  # noqa: F401
+from kerastorch.backend import is_keras_tensor  # noqa: F401
 from kerastorch.backend import set_random_seed  # noqa: F401
+from kerastorch.backend import standardize_dtype  # noqa: F401
 from kerastorch.utils.model_visualization import model_to_dot  # noqa: F401
 from kerastorch.utils.model_visualization import plot_model  # noqa: F401
 from kerastorch.utils.rng_utils import set_random_seed  # noqa: E402,F401,F811
@@ -21,3 +24,7 @@ from kerastorch.saving.object_registration import get_custom_objects  # noqa: E4
 from kerastorch.saving.object_registration import get_registered_name  # noqa: E402,F401
 from kerastorch.saving.object_registration import get_registered_object  # noqa: E402,F401
 from kerastorch.saving.object_registration import register_keras_serializable  # noqa: E402,F401
+from kerastorch.saving.serialization_lib import deserialize_keras_object  # noqa: E402,F401
+from kerastorch.saving.serialization_lib import serialize_keras_object  # noqa: E402,F401
+from kerastorch.trainers.data_adapters.data_adapter_utils import pack_x_y_sample_weight  # noqa: E402,F401,E501
+from kerastorch.trainers.data_adapters.data_adapter_utils import unpack_x_y_sample_weight  # noqa: E402,F401,E501

@@ -27,6 +27,16 @@ def unpack_x_y_sample_weight(data):
                      f"`(x, y, sample_weight)`, found: {data}")
 
 
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The tuple `fit` takes: `x` alone (a list/tuple `x` as `(x,)`), `(x, y)` or
+    `(x, y, sample_weight)`; the inverse of `unpack_x_y_sample_weight`."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
 def _is_array(x):
     return isinstance(x, (np.ndarray, torch.Tensor)) or (
         hasattr(x, "__array__") and hasattr(x, "shape") and not isinstance(x, (list, tuple, dict)))
