@@ -2,6 +2,7 @@
 Keras 2's (`text`, and `image` / `sequence` in full), so that `keras.preprocessing.*` and
 `tensorflow.keras.preprocessing.*` imports of either version work."""
 
+from kerastorch.preprocessing import image  # noqa: F401
 from kerastorch.preprocessing import sequence  # noqa: F401
 from kerastorch.preprocessing import text  # noqa: F401
 from kerastorch.utils.image_dataset_utils import image_dataset_from_directory  # noqa: F401
