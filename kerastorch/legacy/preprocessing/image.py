@@ -76,8 +76,10 @@ def _warp(channels, matrix, offset, order, mode, cval):
     _, h, w = channels.shape
     rows = np.arange(h, dtype=np.float64)[:, None]
     cols = np.arange(w, dtype=np.float64)[None, :]
-    src_r = matrix[0, 0] * rows + matrix[0, 1] * cols + offset[0]
-    src_c = matrix[1, 0] * rows + matrix[1, 1] * cols + offset[1]
+    # scipy's order of the sums (offset first): the same float64 coordinates, so the same
+    # pixels fall outside the image at the edges.
+    src_r = (offset[0] + matrix[0, 0] * rows) + matrix[0, 1] * cols
+    src_c = (offset[1] + matrix[1, 0] * rows) + matrix[1, 1] * cols
     src_r, out_r = _map_coordinates(src_r, h, mode)
     src_c, out_c = _map_coordinates(src_c, w, mode)
     src = channels.astype(np.float64, copy=False)
@@ -321,6 +323,7 @@ class Iterator(PyDataset):
         self.index_array = None
         self.index_generator = self._flow_index()
         self._ahead = None  # (next index, source of prepared batches, its closer)
+        self._drawn_order_at = None  # the batch number whose seed also drew the order
 
     # `fit(workers=..., use_multiprocessing=...)` in Keras 2 terms: set on the iterator.
     @property
@@ -362,6 +365,8 @@ class Iterator(PyDataset):
         """Batch `idx`, seeded as the `base + idx`-th batch (for the parallel workers)."""
         if self.seed is not None:
             np.random.seed(self.seed + base + idx)
+            if base + idx == self._drawn_order_at and self.shuffle:
+                np.random.permutation(self.n)  # the serial batch drew the order first
         return self._get_batches_of_transformed_samples(
             self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)])
 
@@ -370,7 +375,10 @@ class Iterator(PyDataset):
         if self._ahead is None or self._ahead[0] != idx:
             self._close_ahead()
             if self.index_array is None:
+                if self.seed is not None:  # as the first batch of `__getitem__` seeds it
+                    np.random.seed(self.seed + self.total_batches_seen)
                 self._set_index_array()
+                self._drawn_order_at = self.total_batches_seen
             base = self.total_batches_seen - idx
             if self._use_multiprocessing:
                 import torch
@@ -420,7 +428,12 @@ class Iterator(PyDataset):
         return (self.n + self.batch_size - 1) // self.batch_size
 
     def on_epoch_end(self):
-        self._close_ahead()
+        if self._ahead is not None or self._workers > 1:
+            # The workers drew the transforms: this process's `np.random` did not move, so
+            # the next order is seeded here (deterministic, though not the serial order).
+            self._close_ahead()
+            if self.seed is not None:
+                np.random.seed(self.seed + self.total_batches_seen)
         self._set_index_array()
 
     def reset(self):
