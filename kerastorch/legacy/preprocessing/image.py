@@ -70,37 +70,54 @@ def _sample_index(i, n, mode):
     return np.clip(i, 0, n - 1)
 
 
+_GRIDS = {}
+
+
+def _grid(h, w):
+    """Row and column coordinates of an `h` by `w` output, broadcastable (cached)."""
+    grid = _GRIDS.get((h, w))
+    if grid is None:
+        grid = (np.arange(h, dtype=np.float64)[:, None], np.arange(w, dtype=np.float64)[None, :])
+        if len(_GRIDS) < 64:
+            _GRIDS[(h, w)] = grid
+    return grid
+
+
 def _warp(channels, matrix, offset, order, mode, cval):
     """`channels` `(c, h, w)` resampled at `matrix @ (row, col) + offset` for every output
-    pixel: scipy.ndimage.affine_transform of each channel, in one vectorised pass."""
-    _, h, w = channels.shape
-    rows = np.arange(h, dtype=np.float64)[:, None]
-    cols = np.arange(w, dtype=np.float64)[None, :]
+    pixel: scipy.ndimage.affine_transform of each channel, in one vectorised pass (float64
+    arithmetic, as scipy's)."""
+    c, h, w = channels.shape
+    rows, cols = _grid(h, w)
     # scipy's order of the sums (offset first): the same float64 coordinates, so the same
     # pixels fall outside the image at the edges.
     src_r = (offset[0] + matrix[0, 0] * rows) + matrix[0, 1] * cols
     src_c = (offset[1] + matrix[1, 0] * rows) + matrix[1, 1] * cols
     src_r, out_r = _map_coordinates(src_r, h, mode)
     src_c, out_c = _map_coordinates(src_c, w, mode)
-    src = channels.astype(np.float64, copy=False)
+    flat = channels.reshape(c, h * w)
     if order == 0:
-        r = _sample_index(np.floor(src_r + 0.5).astype(np.int64), h, mode)
-        c = _sample_index(np.floor(src_c + 0.5).astype(np.int64), w, mode)
-        out = src[:, r, c]
+        r = _sample_index(np.floor(src_r + 0.5).astype(np.intp), h, mode)
+        col = _sample_index(np.floor(src_c + 0.5).astype(np.intp), w, mode)
+        out = np.take(flat, (r * w + col).ravel(), axis=1).astype(np.float64)
     else:
         fr, fc = np.floor(src_r), np.floor(src_c)
-        tr, tc = src_r - fr, src_c - fc
-        r0, c0 = fr.astype(np.int64), fc.astype(np.int64)
-        r1, c1 = _sample_index(r0 + 1, h, mode), _sample_index(c0 + 1, w, mode)
-        r0, c0 = _sample_index(r0, h, mode), _sample_index(c0, w, mode)
-        out = ((1 - tr) * ((1 - tc) * src[:, r0, c0] + tc * src[:, r0, c1])
-               + tr * ((1 - tc) * src[:, r1, c0] + tc * src[:, r1, c1]))
+        tr, tc = (src_r - fr).ravel(), (src_c - fc).ravel()
+        r0, c0 = fr.astype(np.intp), fc.astype(np.intp)
+        r1, c1 = _sample_index(r0 + 1, h, mode) * w, _sample_index(c0 + 1, w, mode)
+        r0, c0 = _sample_index(r0, h, mode) * w, _sample_index(c0, w, mode)
+        corners = np.stack([(r0 + c0).ravel(), (r0 + c1).ravel(), (r1 + c0).ravel(),
+                            (r1 + c1).ravel()])
+        v = np.take(flat, corners, axis=1).astype(np.float64)  # (c, 4, h * w)
+        uc = 1 - tc
+        out = (1 - tr) * (uc * v[:, 0] + tc * v[:, 1]) + tr * (uc * v[:, 2] + tc * v[:, 3])
+    out = out.reshape(c, h, w)
     if out_r is not None or out_c is not None:
         outside = np.zeros((h, w), bool)
         for mask in (out_r, out_c):
             if mask is not None:
                 outside |= mask
-        out = np.where(outside, cval, out)
+        out[:, outside] = cval
     return out.astype(channels.dtype, copy=False)
 
 
