@@ -161,4 +161,58 @@ def load_img(path, grayscale=False, color_mode="rgb", target_size=None,
     return img
 
 
-__all__ = ["array_to_img", "img_to_array", "load_img", "save_img"]
+_RESIZE_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact"}
+
+
+def smart_resize(x, size, interpolation="bilinear"):
+    """Resizes images to `size` without distorting them: the largest centred crop with the
+    target's aspect ratio, then resized.
+
+    Args:
+        x: an image `(height, width, channels)` or a batch `(batch, height, width, channels)`,
+            a numpy array or a torch tensor.
+        size: `(height, width)`.
+        interpolation: `"bilinear"` or `"nearest"` (half-pixel centres, as `tf.image.resize`).
+
+    Returns:
+        the resized image(s), a numpy array for a numpy input (float32 for `"bilinear"`, the
+        input's dtype for `"nearest"`), else a torch tensor.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    if len(size) != 2:
+        raise ValueError(f"Expected `size` to be a tuple of 2 integers, but got: {size}.")
+    if interpolation not in _RESIZE_MODES:
+        raise ValueError(f"smart_resize: interpolation {interpolation!r} is not supported; "
+                         f"expected one of {sorted(_RESIZE_MODES)}.")
+    is_numpy = not isinstance(x, torch.Tensor)
+    img = torch.as_tensor(np.asarray(x)) if is_numpy else x
+    if img.ndim not in (3, 4):
+        raise ValueError("Expected an image array with shape `(height, width, channels)`, or "
+                         "`(batch_size, height, width, channels)`, but got input with "
+                         f"incorrect rank, of shape {tuple(img.shape)}.")
+    height, width = img.shape[-3], img.shape[-2]
+    target_height, target_width = size
+    # The crop in float32, as tf.keras computes it.
+    crop_height = min(height, int(np.float32(width * target_height) / np.float32(target_width)))
+    crop_width = min(width, int(np.float32(height * target_width) / np.float32(target_height)))
+    top = int(np.float32(height - crop_height) / np.float32(2))
+    left = int(np.float32(width - crop_width) / np.float32(2))
+    img = img[..., top:top + crop_height, left:left + crop_width, :]
+    batch = img if img.ndim == 4 else img[None]
+    dtype = batch.dtype
+    work = batch.permute(0, 3, 1, 2)
+    if interpolation == "bilinear" or not work.is_floating_point():
+        work = work.float() if dtype != torch.float64 else work
+    out = F.interpolate(work, size=(int(target_height), int(target_width)),
+                        mode=_RESIZE_MODES[interpolation],
+                        **({"align_corners": False} if interpolation == "bilinear" else {}))
+    if interpolation == "nearest":
+        out = out.to(dtype)
+    out = out.permute(0, 2, 3, 1)
+    out = out if img.ndim == 4 else out[0]
+    return out.numpy() if is_numpy else out
+
+
+__all__ = ["array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"]

@@ -125,6 +125,14 @@ DIRECTORIES = {
     "channels_first": {"kwargs": {"data_format": "channels_first"},
                        "flow": {"target_size": [5, 5], "shuffle": False, "batch_size": 16}},
 }
+SMART_RESIZE = {
+    "wide_bilinear": {"x": "img", "size": [4, 9], "interpolation": "bilinear"},
+    "tall_nearest": {"x": "img", "size": [9, 3], "interpolation": "nearest"},
+    "batch_up": {"x": "x", "size": [11, 13], "interpolation": "bilinear"},
+    "uint8_nearest": {"x": "batch_uint8", "size": [5, 5], "interpolation": "nearest"},
+    "uint8_bilinear": {"x": "batch_uint8", "size": [3, 8], "interpolation": "bilinear"},
+}
+INPUTS["batch_uint8"] = (RNG.rand(2, 7, 10, 3) * 255).astype("uint8")
 IMAGES = {  # class/file: (height, width, PIL mode)
     "cat/a.png": (10, 12, "RGB"), "cat/b.png": (9, 9, "RGBA"), "cat/sub/c.png": (12, 8, "RGB"),
     "cat/d.jpg_not_really.png": (7, 11, "L"), "dog/x.png": (8, 8, "RGB"),
@@ -167,7 +175,8 @@ def oracle(tmp_path_factory):
                                       ("cf", "img_cf", {"data_format": "channels_first"}))}
     cases = {"inputs": str(folder / "inputs.npz"), "dir": str(folder / "images"),
              "generators": GENERATORS, "transforms": TRANSFORMS, "random_transforms": RANDOM,
-             "directories": DIRECTORIES, "load_img": load_cases, "save_img": save_cases}
+             "directories": DIRECTORIES, "load_img": load_cases, "save_img": save_cases,
+             "smart_resize": SMART_RESIZE}
     meta = run_cases("tf_image.py", cases, folder)
     arrays = dict(np.load(folder / "tf_out.npz"))
     return {"meta": meta, "arrays": arrays, "folder": folder, "load": load_cases,
@@ -331,6 +340,18 @@ def test_array_to_img_and_save_img_match_tf_keras(oracle, name, tmp_path):
                                   np.asarray(PIL.open(case["path"])))
 
 
+@pytest.mark.parametrize("name", list(SMART_RESIZE))
+def test_smart_resize_matches_tf_keras(oracle, name):
+    case = SMART_RESIZE[name]
+    ours = image.smart_resize(INPUTS[case["x"]], case["size"],
+                              interpolation=case["interpolation"])
+    theirs = oracle["arrays"][f"smart_resize/{name}"]
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    # Bilinear: float32 arithmetic in a different order (torch vs TF kernels), values to 255.
+    atol = 0 if case["interpolation"] == "nearest" else 1e-4
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=atol)
+
+
 ERRORS = {
     "zoom": lambda d: image.ImageDataGenerator(zoom_range=[1, 2, 3]),
     "split": lambda d: image.ImageDataGenerator(validation_split=1.5),
@@ -422,3 +443,22 @@ def test_workers_give_the_single_process_batches(oracle, multiprocessing):
                                       np.bincount(serial.classes, minlength=4))
         serial.on_epoch_end()
         parallel.on_epoch_end()
+
+
+def test_numpy_warp_is_scipy_affine_transform_exactly():
+    ndimage = pytest.importorskip("scipy.ndimage")  # a dev dependency (scikit-learn's)
+    from kerastorch.legacy.preprocessing.image import _warp
+    rng = np.random.default_rng(1)
+    for _ in range(150):
+        c, h, w = rng.integers(1, 4), *rng.integers(1, 10, 2)
+        img = (rng.random((c, h, w)) * 255).astype("float32")
+        theta = np.deg2rad(rng.choice([0, 90, 180, rng.uniform(-180, 180)]))
+        matrix = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+        matrix = matrix * rng.uniform(0.5, 1.5)
+        offset = rng.uniform(-6, 6, 2) * rng.choice([0, 1])
+        for mode in ("constant", "nearest", "reflect", "wrap"):
+            for order in (0, 1):
+                ref = np.stack([ndimage.affine_transform(ch, matrix, offset, order=order,
+                                                         mode=mode, cval=7.0) for ch in img])
+                np.testing.assert_array_equal(_warp(img, matrix, offset, order, mode, 7.0), ref,
+                                              err_msg=f"{mode} order {order}")

@@ -86,6 +86,11 @@ def main():
         meta[f"array_to_img/{name}"] = [img.mode, list(img.size)]
         arrays[f"array_to_img/{name}"] = np.asarray(img)
 
+    for name, case in cases.get("smart_resize", {}).items():
+        out = tf_image.smart_resize(inputs[case["x"]], case["size"],
+                                    interpolation=case["interpolation"])
+        arrays[f"smart_resize/{name}"] = out
+
     errors = {}
     for name, call in (
             ("zoom", lambda: tf_image.ImageDataGenerator(zoom_range=[1, 2, 3])),

@@ -25,6 +25,7 @@ from kerastorch.utils.image_utils import array_to_img  # noqa: F401
 from kerastorch.utils.image_utils import img_to_array  # noqa: F401
 from kerastorch.utils.image_utils import load_img  # noqa: F401
 from kerastorch.utils.image_utils import save_img  # noqa: F401
+from kerastorch.utils.image_utils import smart_resize  # noqa: F401
 from kerastorch.utils.py_dataset import PyDataset
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
@@ -1253,4 +1254,4 @@ __all__ = ["DataFrameIterator", "DirectoryIterator", "ImageDataGenerator", "Iter
            "NumpyArrayIterator", "apply_affine_transform", "apply_brightness_shift",
            "apply_channel_shift", "array_to_img", "img_to_array", "load_img", "random_brightness",
            "random_channel_shift", "random_rotation", "random_shear", "random_shift",
-           "random_zoom", "save_img"]
+           "random_zoom", "save_img", "smart_resize"]
