@@ -304,17 +304,29 @@ def _seed_worker(worker_id):
 
 
 class _Batches:
-    """The batches of `iterator` from `start` on, as a map-style dataset for a DataLoader
-    (batch `j` seeded as the `base + j`-th batch the iterator has produced)."""
+    """An iterator's batches by key `(number, draws_order, indices)` (see `_EpochKeys`): the
+    map-style dataset the DataLoader workers index."""
 
-    def __init__(self, iterator, base, start):
-        self.iterator, self.base, self.start = iterator, base, start
+    def __init__(self, iterator):
+        self.iterator = iterator
+
+    def __getitem__(self, key):
+        return self.iterator._batch_at(*key)
+
+
+class _EpochKeys:
+    """The keys of the rest of the current epoch, from `iterator._ahead_start` on; read in
+    this process each time the DataLoader starts an epoch, so persistent workers always get
+    the current order."""
+
+    def __init__(self, iterator):
+        self.iterator = iterator
 
     def __len__(self):
-        return len(self.iterator) - self.start
+        return len(self.iterator) - self.iterator._ahead_start
 
-    def __getitem__(self, k):
-        return self.iterator._batch(self.start + k, self.base)
+    def __iter__(self):
+        return self.iterator._keys(self.iterator._ahead_start)
 
 
 class Iterator(PyDataset):
@@ -342,6 +354,8 @@ class Iterator(PyDataset):
         self.index_generator = self._flow_index()
         self._ahead = None  # (next index, source of prepared batches, its closer)
         self._drawn_order_at = None  # the batch number whose seed also drew the order
+        self._ahead_start = 0
+        self._loader = None  # the DataLoader of `workers` processes, made at first use
 
     # `fit(workers=..., use_multiprocessing=...)` in Keras 2 terms: set on the iterator.
     @property
@@ -379,14 +393,22 @@ class Iterator(PyDataset):
         return self._get_batches_of_transformed_samples(
             self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)])
 
-    def _batch(self, idx, base):
-        """Batch `idx`, seeded as the `base + idx`-th batch (for the parallel workers)."""
+    def _keys(self, start):
+        """`(number, draws_order, indices)` of batches `start, start + 1, ...` of this epoch:
+        the batch's number among all produced (its seed), whether the serial path drew the
+        order from that seed first, and its sample indices."""
+        base = self.total_batches_seen - start
+        for idx in range(start, len(self)):
+            yield (base + idx, base + idx == self._drawn_order_at,
+                   self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)])
+
+    def _batch_at(self, number, draws_order, index_array):
+        """One batch, seeded as the `number`-th (in a worker: as the serial path seeds it)."""
         if self.seed is not None:
-            np.random.seed(self.seed + base + idx)
-            if base + idx == self._drawn_order_at and self.shuffle:
+            np.random.seed(self.seed + number)
+            if draws_order and self.shuffle:
                 np.random.permutation(self.n)  # the serial batch drew the order first
-        return self._get_batches_of_transformed_samples(
-            self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)])
+        return self._get_batches_of_transformed_samples(index_array)
 
     def _prepared(self, idx):
         """Batch `idx` from the workers, which run ahead through the rest of the epoch."""
@@ -397,24 +419,20 @@ class Iterator(PyDataset):
                     np.random.seed(self.seed + self.total_batches_seen)
                 self._set_index_array()
                 self._drawn_order_at = self.total_batches_seen
-            base = self.total_batches_seen - idx
+            self._ahead_start = idx
             if self._use_multiprocessing:
-                import torch
-                loader = torch.utils.data.DataLoader(
-                    _Batches(self, base, idx), batch_size=None, shuffle=False,
-                    num_workers=self._workers, collate_fn=_identity, worker_init_fn=_seed_worker,
-                    prefetch_factor=max(2, self._max_queue_size // self._workers))
-                source = iter(loader)
-                self._ahead = [idx, source, getattr(source, "_shutdown_workers", None)]
+                self._ahead = [idx, iter(self._dataloader()), None]
             else:
                 pool = concurrent.futures.ThreadPoolExecutor(self._workers)
-                futures = (pool.submit(self._batch, j, base) for j in range(idx, len(self)))
-                queue = collections.deque(f for _, f in zip(range(self._max_queue_size), futures))
+                keys = self._keys(idx)
+                queue = collections.deque(pool.submit(self._batch_at, *key) for _, key in
+                                          zip(range(self._max_queue_size), keys))
 
                 def results():
                     while queue:
                         future = queue.popleft()
-                        queue.extend(f for _, f in zip(range(1), futures))
+                        queue.extend(pool.submit(self._batch_at, *key) for _, key in
+                                     zip(range(1), keys))
                         yield future.result()
 
                 self._ahead = [idx, results(), lambda: pool.shutdown(cancel_futures=True)]
@@ -425,6 +443,19 @@ class Iterator(PyDataset):
             self._close_ahead()
         return batch
 
+    def _dataloader(self):
+        """A DataLoader of `workers` processes over this iterator's batches; its workers
+        persist from epoch to epoch (they hold a copy of the iterator as it was when they
+        started: change the generator, e.g. `fit` it again, before the first batch)."""
+        if self._loader is None or self._loader.num_workers != self._workers:
+            import torch
+            self._loader = torch.utils.data.DataLoader(
+                _Batches(self), batch_size=None, sampler=_EpochKeys(self),
+                num_workers=self._workers, collate_fn=_identity, worker_init_fn=_seed_worker,
+                persistent_workers=True,
+                prefetch_factor=max(2, self._max_queue_size // self._workers))
+        return self._loader
+
     def _close_ahead(self):
         if self._ahead is not None and self._ahead[2] is not None:
             self._ahead[2]()
@@ -432,7 +463,7 @@ class Iterator(PyDataset):
 
     def __getstate__(self):  # for DataLoader workers started by spawn
         state = dict(self.__dict__)
-        for key in ("lock", "index_generator", "_ahead"):
+        for key in ("lock", "index_generator", "_ahead", "_loader"):
             state.pop(key, None)
         return state
 
@@ -440,7 +471,7 @@ class Iterator(PyDataset):
         self.__dict__.update(state)
         self.lock = threading.Lock()
         self.index_generator = self._flow_index()
-        self._ahead = None
+        self._ahead = self._loader = None
 
     def __len__(self):
         return (self.n + self.batch_size - 1) // self.batch_size
