@@ -462,3 +462,12 @@ def test_numpy_warp_is_scipy_affine_transform_exactly():
                                                          mode=mode, cval=7.0) for ch in img])
                 np.testing.assert_array_equal(_warp(img, matrix, offset, order, mode, 7.0), ref,
                                               err_msg=f"{mode} order {order}")
+
+
+def test_flow_from_directory_on_a_missing_or_file_path_raises_naming_it(tmp_path):
+    gen = image.ImageDataGenerator()
+    with pytest.raises(FileNotFoundError, match="no such directory: .*nowhere"):
+        gen.flow_from_directory(str(tmp_path / "nowhere"))
+    (tmp_path / "file.png").write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match="file.png' is not a directory"):
+        gen.flow_from_directory(str(tmp_path / "file.png"))

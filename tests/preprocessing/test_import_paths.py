@@ -1,5 +1,6 @@
 """The Keras 2 import paths of `keras.preprocessing` resolve to kerastorch under
-`kerastorch run` (keras, tf_keras, tensorflow.keras, tf.keras attribute chains) and as
+`kerastorch run` (keras, tf_keras, tensorflow.keras, tf.keras attribute chains, and Keras
+2.0-2.3's separate `keras_preprocessing` package) and as
 `kerastorch.preprocessing`; a name kerastorch lacks fails at first use, naming it."""
 
 import textwrap
@@ -27,6 +28,10 @@ IMPORTS = {
                         "TimeseriesGenerator\n"
                         "from tensorflow.keras.preprocessing.image import ImageDataGenerator\n"
                         "from tensorflow.keras.preprocessing.image import load_img\n",
+    "keras_preprocessing": "from keras_preprocessing.text import Tokenizer\n"
+                           "from keras_preprocessing.sequence import pad_sequences\n"
+                           "from keras_preprocessing.sequence import TimeseriesGenerator\n"
+                           "from keras_preprocessing.image import ImageDataGenerator, load_img\n",
     "tf.keras attributes": "import tensorflow as tf\n"
                            "Tokenizer = tf.keras.preprocessing.text.Tokenizer\n"
                            "pad_sequences = tf.keras.preprocessing.sequence.pad_sequences\n"

@@ -663,9 +663,11 @@ class DirectoryIterator(BatchFromFilesMixin, Iterator):
         if class_mode not in self.allowed_class_modes:
             raise ValueError(f"Invalid class_mode: {class_mode}; expected one of: "
                              f"{self.allowed_class_modes}")
+        if not os.path.exists(directory):  # the errors os.listdir raises in Keras 2
+            raise FileNotFoundError(f"flow_from_directory: no such directory: {directory!r}")
         if not os.path.isdir(directory):
-            raise ValueError(f"flow_from_directory: directory {directory!r} does not exist or "
-                             "is not a directory.")
+            raise NotADirectoryError(f"flow_from_directory: {directory!r} is not a directory "
+                                     "(expected one subdirectory per class)")
         self.directory = directory
         self.class_mode = class_mode
         if not classes:
