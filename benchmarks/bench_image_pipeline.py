@@ -5,9 +5,10 @@ tf.keras 2.21, on the same PNG files.
                                               [--workers 2] [--repeats 2] [--tf-python PATH]
 
 Writes `--images` random RGB PNGs (`--size` square, 4 classes) to a temporary directory, then
-for each library and each loading mode (one process; `--workers` processes, which is
-`fit(workers=n, use_multiprocessing=True)` in tf.keras and `iterator.workers = n;
-iterator.use_multiprocessing = True` in kerastorch) trains the same small CNN for one warm-up
+for each library and each loading mode (one process; `--workers` threads or processes, which
+is `fit(workers=n, use_multiprocessing=...)` in tf.keras and `iterator.workers = n;
+iterator.use_multiprocessing = ...` in kerastorch; tf.keras's one-process `fit` also prepares
+batches in one background thread) trains the same small CNN for one warm-up
 epoch and `--epochs` timed epochs, with augmentation (rescale, rotation, shifts, zoom,
 horizontal flips). Also timed: the epoch's batches alone (the pipeline, no model) and the same
 model fit on in-memory arrays (the training step alone), which together say which part
@@ -68,13 +69,15 @@ def run(keras, root, size, epochs, workers, tf_side):
     start = time.perf_counter()
     m.fit(x, y, batch_size=32, epochs=epochs, verbose=0)
     results["arrays fit"] = it.samples * epochs / (time.perf_counter() - start)
-    for mode, n in (("fit, 1 process", 1), (f"fit, {workers} workers", workers)):
+    for mode, n, processes in (("fit, 1 process", 1, False),
+                               (f"fit, {workers} threads", workers, False),
+                               (f"fit, {workers} processes", workers, True)):
         it, m = flow(), model()
         if tf_side:
-            kwargs = {"workers": n, "use_multiprocessing": n > 1}
+            kwargs = {"workers": n, "use_multiprocessing": processes}
         else:
             kwargs = {}
-            it.workers, it.use_multiprocessing = n, n > 1
+            it.workers, it.use_multiprocessing = n, processes
         m.fit(it, epochs=1, verbose=0, **kwargs)  # warm-up
         start = time.perf_counter()
         m.fit(it, epochs=epochs, verbose=0, **kwargs)
