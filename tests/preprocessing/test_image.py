@@ -132,6 +132,26 @@ SMART_RESIZE = {
     "uint8_nearest": {"x": "batch_uint8", "size": [5, 5], "interpolation": "nearest"},
     "uint8_bilinear": {"x": "batch_uint8", "size": [3, 8], "interpolation": "bilinear"},
 }
+NEXT = {
+    "shuffled_wrapping": {"kwargs": {"rotation_range": 10}, "x": "x", "steps": 5,
+                          "flow": {"batch_size": 4, "shuffle": True, "seed": 2}},
+    "in_order": {"kwargs": {"rescale": 0.5}, "x": "x", "steps": 6,
+                 "flow": {"batch_size": 3, "shuffle": False}},
+}
+FUNCTIONS = {  # Keras 2's random_* helpers take channels-first images by default
+    "rotation": {"function": "random_rotation", "x": "img_cf", "args": [40], "seed": 1},
+    "shift": {"function": "random_shift", "x": "img_cf", "args": [0.2, 0.3], "seed": 2,
+              "kwargs": {"fill_mode": "wrap"}},
+    "shear": {"function": "random_shear", "x": "img", "args": [25], "seed": 3,
+              "kwargs": {"row_axis": 0, "col_axis": 1, "channel_axis": 2,
+                         "fill_mode": "constant", "cval": 9.0}},
+    "zoom": {"function": "random_zoom", "x": "img_cf", "args": [[0.7, 1.3]], "seed": 4,
+             "kwargs": {"interpolation_order": 0, "fill_mode": "reflect"}},
+    "channel_shift": {"function": "random_channel_shift", "x": "img_cf", "args": [30.0],
+                      "seed": 5},
+    "brightness": {"function": "random_brightness", "x": "img", "args": [[0.5, 1.5]],
+                   "seed": 6},
+}
 INPUTS["batch_uint8"] = (RNG.rand(2, 7, 10, 3) * 255).astype("uint8")
 IMAGES = {  # class/file: (height, width, PIL mode)
     "cat/a.png": (10, 12, "RGB"), "cat/b.png": (9, 9, "RGBA"), "cat/sub/c.png": (12, 8, "RGB"),
@@ -176,7 +196,7 @@ def oracle(tmp_path_factory):
     cases = {"inputs": str(folder / "inputs.npz"), "dir": str(folder / "images"),
              "generators": GENERATORS, "transforms": TRANSFORMS, "random_transforms": RANDOM,
              "directories": DIRECTORIES, "load_img": load_cases, "save_img": save_cases,
-             "smart_resize": SMART_RESIZE}
+             "smart_resize": SMART_RESIZE, "next": NEXT, "functions": FUNCTIONS}
     meta = run_cases("tf_image.py", cases, folder)
     arrays = dict(np.load(folder / "tf_out.npz"))
     return {"meta": meta, "arrays": arrays, "folder": folder, "load": load_cases,
@@ -338,6 +358,42 @@ def test_array_to_img_and_save_img_match_tf_keras(oracle, name, tmp_path):
     image.save_img(tmp_path / "ours.png", INPUTS[case["x"]], **case["kwargs"])
     np.testing.assert_array_equal(np.asarray(PIL.open(tmp_path / "ours.png")),
                                   np.asarray(PIL.open(case["path"])))
+
+
+@pytest.mark.parametrize("name", list(NEXT))
+def test_next_runs_through_batches_endlessly_as_tf_keras(oracle, name):
+    case = NEXT[name]
+    gen = image.ImageDataGenerator(**case["kwargs"])
+    it = gen.flow(INPUTS[case["x"]], INPUTS["y"], **case["flow"])
+    batches = [next(it) for _ in range(case["steps"])]
+    assert case["steps"] > len(it)  # past the end: the next epoch starts, as in Keras 2
+    arrays = oracle["arrays"]
+    for i, batch in enumerate(batches):
+        for j, part in enumerate(batch):
+            np.testing.assert_allclose(part, arrays[f"next/{name}/{i}/{j}"], rtol=0, atol=ATOL)
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_random_helpers_match_tf_keras_from_the_same_seed(oracle, name):
+    case = FUNCTIONS[name]
+    np.random.seed(case["seed"])
+    x = INPUTS[case["x"]].copy()
+    ours = getattr(image, case["function"])(x, *case["args"], **case.get("kwargs", {}))
+    theirs = oracle["arrays"][f"function/{name}"]
+    assert ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=ATOL)
+
+
+def test_save_to_dir_writes_the_augmented_images(tmp_path):
+    gen = image.ImageDataGenerator(rotation_range=30)
+    it = gen.flow(X[:5], INPUTS["y"][:5], batch_size=5, shuffle=False, save_to_dir=tmp_path,
+                  save_prefix="aug", save_format="png", seed=0)
+    x, _ = it[0]
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 5 and all(f.startswith("aug_") and f.endswith(".png") for f in files)
+    assert sorted(int(f.split("_")[1]) for f in files) == [0, 1, 2, 3, 4]
+    saved = np.asarray(PIL.open(tmp_path / files[0]))
+    assert saved.shape == (6, 7, 3) and saved.dtype == np.uint8
 
 
 @pytest.mark.parametrize("name", list(SMART_RESIZE))

@@ -86,6 +86,15 @@ def main():
         meta[f"array_to_img/{name}"] = [img.mode, list(img.size)]
         arrays[f"array_to_img/{name}"] = np.asarray(img)
 
+    for name, case in cases.get("next", {}).items():
+        gen = tf_image.ImageDataGenerator(**case["kwargs"])
+        it = gen.flow(inputs[case["x"]], inputs["y"], **case["flow"])
+        put(f"next/{name}", [list(next(it)) for _ in range(case["steps"])])
+    for name, case in cases.get("functions", {}).items():
+        np.random.seed(case["seed"])
+        fn = getattr(tf_image, case["function"])
+        arrays[f"function/{name}"] = fn(inputs[case["x"]].copy(), *case["args"],
+                                        **case.get("kwargs", {}))
     for name, case in cases.get("smart_resize", {}).items():
         out = tf_image.smart_resize(inputs[case["x"]], case["size"],
                                     interpolation=case["interpolation"])
