@@ -60,6 +60,11 @@ def test_keras2_preprocessing_paths_import_under_kerastorch_run(tmp_path, name):
     assert scope["load_img"] is kerastorch.utils.image_utils.load_img
 
 
+def test_image_helpers_are_in_keras_utils_too_as_in_keras():
+    for name in ("load_img", "img_to_array", "array_to_img", "save_img"):
+        assert getattr(kerastorch.utils, name) is getattr(kerastorch.preprocessing.image, name)
+
+
 def test_kerastorch_preprocessing_has_keras3_and_keras2_names():
     pre = kerastorch.preprocessing
     assert pre.image_dataset_from_directory is kerastorch.utils.image_dataset_from_directory
