@@ -24,6 +24,12 @@ def batches(iterator, count=None):
 
 
 def main():
+    try:
+        import PIL  # noqa: F401
+        import scipy  # noqa: F401
+    except ImportError as err:
+        sys.exit(f"tf.keras's image preprocessing needs Pillow and scipy in the TensorFlow venv "
+                 f"({err}): `pip install pillow scipy` there (the Makefile's TF_PINS list them)")
     path = Path(sys.argv[1])
     cases = json.loads(path.read_text())
     inputs = dict(np.load(cases["inputs"]))
