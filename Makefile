@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 TORCH_PINS := torch==2.14.1 torchvision==0.29.1
 # Real tf.keras 2 (the Keras 2 oracle) lives in a venv of its own, outside the clone, so that
 # every clone and CI run on this machine reuses it (about 2.2 GB, 1.5 minutes to create).
-TF_PINS := tensorflow-cpu==2.21.0 tf-keras==2.21.0 h5py
+TF_PINS := tensorflow-cpu==2.21.0 tf-keras==2.21.0 h5py pillow scipy
 TF_VENV ?= $(HOME)/.cache/kerastorch/tf-2.21
 TF_PY := $(TF_VENV)/bin/python
 

@@ -20,6 +20,7 @@ from kerastorch import mixed_precision
 from kerastorch import models
 from kerastorch import ops
 from kerastorch import optimizers
+from kerastorch import preprocessing
 from kerastorch import random
 from kerastorch import regularizers
 from kerastorch import saving

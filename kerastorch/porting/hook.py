@@ -20,9 +20,11 @@ from kerastorch.porting.errors import NotSupportedAttributeError
 from kerastorch.porting.errors import NotSupportedImportError
 
 # Top-level names the hook answers for, and the kerastorch module each stands for.
-KERAS_ROOTS = {"keras": "kerastorch", "tf_keras": "kerastorch", "tensorflow.keras": "kerastorch"}
+KERAS_ROOTS = {"keras": "kerastorch", "tf_keras": "kerastorch", "tensorflow.keras": "kerastorch",
+               # Keras 2.0-2.3's separate package (`from keras_preprocessing.image import ...`).
+               "keras_preprocessing": "kerastorch.preprocessing"}
 TENSORFLOW_SHIM = "kerastorch.porting.tf_shim"
-_HANDLED_ROOTS = ("keras", "tf_keras", "tensorflow")
+_HANDLED_ROOTS = ("keras", "tf_keras", "tensorflow", "keras_preprocessing")
 # TF 2 module paths of APIs that Keras 3 moved, not changed: same classes, new home.
 LEGACY_MODULES = {"layers.experimental.preprocessing": "layers", "layers.experimental": "layers",
                   "optimizers.legacy": "optimizers"}

@@ -10,6 +10,10 @@ from kerastorch.utils.rng_utils import set_random_seed  # noqa: E402,F401,F811
 from kerastorch.utils.dataset_utils import split_dataset  # noqa: E402,F401
 from kerastorch.utils.file_utils import get_file  # noqa: E402,F401
 from kerastorch.utils.image_dataset_utils import image_dataset_from_directory  # noqa: E402,F401
+from kerastorch.utils.image_utils import array_to_img  # noqa: E402,F401
+from kerastorch.utils.image_utils import img_to_array  # noqa: E402,F401
+from kerastorch.utils.image_utils import load_img  # noqa: E402,F401
+from kerastorch.utils.image_utils import save_img  # noqa: E402,F401
 from kerastorch.utils.numerical_utils import normalize  # noqa: E402,F401
 from kerastorch.utils.numerical_utils import to_categorical  # noqa: E402,F401
 from kerastorch.utils.progbar import Progbar  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""APIs that Keras 3 keeps only for Keras 2 scripts (`keras.src.legacy`): the implementations
+behind `keras.preprocessing.text`, `.sequence` and `.image`."""
