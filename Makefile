@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]' $(TORCH_PINS)
 	touch $@
 
-$(TF_VENV)/.installed-2.21.0:
+$(TF_VENV)/.installed-2.21.0-pil:
 	python3 -m venv $(TF_VENV)
 	$(TF_PY) -m pip install -q $(TF_PINS)
 	$(TF_PY) -c "import tf_keras, tensorflow; assert tf_keras.__version__ == '2.21.0'"
@@ -23,16 +23,16 @@ $(TF_VENV)/.installed-2.21.0:
 
 .PHONY: install install-tf demo test bench keras2-fixtures
 install: $(VENV)/.installed
-install-tf: $(TF_VENV)/.installed-2.21.0
+install-tf: $(TF_VENV)/.installed-2.21.0-pil
 
 demo: $(VENV)/.installed
 	$(PY) examples/demo.py
 
-test: $(VENV)/.installed $(TF_VENV)/.installed-2.21.0
+test: $(VENV)/.installed $(TF_VENV)/.installed-2.21.0-pil
 	KERAS_BACKEND=torch KERASTORCH_TF_PYTHON=$(TF_PY) $(PY) -m pytest -q tests compat_tests
 
 # Regenerates the committed Keras 2 fixtures with real tf.keras (tests/keras2/make_files.py).
-keras2-fixtures: $(TF_VENV)/.installed-2.21.0
+keras2-fixtures: $(TF_VENV)/.installed-2.21.0-pil
 	TF_CPP_MIN_LOG_LEVEL=3 CUDA_VISIBLE_DEVICES= $(TF_PY) tests/keras2/make_files.py tests/keras2/fixtures
 
 bench: $(VENV)/.installed
