@@ -165,6 +165,33 @@ def test_gradients_flow_and_match_keras():
     np.testing.assert_allclose(ours_x.grad.numpy(), theirs_x.grad.numpy(), atol=1e-6)
 
 
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_per_pixel_sparse_crossentropy_backward_on_channels_last_view(from_logits):
+    # A segmentation head's NHWC output is a permuted view of torch's NCHW conv output;
+    # nll_loss2d's backward used to reject it ("grad_input must be contiguous").
+    keras3 = import_keras3()
+    rng = np.random.default_rng(1)
+    y_true = rng.integers(0, 3, size=(2, 4, 5))
+    nchw = rng.normal(size=(2, 3, 4, 5)).astype("float32")
+
+    def grad(loss_fn, flat):
+        x = torch.tensor(nchw, requires_grad=True)
+        y_pred = x.permute(0, 2, 3, 1)
+        y_pred = y_pred if from_logits else torch.softmax(y_pred, dim=-1)
+        labels = torch.tensor(y_true)
+        if flat:
+            y_pred, labels = y_pred.reshape(-1, 3), labels.reshape(-1)
+        value = loss_fn(from_logits=from_logits)(labels, y_pred)
+        value.backward()
+        return value.detach().numpy(), x.grad.numpy()
+
+    got, got_grad = grad(losses.SparseCategoricalCrossentropy, flat=False)
+    # Keras 3 on torch fails the same way on NHWC, so it is the oracle on (pixels, classes).
+    expected, expected_grad = grad(keras3.losses.SparseCategoricalCrossentropy, flat=True)
+    np.testing.assert_allclose(got, expected, atol=ATOL)
+    np.testing.assert_allclose(got_grad, expected_grad, atol=1e-6)
+
+
 def test_subclassing_loss_like_keras():
     class Scaled(losses.Loss):
         def __init__(self, factor, **kwargs):

@@ -186,8 +186,14 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     else:
         eps = backend.epsilon()
         output = y_pred / torch.sum(y_pred, dim=1, keepdim=True)
-        result = F.nll_loss(torch.log(torch.clamp(output, eps, 1.0 - eps)), target,
-                            reduction="none")
+        log_p = torch.log(torch.clamp(output, eps, 1.0 - eps))
+        if log_p.dim() > 2:
+            # nll_loss2d's CPU backward rejects the channels_last-strided view that movedim
+            # makes of NHWC probabilities ("grad_input must be contiguous"); gather is the same
+            # sum and differentiates through any strides.
+            result = -log_p.gather(1, target.unsqueeze(1)).squeeze(1)
+        else:
+            result = F.nll_loss(log_p, target, reduction="none")
     if squeeze:
         result = result.squeeze(0)
     if valid_mask is not None:
