@@ -28,7 +28,6 @@ DEEP_CONV = {"resnet_block", "unet_small"}  # stacked convs: float32 sums in ano
 # Known gaps, each failing today for the reason given (strict: a fix must remove the entry).
 RESUME_GAPS = {
     "cnn_bn_dropout": "Dropout(rate>0) during the resumed epoch: random, cannot match",
-    "unet_small": "backward: 'grad_input must be contiguous'",
     "transformer_block": "Dropout(rate>0) in MultiHeadAttention and drop1 during the resumed "
                          "epoch: random, cannot match",
     "frozen_nested": "off by ~2e-3 after one epoch (cause not yet found)",
