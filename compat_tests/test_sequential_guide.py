@@ -141,7 +141,7 @@ def test_sequential_equals_chained_layers(guide):
     assert tuple(guide["first_y"].shape) == (3, 4)
     # The same weights in the chained layers give the same result.
     chained = guide["equivalent_layers"]
-    for src, dst in zip(model.layers, chained):
+    for src, dst in zip(model.layers, chained, strict=True):
         dst.set_weights(src.get_weights())
     x = ops.ones((3, 3))
     expected = chained[2](chained[1](chained[0](x)))
@@ -269,7 +269,7 @@ def test_feature_extraction_samples():
     assert [tuple(f.shape) for f in features] == [(1, 123, 123, 32), (1, 121, 121, 32),
                                                   (1, 119, 119, 32)]
     expected = x
-    for layer, feature in zip(initial_model.layers, features):
+    for layer, feature in zip(initial_model.layers, features, strict=True):
         expected = layer(expected)
         torch.testing.assert_close(feature, expected)
 
@@ -344,7 +344,7 @@ def test_transfer_learning_blueprint_with_load_weights_compile_fit(tmp_path):
     model = build()
     # Presumably you would want to first load pre-trained weights.
     model.load_weights(path)
-    for a, b in zip(model.get_weights(), pretrained.get_weights()):
+    for a, b in zip(model.get_weights(), pretrained.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     # Freeze all layers except the last one.
     for layer in model.layers[:-1]:
@@ -358,6 +358,6 @@ def test_transfer_learning_blueprint_with_load_weights_compile_fit(tmp_path):
     history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     assert set(history.history) == {"loss", "accuracy"} and len(history.history["loss"]) == 2
     after = model.get_weights()
-    for a, b in zip(after[:-2], pretrained.get_weights()[:-2]):
+    for a, b in zip(after[:-2], pretrained.get_weights()[:-2], strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(after[-2], pretrained.get_weights()[-2])

@@ -3,6 +3,8 @@
 import torch
 import torch.nn.functional as F
 
+from kerastorch import object_lookup
+
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
@@ -97,15 +99,12 @@ def get(identifier):
     """An activation function from a name, a callable or None (linear)."""
     if identifier is None:
         return linear
-    if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier]
-        except KeyError:
-            raise ValueError(f"Could not interpret activation function identifier: {identifier!r}. "
-                             f"Known names: {sorted(_BY_NAME)}") from None
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"Could not interpret activation function identifier: {identifier!r}")
+    return object_lookup.get(identifier, _BY_NAME, "activation function", instantiate=False)
+
+
+def deserialize(config, custom_objects=None):
+    """An activation function from its name (what `serialize()` writes for a built-in one)."""
+    return object_lookup.deserialize(config, _BY_NAME, "activation function", custom_objects)
 
 
 def serialize(activation):

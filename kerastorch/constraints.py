@@ -104,7 +104,7 @@ _BY_NAME = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
 
 
 def serialize(constraint):
-    return object_lookup.serialize(constraint, Constraint, "keras.constraints")
+    return object_lookup.serialize(constraint, "keras.constraints", base=Constraint)
 
 
 def deserialize(config):

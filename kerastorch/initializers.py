@@ -5,6 +5,7 @@ import math
 import torch
 
 from kerastorch import backend
+from kerastorch import object_lookup
 
 
 def compute_fans(shape):
@@ -249,24 +250,15 @@ _ALIASES.update({cls.__name__: cls for cls in set(_ALIASES.values())})
 
 def get(identifier):
     """An initializer from a name, a config dict, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
-        return identifier
-    if isinstance(identifier, str):
-        try:
-            return _ALIASES[identifier]()
-        except KeyError:
-            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}") from None
-    if isinstance(identifier, dict):
-        return _ALIASES[identifier["class_name"]](**identifier.get("config", {}))
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return object_lookup.get(identifier, _ALIASES, "initializer", base=Initializer)
+
+
+def deserialize(config, custom_objects=None):
+    """An initializer from `serialize()`'s output; a name gives an instance, as in Keras."""
+    return object_lookup.get(config, _ALIASES, "initializer", custom_objects=custom_objects,
+                             base=Initializer)
 
 
 def serialize(initializer):
-    if initializer is None:
-        return None
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    return None if initializer is None else object_lookup.config_dict(initializer,
+                                                                      "keras.initializers")

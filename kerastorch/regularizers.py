@@ -126,7 +126,7 @@ _BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2,
 
 
 def serialize(regularizer):
-    return object_lookup.serialize(regularizer, Regularizer, "keras.regularizers")
+    return object_lookup.serialize(regularizer, "keras.regularizers", base=Regularizer)
 
 
 def deserialize(config):

@@ -146,7 +146,7 @@ def test_metric_matches_keras(cls_name, kwargs, kind, weighted):
         assert isinstance(got, torch.Tensor)
         np.testing.assert_allclose(got.numpy(), expected, atol=ATOL, rtol=1e-5,
                                    err_msg=f"after batch {step}")
-    for a, b in zip(ours.variables, theirs.variables):
+    for a, b in zip(ours.variables, theirs.variables, strict=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-4, rtol=1e-5)
     assert ours.name == theirs.name
     assert ours.get_config() == {k: (v.tolist() if hasattr(v, "tolist") else v)

@@ -40,7 +40,7 @@ def _run_ours(cls_name, kwargs, init, grads):
     params = [torch.nn.Parameter(torch.tensor(w)) for w in init]
     opt.build(params)
     for step in grads:
-        for p, g in zip(params, step):
+        for p, g in zip(params, step, strict=True):
             p.grad = torch.tensor(g)
         opt.step()
         opt.zero_grad()
@@ -96,13 +96,13 @@ def test_optimizer_matches_keras(cls_name, kwargs):
     init, grads = _data(steps=6)
     expected, kopt = _run_keras(keras3, cls_name, kwargs, init, grads)
     got, opt = _run_ours(cls_name, kwargs, init, grads)
-    for e, g in zip(expected, got):
+    for e, g in zip(expected, got, strict=True):
         np.testing.assert_allclose(g, e, atol=ATOL, rtol=0)
     assert int(opt.iterations) == int(kopt.iterations.numpy())
     np.testing.assert_allclose(float(opt.learning_rate), float(kopt.learning_rate), rtol=1e-6)
     ours_vars, keras_vars = opt.variables, kopt.variables
     assert len(ours_vars) == len(keras_vars)
-    for a, b in zip(ours_vars, keras_vars):
+    for a, b in zip(ours_vars, keras_vars, strict=True):
         np.testing.assert_allclose(a.detach().numpy(), b.numpy(), atol=1e-5)
 
 
@@ -198,7 +198,7 @@ def test_apply_with_kerastorch_variables_uses_keras_layout():
     for g in grads:
         opt.apply_gradients(zip([torch.tensor(x) for x in g], layer.trainable_weights))
     expected, _ = _run_keras(keras3, "Adam", {"learning_rate": 0.1}, weights, grads)
-    for e, g in zip(expected, layer.get_weights()):
+    for e, g in zip(expected, layer.get_weights(), strict=True):
         np.testing.assert_allclose(g, e, atol=ATOL)
     with pytest.raises(ValueError, match="Unknown variable"):
         opt.apply([torch.zeros(2)], [torch.nn.Parameter(torch.zeros(2))])
@@ -220,7 +220,8 @@ def test_step_skips_parameters_without_gradients_and_state_dict_roundtrips():
     other.load_state_dict(state)  # before build: kept until build
     other.build([torch.nn.Parameter(p.detach().clone()) for p in params])
     assert other.iterations == 3
-    for a, b in zip(other.state_dict()["slots"]["momentum"], state["slots"]["momentum"]):
+    for a, b in zip(other.state_dict()["slots"]["momentum"], state["slots"]["momentum"],
+                    strict=True):
         assert torch.equal(a, b)
     bad = optimizers.Adam()
     bad.build(params[:2])
@@ -238,7 +239,8 @@ def test_step_runs_without_host_sync_and_on_a_model():
     opt.step()
     opt.zero_grad()
     assert all(p.grad is None for p in model.parameters())
-    assert not any(torch.equal(a, b.detach()) for a, b in zip(before, model.parameters()))
+    assert not any(torch.equal(a, b.detach())
+                   for a, b in zip(before, model.parameters(), strict=True))
 
 
 def test_saved_variables_match_keras_layout_and_load_back():
@@ -262,7 +264,8 @@ def test_saved_variables_match_keras_layout_and_load_back():
     fresh.build(layer.trainable_weights)
     fresh.load_own_variables(store)
     assert fresh.iterations == 2 and float(fresh.learning_rate) == pytest.approx(0.1)
-    for a, b in zip(fresh.state_dict()["slots"]["velocity"], opt.state_dict()["slots"]["velocity"]):
+    for a, b in zip(fresh.state_dict()["slots"]["velocity"], opt.state_dict()["slots"]["velocity"],
+                    strict=True):
         assert torch.equal(a, b)
 
 
@@ -284,7 +287,7 @@ def test_custom_optimizer_written_the_keras_way():
     init, grads = _data(steps=3)
     got, opt = _run_ours_custom(MomentumSGD(), init, grads)
     expected, _ = _run_ours("SGD", {"learning_rate": 0.1, "momentum": 0.5}, init, grads)
-    for e, g in zip(expected, got):
+    for e, g in zip(expected, got, strict=True):
         np.testing.assert_allclose(g, e, atol=1e-6)
     assert opt.name == "momentum_sgd" and opt.iterations == 3
 
@@ -293,7 +296,7 @@ def _run_ours_custom(opt, init, grads):
     params = [torch.nn.Parameter(torch.tensor(w)) for w in init]
     opt.build(params)
     for step in grads:
-        for p, g in zip(params, step):
+        for p, g in zip(params, step, strict=True):
             p.grad = torch.tensor(g)
         opt.step()
     return [p.detach().numpy() for p in params], opt
@@ -317,7 +320,7 @@ def test_exclude_from_weight_decay_by_name_matches_keras():
         grads = [rng.normal(size=w.shape).astype("float32") for w in weights]
         ours.apply([torch.tensor(g) for g in grads], layer.trainable_weights)
         theirs.apply([torch.tensor(g) for g in grads], klayer.trainable_weights)
-    for a, b in zip(layer.get_weights(), klayer.get_weights()):
+    for a, b in zip(layer.get_weights(), klayer.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=ATOL)
     with pytest.raises(ValueError, match="before the optimizer is built"):
         ours.exclude_from_weight_decay(var_names=["kernel"])
@@ -351,9 +354,9 @@ def test_adam_fused_and_multi_tensor_paths_agree(amsgrad):
         assert opt._fused
         opt._fused = fused
         for step in grads:
-            for p, g in zip(params, step):
+            for p, g in zip(params, step, strict=True):
                 p.grad = torch.tensor(g)
             opt.step()
         results.append([p.detach().clone() for p in params])
-    for a, b in zip(*results):
+    for a, b in zip(*results, strict=True):
         torch.testing.assert_close(a, b, atol=1e-6, rtol=0)

@@ -40,7 +40,7 @@ def _k3_out(model, x):
 def _close(a, b, atol=ATOL):
     if isinstance(a, list):
         assert len(a) == len(b)
-        for u, v in zip(a, b):
+        for u, v in zip(a, b, strict=True):
             np.testing.assert_allclose(u, v, atol=atol, rtol=0)
     else:
         np.testing.assert_allclose(a, b, atol=atol, rtol=0)
@@ -103,10 +103,10 @@ def test_weights_round_trip_every_format(tmp_path, filename, build):
     other = build()
     before = [w.copy() for w in other.get_weights()]
     other.load_weights(tmp_path / filename)
-    for a, b, c in zip(model.get_weights(), other.get_weights(), before):
+    for a, b, c in zip(model.get_weights(), other.get_weights(), before, strict=True):
         np.testing.assert_array_equal(a, b)
         assert a.shape == c.shape
-    assert any(not np.array_equal(a, c) for a, c in zip(other.get_weights(), before))
+    assert any(not np.array_equal(a, c) for a, c in zip(other.get_weights(), before, strict=True))
 
 
 @pytest.mark.parametrize("filename", ["m.keras", "m.h5"])
@@ -351,7 +351,7 @@ def test_keras2_h5_weights_load_by_order(tmp_path):
     model = _mlp(names=("first", "second"))  # names differ: order decides
     model.load_weights(tmp_path / "w.h5")
     expected = [saved[1][1][0][1], saved[1][1][1][1], saved[3][1][0][1], saved[3][1][1][1]]
-    for got, want in zip(model.get_weights(), expected):
+    for got, want in zip(model.get_weights(), expected, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
@@ -367,7 +367,7 @@ def test_keras2_h5_weights_load_by_name_and_skip_mismatch(tmp_path):
     before = model.get_weights()
     with pytest.raises(ValueError, match=r"dense_1.*kernel.*\(4, 2\).*\(7, 2\)"):
         model.load_weights(tmp_path / "w.h5", by_name=True)
-    for a, b in zip(before, model.get_weights()):  # nothing changed
+    for a, b in zip(before, model.get_weights(), strict=True):  # nothing changed
         np.testing.assert_array_equal(a, b)
     with pytest.warns(UserWarning, match="Skipping"):
         model.load_weights(tmp_path / "w.h5", by_name=True, skip_mismatch=True)
@@ -468,7 +468,7 @@ def test_different_architecture_weights_h5_raises_and_changes_nothing(tmp_path):
     message = str(info.value)
     assert "dense" in message and "kernel" in message and "(4, 5)" in message and \
         "(4, 3)" in message
-    for a, b in zip(before, other.get_weights()):
+    for a, b in zip(before, other.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -503,7 +503,7 @@ def test_legacy_h5_layer_count_and_weight_shape_errors(tmp_path):
     before = model.get_weights()
     with pytest.raises(ValueError, match=r"dense_1.*kernel.*\(3, 9\).*\(3, 2\)"):
         model.load_weights(tmp_path / "m.h5")
-    for a, b in zip(before, model.get_weights()):
+    for a, b in zip(before, model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -513,7 +513,7 @@ def test_torch_state_dict_mismatch_raises_and_changes_nothing(tmp_path):
     before = model.get_weights()
     with pytest.raises(ValueError, match=r"1\.weight.*dense_1.*\(9, 3\).*\(2, 3\)"):
         model.load_weights(tmp_path / "m.pt")
-    for a, b in zip(before, model.get_weights()):
+    for a, b in zip(before, model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -632,7 +632,7 @@ def test_clone_model(build):
     clone = kt.models.clone_model(model)
     assert clone is not model
     assert [lay.name for lay in clone.layers] == [lay.name for lay in model.layers]
-    assert all(a is not b for a, b in zip(clone.layers, model.layers))
+    assert all(a is not b for a, b in zip(clone.layers, model.layers, strict=True))
     clone.set_weights(model.get_weights())
     x = [_rand(2, 4), _rand(2, 3)] if build is kt_functional else \
         _rand(2, *model.inputs[0].shape[1:])
@@ -662,12 +662,12 @@ def test_optimizer_state_saved_and_restored_with_weights(tmp_path):
     other.optimizer = kt.optimizers.Adam(learning_rate=0.01)
     other.load_weights(tmp_path / "m.weights.h5")
     assert other.optimizer.iterations == 3
-    for a, b in zip(model.optimizer.variables, other.optimizer.variables):
+    for a, b in zip(model.optimizer.variables, other.optimizer.variables, strict=True):
         np.testing.assert_allclose(_np(a), _np(b))
     # Training continues identically from the restored state.
     _train_step(model, model.optimizer, x, y)
     _train_step(other, other.optimizer, x, y)
-    for a, b in zip(model.get_weights(), other.get_weights()):
+    for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
@@ -685,7 +685,7 @@ def test_keras3_optimizer_state_loads(tmp_path):
     k_vars = [_np(v.value) for v in k_model.optimizer.variables]
     t_vars = model.optimizer._keras_layout(model.optimizer.variables)
     assert len(k_vars) == len(t_vars) == 10
-    for a, b in zip(k_vars, t_vars):
+    for a, b in zip(k_vars, t_vars, strict=True):
         np.testing.assert_allclose(a, _np(b), atol=1e-7)
 
 
@@ -708,11 +708,11 @@ def test_keras3_keras_file_restores_optimizer_and_training_resumes(tmp_path):
     k_vars = [_np(v.value) for v in k_model.optimizer.variables]
     t_vars = [_np(v) for v in model.optimizer._keras_layout(model.optimizer.variables)]
     assert len(k_vars) == len(t_vars)
-    for a, b in zip(k_vars, t_vars):
+    for a, b in zip(k_vars, t_vars, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-7)
     k_model.fit(x, y, epochs=1, batch_size=8, verbose=0, shuffle=False)
     model.fit(x, y, epochs=1, batch_size=8, verbose=0, shuffle=False)
-    for a, b in zip(k_model.get_weights(), model.get_weights()):
+    for a, b in zip(k_model.get_weights(), model.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=ATOL)
 
 
@@ -726,7 +726,7 @@ def test_kerastorch_keras_file_restores_optimizer_in_keras3(tmp_path):
     assert int(k_model.optimizer.iterations) == 4
     k_vars = [_np(v.value) for v in k_model.optimizer.variables]
     t_vars = [_np(v) for v in model.optimizer._keras_layout(model.optimizer.variables)]
-    for a, b in zip(k_vars, t_vars):
+    for a, b in zip(k_vars, t_vars, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-7)
     restored = kt.models.load_model(tmp_path / "t.keras")
     assert restored.optimizer.iterations == 4
@@ -885,7 +885,7 @@ def test_whole_model_h5_restores_optimizer_state(tmp_path):
     restored = kt.models.load_model(tmp_path / "t.h5")
     assert restored.compiled and restored.optimizer.iterations == 4
     for a, b in zip(model.optimizer._keras_layout(model.optimizer.variables),
-                    restored.optimizer._keras_layout(restored.optimizer.variables)):
+                    restored.optimizer._keras_layout(restored.optimizer.variables), strict=True):
         np.testing.assert_array_equal(_np(a), _np(b))
     k_model = _compiled_mlp(keras)
     k_model.fit(x, y, epochs=2, batch_size=8, verbose=0)
@@ -895,7 +895,7 @@ def test_whole_model_h5_restores_optimizer_state(tmp_path):
     restored = kt.models.load_model(tmp_path / "k.h5")
     assert restored.optimizer.iterations == 4
     for a, b in zip(k_model.optimizer.variables,
-                    restored.optimizer._keras_layout(restored.optimizer.variables)):
+                    restored.optimizer._keras_layout(restored.optimizer.variables), strict=True):
         np.testing.assert_allclose(_np(a.value), _np(b), atol=1e-7)
     _close(_out(restored, x), _k3_out(k_model, x))
 

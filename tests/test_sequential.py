@@ -166,7 +166,7 @@ def test_get_set_weights_keras_layout_and_errors():
     assert shapes == [(4, 2), (2,), (2, 3), (3,)]
     new = [np.full(s, i, dtype="float32") for i, s in enumerate(shapes)]
     model.set_weights(new)
-    for got, want in zip(model.get_weights(), new):
+    for got, want in zip(model.get_weights(), new, strict=True):
         np.testing.assert_array_equal(got, want)
     before = model.get_weights()
     with pytest.raises(ValueError, match=r"sequential.*length 3.*expecting 4"):
@@ -176,7 +176,7 @@ def test_get_set_weights_keras_layout_and_errors():
     with pytest.raises(ValueError, match=r"weight shape \(3,\).*\(4,\).*dense_1/bias"):
         model.set_weights(bad)
     # Nothing changed: the shape check happens before any assignment.
-    for got, want in zip(model.get_weights(), before):
+    for got, want in zip(model.get_weights(), before, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
@@ -327,7 +327,7 @@ def test_parameters_and_optimizer_see_all_weights():
     before = model.get_weights()
     model(torch.randn(8, 4)).sum().backward()
     opt.step()
-    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
 
 
 # ----------------------------------------------------------------------------- NHWC numerics

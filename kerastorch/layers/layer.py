@@ -17,6 +17,7 @@ from kerastorch.tensor.node import Node
 from kerastorch.tensor.shapes import flatten_shapes
 from kerastorch.tensor.shapes import map_shapes
 from kerastorch.tensor.shapes import merge_shapes
+from kerastorch.utils import naming
 
 _Tensor = torch.Tensor
 
@@ -32,9 +33,8 @@ _BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "
 
 
 def to_snake_case(name):
-    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
-    return insecure if insecure[0] != "_" else "private" + insecure
+    """A layer's name prefix: its class name in snake case, "private" before a leading "_"."""
+    return naming.to_snake_case(name, private_prefix=True)
 
 
 class InputSpec:

@@ -1,7 +1,6 @@
 """keras.losses: Keras's loss functions and classes on torch tensors."""
 
-import inspect
-
+from kerastorch import object_lookup
 from kerastorch.losses.loss import Loss
 from kerastorch.losses.loss import reduce_weighted_values
 from kerastorch.losses.loss import squeeze_or_expand_to_same_rank
@@ -53,23 +52,12 @@ from kerastorch.losses.losses import tversky
 
 def serialize(loss):
     """A loss function's name, or a Loss instance's config in Keras's format."""
-    if inspect.isfunction(loss):
-        return loss.__name__
-    return {"module": "keras.losses", "class_name": type(loss).__name__,
-            "config": loss.get_config(), "registered_name": None}
+    return object_lookup.serialize(loss, "keras.losses")
 
 
 def deserialize(name, custom_objects=None):
     """A loss from `serialize()`'s output."""
-    objects = dict(ALL_OBJECTS_DICT, **(custom_objects or {}))
-    if isinstance(name, str):
-        if name not in objects:
-            raise ValueError(f"Could not interpret loss identifier: {name}")
-        return objects[name]
-    cls = objects.get(name["class_name"])
-    if cls is None:
-        raise ValueError(f"Could not interpret loss identifier: {name}")
-    return cls.from_config(name.get("config", {}))
+    return object_lookup.deserialize(name, ALL_OBJECTS_DICT, "loss", custom_objects)
 
 
 def get(identifier):
@@ -79,14 +67,4 @@ def get(identifier):
         >>> keras.losses.get("sparse_categorical_crossentropy")  # the function
         >>> keras.losses.get("SparseCategoricalCrossentropy")   # an instance
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier, None)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret loss identifier: {identifier}")
+    return object_lookup.get(identifier, ALL_OBJECTS_DICT, "loss")

@@ -1,17 +1,11 @@
 """Loss: the base of Keras's loss classes, with sample weights and Keras's reductions."""
 
-import re
-
 import torch
 
 from kerastorch import backend
+from kerastorch.utils.naming import to_snake_case
 
 _REDUCTIONS = {"sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight"}
-
-
-def _to_snake_case(name):
-    name = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def standardize_reduction(reduction):
@@ -41,7 +35,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or backend.unique_object_name(_to_snake_case(type(self).__name__))
+        self.name = name or backend.unique_object_name(to_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
         self._dtype = backend.standardize_dtype(dtype or backend.floatx())
         self._torch_dtype = backend.to_torch_dtype(self._dtype)

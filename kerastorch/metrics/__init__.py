@@ -1,7 +1,6 @@
 """keras.metrics: Keras's metrics, with state kept on the device of the data."""
 
-import inspect
-
+from kerastorch import object_lookup
 from kerastorch.losses.losses import binary_crossentropy
 from kerastorch.losses.losses import categorical_crossentropy
 from kerastorch.losses.losses import categorical_hinge
@@ -66,7 +65,7 @@ from kerastorch.metrics.regression_metrics import MeanSquaredError
 from kerastorch.metrics.regression_metrics import MeanSquaredLogarithmicError
 from kerastorch.metrics.regression_metrics import R2Score
 from kerastorch.metrics.regression_metrics import RootMeanSquaredError
-from kerastorch.metrics.metric import _to_snake_case
+from kerastorch.utils.naming import to_snake_case
 
 # tf.keras's short names.
 mse = MSE = mean_squared_error
@@ -85,7 +84,7 @@ _CLASSES = (Metric, Mean, Sum, MeanMetricWrapper, MeanSquaredError, RootMeanSqua
             SpecificityAtSensitivity, F1Score, FBetaScore, R2Score, IoU, BinaryIoU, MeanIoU,
             OneHotIoU, OneHotMeanIoU)
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
-ALL_OBJECTS_DICT.update({_to_snake_case(cls.__name__): cls for cls in _CLASSES})
+ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
 ALL_OBJECTS_DICT.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
                          "mse": MeanSquaredError, "MSE": MeanSquaredError,
                          "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
@@ -96,23 +95,12 @@ ALL_OBJECTS_DICT.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
 
 def serialize(metric):
     """A metric's config in Keras's format (a function: its name)."""
-    if inspect.isfunction(metric):
-        return metric.__name__
-    return {"module": "keras.metrics", "class_name": type(metric).__name__,
-            "config": metric.get_config(), "registered_name": None}
+    return object_lookup.serialize(metric, "keras.metrics")
 
 
 def deserialize(config, custom_objects=None):
     """A metric from `serialize()`'s output."""
-    objects = dict(ALL_OBJECTS_DICT, **(custom_objects or {}))
-    if isinstance(config, str):
-        if config not in objects:
-            raise ValueError(f"Could not interpret metric identifier: {config}")
-        return objects[config]
-    cls = objects.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"Could not interpret metric identifier: {config}")
-    return cls.from_config(config.get("config", {}))
+    return object_lookup.deserialize(config, ALL_OBJECTS_DICT, "metric", custom_objects)
 
 
 def is_binary_or_sparse_categorical(y_true_shape, y_pred_shape):
@@ -127,11 +115,11 @@ def _loss_name(loss):
     if loss is None:
         return ""
     if isinstance(loss, str):
-        return _to_snake_case(loss)
+        return to_snake_case(loss)
     fn = getattr(loss, "fn", None)
     if fn is not None:
         return getattr(fn, "__name__", "")
-    return getattr(loss, "__name__", None) or _to_snake_case(type(loss).__name__)
+    return getattr(loss, "__name__", None) or to_snake_case(type(loss).__name__)
 
 
 def get(identifier, loss=None, output_shape=None, y_true_shape=None):
@@ -158,15 +146,7 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None):
         return None
     compile_mode = loss is not None or output_shape is not None or y_true_shape is not None
     if not compile_mode:
-        if isinstance(identifier, dict):
-            obj = deserialize(identifier)
-        elif isinstance(identifier, str):
-            obj = ALL_OBJECTS_DICT.get(identifier, None)
-        else:
-            obj = identifier
-        if callable(obj):
-            return obj() if inspect.isclass(obj) else obj
-        raise ValueError(f"Could not interpret metric identifier: {identifier}")
+        return object_lookup.get(identifier, ALL_OBJECTS_DICT, "metric")
     if str(identifier).lower() in ("accuracy", "acc"):
         name = str(identifier)
         if output_shape is not None and y_true_shape is not None:
@@ -187,7 +167,7 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None):
         name = identifier
     else:
         name = getattr(obj, "name", None) or getattr(obj, "__name__", None) or \
-            _to_snake_case(type(obj).__name__)
+            to_snake_case(type(obj).__name__)
     if not isinstance(obj, Metric):
         obj = MeanMetricWrapper(obj)
     obj.name = name

@@ -1,17 +1,11 @@
 """Metric: the base of Keras's metrics, with its state kept as tensors on the data's device."""
 
-import re
-
 import numpy as np
 import torch
 
 from kerastorch import backend
 from kerastorch import initializers
-
-
-def _to_snake_case(name):
-    name = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+from kerastorch.utils.naming import to_snake_case
 
 
 class MetricVariable:
@@ -127,7 +121,7 @@ class Metric:
     """
 
     def __init__(self, dtype=None, name=None):
-        self.name = name or backend.unique_object_name(_to_snake_case(type(self).__name__))
+        self.name = name or backend.unique_object_name(to_snake_case(type(self).__name__))
         self._dtype = backend.standardize_dtype(dtype or backend.floatx())
         self._torch_dtype = backend.to_torch_dtype(self._dtype)
         self._variables = []

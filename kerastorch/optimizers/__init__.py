@@ -1,5 +1,6 @@
 """keras.optimizers: Keras's optimizers and formulas, updating torch parameters in place."""
 
+from kerastorch import object_lookup
 from kerastorch.optimizers import keras2
 from kerastorch.optimizers import legacy
 from kerastorch.optimizers import schedules
@@ -25,8 +26,7 @@ _LEGACY_MODULE = "kerastorch.optimizers.legacy"
 def serialize(optimizer):
     """The optimizer's config in Keras's format (a legacy optimizer names its own module)."""
     module = _LEGACY_MODULE if isinstance(optimizer, legacy.OptimizerV2) else "keras.optimizers"
-    return {"module": module, "class_name": type(optimizer).__name__,
-            "config": optimizer.get_config(), "registered_name": None}
+    return object_lookup.config_dict(optimizer, module)
 
 
 def _is_legacy(config):
@@ -55,16 +55,17 @@ def keras2_config(config):
 def deserialize(config, custom_objects=None):
     """An optimizer from `serialize()`'s dict (class names are case-insensitive; a tf.keras 2
     config with `is_legacy_optimizer: true` gives the `legacy` class)."""
-    name = config["class_name"]
-    custom = custom_objects or {}
     by_name = _BY_NAME
     if config.get("module") == _LEGACY_MODULE or (isinstance(config.get("config"), dict) and
                                                   config["config"].get("is_legacy_optimizer")):
         by_name = _LEGACY_BY_NAME
-    cls = custom.get(name) or by_name.get(name.split(">")[-1].lower())
-    if cls is None:
-        raise ValueError(f"Could not interpret optimizer identifier: {config}")
-    return cls.from_config(config.get("config", {}))
+    return object_lookup.deserialize(config, by_name, "optimizer", custom_objects,
+                                     key=_class_key)
+
+
+def _class_key(name):
+    """"Custom>Adam" and "adam" both name Adam."""
+    return name.split(">")[-1].lower()
 
 
 def get(identifier):
@@ -74,16 +75,7 @@ def get(identifier):
         >>> keras.optimizers.get("adam").learning_rate
         0.001
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, Optimizer):
-        return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
-        if cls is not None:
-            return cls()
-    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
-        return identifier()
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+    return object_lookup.get(identifier, _BY_NAME, "optimizer", key=str.lower, base=Optimizer,
+                             functions=False)

@@ -8,11 +8,7 @@ import torch
 
 from kerastorch import backend
 from kerastorch.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
-
-
-def _to_snake_case(name):
-    name = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+from kerastorch.utils.naming import to_snake_case
 
 
 def _f32(x):
@@ -98,7 +94,7 @@ class Optimizer:
             learning_rate = kwargs.pop("lr")
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
-        self.name = name or backend.unique_object_name(_to_snake_case(type(self).__name__))
+        self.name = name or backend.unique_object_name(to_snake_case(type(self).__name__))
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.global_clipnorm = global_clipnorm

@@ -41,7 +41,7 @@ def snapshot(model):
 def assert_unchanged(model, before):
     after = model.get_weights()
     assert len(after) == len(before)
-    for a, b in zip(after, before):
+    for a, b in zip(after, before, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
