@@ -8,12 +8,9 @@ from kerastorch.data.dataset import Dataset
 from kerastorch.data.experimental import Options
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Options",
-           "TFRecordDataset", "TextLineDataset", "experimental"]
+           "experimental"]
 
 
 def __getattr__(name):
-    if name in ("TFRecordDataset", "TextLineDataset"):
-        from kerastorch.data import records
-        return getattr(records, name)
     from kerastorch.porting.errors import NotSupportedAttributeError
     raise NotSupportedAttributeError(f"tensorflow.data.{name}")
