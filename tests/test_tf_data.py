@@ -217,8 +217,8 @@ def test_prefetch_is_transparent():
 
 def test_unsupported_member_names_itself():
     with pytest.raises(NotSupportedAttributeError,
-                       match="^tensorflow.data.Dataset.padded_batch is not supported yet"):
-        Dataset.range(3).padded_batch(2)
+                       match="^tensorflow.data.Dataset.group_by_window is not supported yet"):
+        Dataset.range(3).group_by_window(lambda x: x, lambda k, w: w, window_size=2)
     with pytest.raises(NotSupportedAttributeError, match="Dataset.list_files"):
         Dataset.list_files("*.txt")
 

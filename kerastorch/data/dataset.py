@@ -10,7 +10,9 @@ Example:
     >>> model.fit(ds, epochs=2)
 """
 
+import concurrent.futures
 import itertools
+import os
 
 import numpy as np
 import torch
@@ -52,11 +54,26 @@ def _to_tensor(value):
         return value
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "USO":
-            return value
+            return _string_array(value)
         return torch.from_numpy(value)
-    if isinstance(value, (str, bytes)):
-        return np.asarray(value)
+    if isinstance(value, (str, bytes)) or isinstance(value, list) and _is_string_list(value):
+        return _string_array(value)
     return ops.convert_to_tensor(value)
+
+
+def _string_array(value):
+    """A tf.string tensor here: a numpy object array of `bytes` (what TF's `.numpy()` gives)."""
+    array = np.asarray(value, dtype=object)
+    flat = [v.encode() if isinstance(v, str) else (v if isinstance(v, bytes) else str(v).encode())
+            for v in array.reshape(-1).tolist()]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(array.shape)
+
+
+def _is_string_list(value):
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, (str, bytes)) or _is_string_list(v) for v in value)
 
 
 def _normalize(element):
@@ -71,7 +88,8 @@ def _normalize(element):
 def _is_leaf_list(value):
     """`[1, 2, 3]` or `[[1, 2], [3, 4]]`: one tensor, not a structure."""
     return isinstance(value, list) and all(
-        isinstance(v, (int, float, bool, np.generic)) or _is_leaf_list(v) for v in value)
+        isinstance(v, (int, float, bool, str, bytes, np.generic)) or _is_leaf_list(v)
+        for v in value)
 
 
 def _stack(leaves):
@@ -110,6 +128,175 @@ def _take_rows(t, index):
     return t.index_select(0, index) if isinstance(t, torch.Tensor) else t[index.numpy()]
 
 
+# --------------------------------------------------------------------- specs and padding
+class _TensorSpec:
+    """A stand-in for tf.TensorSpec where the TensorFlow API package is not importable."""
+
+    def __init__(self, shape, dtype=torch.float32, name=None):
+        self.shape, self.dtype, self.name = shape, dtype, name
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and tuple(self.shape) == tuple(other.shape)
+                and self.dtype == other.dtype)
+
+    def __repr__(self):
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype}, name={self.name})"
+
+
+def _tensor_spec(shape, dtype):
+    try:
+        from kerastorch.porting.tf.tensor import TensorSpec
+    except ImportError:
+        TensorSpec = _TensorSpec
+    return TensorSpec(shape, dtype=dtype)
+
+
+STRING = "string"  # the dtype this package reports for string components
+
+
+def _leaf_dtype(t):
+    if isinstance(t, np.ndarray):
+        try:
+            from kerastorch.porting.tf.dtypes import string
+            return string
+        except ImportError:
+            return STRING
+    return t.dtype
+
+
+def _is_string_dtype(dtype):
+    return (isinstance(dtype, str) and dtype == STRING) or \
+        getattr(dtype, "name", None) == "string" or dtype is np.object_ or dtype is bytes
+
+
+def _normalize_specs(structure):
+    """Specs/dtypes/shapes structures: lists of specs become tuples, shapes stay leaves."""
+    if isinstance(structure, dict):
+        return {k: _normalize_specs(v) for k, v in structure.items()}
+    if isinstance(structure, (tuple, list)) and structure and not all(
+            v is None or isinstance(v, (int, np.integer)) for v in structure):
+        return tuple(_normalize_specs(v) for v in structure)
+    return structure
+
+
+def _flatten_shapes(shapes, template):
+    """One shape (a tuple with None for unknown dims, or None) per leaf of `template`."""
+    if isinstance(template, dict):
+        return [s for k in template for s in _flatten_shapes(shapes[k], template[k])]
+    if isinstance(template, tuple):
+        if not isinstance(shapes, tuple) or len(shapes) != len(template):
+            raise ValueError(f"The shapes {shapes!r} do not match the structure "
+                             f"{_describe(template)}.")
+        return [s for sh, t in zip(shapes, template) for s in _flatten_shapes(sh, t)]
+    if shapes is None:
+        return [None]
+    if isinstance(shapes, torch.Size):
+        shapes = tuple(shapes)
+    if hasattr(shapes, "as_list"):
+        shapes = shapes.as_list()
+    return [tuple(None if d is None or int(d) < 0 else int(d) for d in shapes)]
+
+
+def _shape_fits(shape, expected):
+    return len(shape) == len(expected) and all(e is None or e == d
+                                               for d, e in zip(shape, expected))
+
+
+def _cast_leaf(leaf, dtype, where):
+    if _is_string_dtype(dtype):
+        if not isinstance(leaf, np.ndarray):
+            raise ValueError(f"Dataset.from_generator(): {where} should be a string, received "
+                             f"a {leaf.dtype} tensor.")
+        return leaf
+    if isinstance(leaf, np.ndarray):
+        raise ValueError(f"Dataset.from_generator(): {where} is a string where a {dtype} "
+                         "tensor was expected.")
+    from kerastorch import backend
+    return leaf.to(backend.to_torch_dtype(dtype))
+
+
+def _describe(element):
+    return repr(_map_structure(lambda t: tuple(getattr(t, "shape", ())), element))
+
+
+def _broadcast_structure(value, template):
+    """`value` for each leaf of `template` (one value for all, or a matching structure)."""
+    if isinstance(template, dict):
+        return {k: _broadcast_structure(value[k] if isinstance(value, dict) else value, v)
+                for k, v in template.items()}
+    if isinstance(template, tuple):
+        if isinstance(value, (tuple, list)):
+            return tuple(_broadcast_structure(v, t) for v, t in zip(value, template))
+        return tuple(_broadcast_structure(value, t) for t in template)
+    return value
+
+
+def _pad_stack(leaves, shape, value):
+    rank = len(leaves[0].shape)
+    if any(len(leaf.shape) != rank for leaf in leaves):
+        raise ValueError("padded_batch(): the components of the batched elements must have "
+                         f"the same rank, received shapes {[tuple(t.shape) for t in leaves]}")
+    longest = [max(int(leaf.shape[d]) for leaf in leaves) for d in range(rank)]
+    if shape is not None:
+        if len(shape) != rank:
+            raise ValueError(f"padded_batch(): padded shape {shape} has rank {len(shape)} "
+                             f"but the component has rank {rank}.")
+        for d, (want, have) in enumerate(zip(shape, longest)):
+            if want is not None and want < have:
+                raise ValueError(f"padded_batch(): a component of shape "
+                                 f"{tuple(max(leaves, key=lambda t: t.shape[d]).shape)} is "
+                                 f"larger than the padded shape {shape}.")
+        longest = [have if want is None else want for want, have in zip(shape, longest)]
+    if isinstance(leaves[0], np.ndarray):
+        out = np.full([len(leaves)] + longest, b"" if value is None else value, dtype=object)
+        for i, leaf in enumerate(leaves):
+            out[(i,) + tuple(slice(0, n) for n in leaf.shape)] = leaf
+        return out
+    fill = 0 if value is None else (value.item() if isinstance(value, torch.Tensor) else value)
+    out = torch.full([len(leaves)] + longest, fill, dtype=leaves[0].dtype)
+    for i, leaf in enumerate(leaves):
+        out[(i,) + tuple(slice(0, n) for n in leaf.shape)] = leaf
+    return out
+
+
+def _with_spec(batched, dataset, batch_dim):
+    """`batched` with the spec of `dataset`'s elements batched (when that spec is known)."""
+    if dataset._spec is not None:
+        batched._spec = _map_structure(
+            lambda spec: _tensor_spec((batch_dim,) + tuple(spec.shape), spec.dtype),
+            dataset._spec)
+    return batched
+
+
+def _as_dataset(value, where):
+    if not isinstance(value, Dataset):
+        raise TypeError(f"Dataset.{where}(): `map_func` must return a Dataset, received: "
+                        f"{type(value).__name__}")
+    return value
+
+
+def _parallel_map(dataset, fn, workers, ordered):
+    """`fn` over `dataset` on `workers` threads, at most 2 * workers calls ahead."""
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        pending, it = [], iter(dataset)
+        for e in it:
+            pending.append(pool.submit(fn, e))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            if ordered:
+                done = pending.pop(0)
+            else:
+                finished, _ = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                done = next(f for f in pending if f in finished)
+                pending.remove(done)
+            for e in it:
+                pending.append(pool.submit(fn, e))
+                break
+            yield done.result()
+
+
 class _DatasetMeta(type):
     def __getattr__(cls, name):
         if name.startswith("_"):
@@ -129,6 +316,8 @@ class Dataset(metaclass=_DatasetMeta):
         >>> [b.tolist() for b in ds]
         [[0, 2], [4, 6], [8]]
     """
+
+    _spec = None  # the element_spec when known without looking at an element
 
     def __init__(self, make_iterator, cardinality):
         self._make_iterator = make_iterator
@@ -184,9 +373,54 @@ class Dataset(metaclass=_DatasetMeta):
     @staticmethod
     def from_generator(generator, output_types=None, output_shapes=None, args=None,
                        output_signature=None, name=None):
-        """Elements from calling `generator(*args)` afresh for each pass (length unknown)."""
+        """Elements from calling `generator(*args)` afresh for each pass (length unknown).
+
+        With `output_signature` (a structure of `TensorSpec`s) or `output_types` (and
+        `output_shapes`), each yielded element is converted to those dtypes and checked against
+        the structure and shapes (a ValueError naming the element otherwise)."""
+        if not callable(generator):
+            raise TypeError(f"`generator` must be a Python callable, received: {generator!r}")
+        if output_signature is not None and (output_types is not None or
+                                             output_shapes is not None):
+            raise TypeError("`output_signature` can not be used together with the deprecated "
+                            "`output_types` and `output_shapes` arguments.")
         args = tuple(args or ())
-        return Dataset(lambda: (_normalize(e) for e in generator(*args)), UNKNOWN_CARDINALITY)
+        if output_signature is not None:
+            specs = _normalize_specs(output_signature)
+            dtypes = _map_structure(lambda spec: spec.dtype, specs)
+            shapes = _map_structure(lambda spec: spec.shape, specs)
+        elif output_types is not None:
+            dtypes = _normalize_specs(output_types)
+            shapes = _normalize_specs(output_shapes) if output_shapes is not None else \
+                _map_structure(lambda _: None, dtypes)
+        else:
+            return Dataset(lambda: (_normalize(e) for e in generator(*args)),
+                           UNKNOWN_CARDINALITY)
+        flat_dtypes, flat_shapes = _flatten(dtypes), _flatten_shapes(shapes, dtypes)
+
+        def convert(element, index):
+            element = _normalize(element)
+            leaves = _flatten(element)
+            if len(leaves) != len(flat_dtypes):
+                raise ValueError(f"Dataset.from_generator(): the generator yielded element "
+                                 f"{index} with {len(leaves)} components where the signature "
+                                 f"has {len(flat_dtypes)}: {_describe(element)}")
+            out = []
+            for leaf, dtype, shape in zip(leaves, flat_dtypes, flat_shapes):
+                leaf = _cast_leaf(leaf, dtype, f"element {index}")
+                if shape is not None and not _shape_fits(tuple(leaf.shape), shape):
+                    raise ValueError(f"Dataset.from_generator(): the generator yielded element "
+                                     f"{index} of shape {tuple(leaf.shape)} where an element "
+                                     f"of shape {tuple(shape)} was expected.")
+                out.append(leaf)
+            return _pack_like(dtypes, out)
+
+        def make():
+            return (convert(e, i) for i, e in enumerate(generator(*args)))
+        ds = Dataset(make, UNKNOWN_CARDINALITY)
+        ds._spec = _pack_like(dtypes, [_tensor_spec(shape, dtype) for shape, dtype
+                                       in zip(flat_shapes, flat_dtypes)])
+        return ds
 
     # ------------------------------------------------------------------ iteration
     def __iter__(self):
@@ -216,8 +450,25 @@ class Dataset(metaclass=_DatasetMeta):
 
     # ------------------------------------------------------------------ transformations
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
-        """Applies `map_func` to each element (`map_func(*element)` for tuple elements)."""
-        return Dataset(lambda: (_normalize(_call(map_func, e)) for e in self), self._cardinality)
+        """Applies `map_func` to each element (`map_func(*element)` for tuple elements).
+
+        With `num_parallel_calls` (a count, or `AUTOTUNE` for the CPU count) a thread pool
+        runs the calls ahead of the consumer; the order is the input's unless
+        `deterministic=False` (then elements come as they finish)."""
+        if num_parallel_calls is None or int(num_parallel_calls) in (0, 1):
+            return Dataset(lambda: (_normalize(_call(map_func, e)) for e in self),
+                           self._cardinality)
+        workers = int(num_parallel_calls)
+        if workers == AUTOTUNE:
+            workers = os.cpu_count() or 1
+        elif workers < 0:
+            raise ValueError(f"`num_parallel_calls` must be a positive integer or AUTOTUNE, "
+                             f"received: {workers}")
+
+        def make():
+            return _parallel_map(self, lambda e: _normalize(_call(map_func, e)), workers,
+                                 ordered=deterministic is not False)
+        return Dataset(make, self._cardinality)
 
     def filter(self, predicate, name=None):
         """Keeps the elements for which `predicate` is true."""
@@ -244,7 +495,7 @@ class Dataset(metaclass=_DatasetMeta):
                     return
                 leaves = zip(*[_flatten(e) for e in chunk])
                 yield _pack_like(chunk[0], [_stack(list(group)) for group in leaves])
-        return Dataset(make, card)
+        return _with_spec(Dataset(make, card), self, batch_size if drop_remainder else None)
 
     def unbatch(self, name=None):
         """Splits each element along its first axis into elements (the inverse of `batch`)."""
@@ -361,6 +612,206 @@ class Dataset(metaclass=_DatasetMeta):
         return Dataset(lambda: ((torch.tensor(i, dtype=torch.int64), e)
                                 for i, e in enumerate(self, start)), self._cardinality)
 
+    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
+                     drop_remainder=False, name=None):
+        """Batches elements of different shapes, padding each component at its end to
+        `padded_shapes` (None or -1 dimensions: the longest in the batch) with
+        `padding_values` (0, or b"" for strings, by default)."""
+        batch_size = int(batch_size)
+        if batch_size <= 0:
+            raise ValueError(f"`batch_size` must be > 0, received: {batch_size}")
+        card = self._cardinality
+        if card >= 0:
+            card = card // batch_size if drop_remainder else -(-card // batch_size)
+
+        def make():
+            it = iter(self)
+            template, shapes, values = None, None, None
+            while True:
+                chunk = list(itertools.islice(it, batch_size))
+                if not chunk or drop_remainder and len(chunk) < batch_size:
+                    return
+                if template is None:
+                    template = chunk[0]
+                    n = len(_flatten(template))
+                    shapes = [None] * n if padded_shapes is None else \
+                        _flatten_shapes(_normalize_specs(padded_shapes), template)
+                    values = [None] * n if padding_values is None else \
+                        _flatten(_broadcast_structure(padding_values, template))
+                    if len(shapes) != n or len(values) != n:
+                        raise ValueError("padded_batch(): `padded_shapes` and "
+                                         "`padding_values` must have the structure of the "
+                                         f"elements: {_describe(template)}")
+                groups = zip(*[_flatten(e) for e in chunk])
+                leaves = [_pad_stack(list(g), shape, value)
+                          for g, shape, value in zip(groups, shapes, values)]
+                yield _pack_like(template, leaves)
+        return Dataset(make, card)
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None):
+        """Re-cuts a batched dataset into batches of `batch_size` (an int, or a list of sizes
+        used in turn), as `unbatch()` followed by batching does."""
+        sizes = [int(b) for b in (batch_size.tolist() if isinstance(batch_size, torch.Tensor)
+                                  else np.atleast_1d(batch_size).tolist())]
+        if not sizes or any(b < 0 for b in sizes):
+            raise ValueError(f"`batch_size` must be >= 0, received: {batch_size}")
+        flat = self.unbatch()
+
+        def make():
+            it = iter(flat)
+            for size in itertools.cycle(sizes):
+                chunk = list(itertools.islice(it, size))
+                if not chunk or drop_remainder and len(chunk) < size:
+                    return
+                leaves = zip(*[_flatten(e) for e in chunk])
+                yield _pack_like(chunk[0], [_stack(list(group)) for group in leaves])
+        return Dataset(make, UNKNOWN_CARDINALITY if self._cardinality != INFINITE_CARDINALITY
+                       else INFINITE_CARDINALITY)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of `size` elements, starting every `shift` elements (default `size`),
+        taking every `stride`-th element. Each window is the element structure with a
+        `Dataset` at each component (batch them, or `flat_map` over them)."""
+        size = int(size)
+        shift = size if shift is None else int(shift)
+        stride = int(stride)
+        for arg, value in (("size", size), ("shift", shift), ("stride", stride)):
+            if value <= 0:
+                raise ValueError(f"Dataset.window(): `{arg}` must be > 0, received: {value}")
+        card = self._cardinality
+        if card >= 0:
+            if drop_remainder:
+                avail = card - ((size - 1) * stride + 1)
+                card = 0 if avail < 0 else avail // shift + 1
+            else:
+                card = -(-card // shift)
+
+        def make():
+            it, buffer, first, done = iter(self), [], 0, False
+            for start in itertools.count(0, shift):
+                last = start + (size - 1) * stride
+                while not done and first + len(buffer) <= last:
+                    try:
+                        buffer.append(next(it))
+                    except StopIteration:
+                        done = True
+                del buffer[:max(0, start - first)]
+                first = max(first, start)
+                window = [buffer[i - first] for i in range(start, last + 1, stride)
+                          if i - first < len(buffer)]
+                if not window or drop_remainder and len(window) < size:
+                    return
+                leaves = [Dataset.from_tensor_slices(_stack(list(g)))
+                          for g in zip(*[_flatten(e) for e in window])]
+                yield _pack_like(window[0], leaves)
+        return Dataset(make, card)
+
+    def flat_map(self, map_func, name=None):
+        """Maps each element to a dataset and chains their elements."""
+        def make():
+            for e in self:
+                yield from _as_dataset(_call(map_func, e), "flat_map")
+        return Dataset(make, UNKNOWN_CARDINALITY)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None,
+                   num_parallel_calls=None, deterministic=None, name=None):
+        """Maps each element to a dataset and interleaves them: `cycle_length` datasets are
+        open at a time and `block_length` elements are taken from each in turn (TF's order;
+        `cycle_length` defaults to the CPU count, `block_length` to 1)."""
+        cycle = AUTOTUNE if cycle_length is None else int(cycle_length)
+        if cycle == AUTOTUNE:
+            cycle = os.cpu_count() or 1
+        block = 1 if block_length is None else int(block_length)
+        if cycle <= 0 or block <= 0:
+            raise ValueError("Dataset.interleave(): `cycle_length` and `block_length` must be "
+                             f"> 0, received: {cycle_length}, {block_length}")
+
+        def make():
+            inputs, slots, index, taken, open_, exhausted = iter(self), [None] * cycle, 0, 0, \
+                0, False
+            while not exhausted or open_:
+                if slots[index] is not None:
+                    try:
+                        e = next(slots[index])
+                    except StopIteration:
+                        slots[index] = None
+                        open_ -= 1
+                        index, taken = (index + 1) % cycle, 0
+                        continue
+                    yield e
+                    taken += 1
+                    if taken == block:
+                        index, taken = (index + 1) % cycle, 0
+                elif not exhausted:
+                    try:
+                        e = next(inputs)
+                    except StopIteration:
+                        exhausted = True
+                        continue
+                    slots[index] = iter(_as_dataset(_call(map_func, e), "interleave"))
+                    open_ += 1
+                else:
+                    index, taken = (index + 1) % cycle, 0
+        return Dataset(make, UNKNOWN_CARDINALITY)
+
+    def apply(self, transformation_func):
+        """`transformation_func(self)`: a function from datasets to a dataset."""
+        ds = transformation_func(self)
+        if not isinstance(ds, Dataset):
+            raise TypeError("Dataset.apply(): `transformation_func` must return a Dataset, "
+                            f"received: {type(ds).__name__}")
+        return ds
+
+    def reduce(self, initial_state, reduce_func, name=None):
+        """Folds the elements into a state: `state = reduce_func(state, element)`."""
+        state = _normalize(initial_state)
+        for e in self:
+            state = _normalize(reduce_func(state, e))
+        return state
+
+    def shard(self, num_shards, index, name=None):
+        """Every `num_shards`-th element, starting at `index`."""
+        num_shards, index = int(num_shards), int(index)
+        if num_shards <= 0 or not 0 <= index < num_shards:
+            raise ValueError(f"Dataset.shard(): needs num_shards > 0 and 0 <= index < "
+                             f"num_shards, received: num_shards={num_shards}, index={index}")
+        card = self._cardinality
+        if card >= 0:
+            card = card // num_shards + (1 if index < card % num_shards else 0)
+        return Dataset(lambda: itertools.islice(self, index, None, num_shards), card)
+
+    def take_while(self, predicate, name=None):
+        """The elements up to (not including) the first for which `predicate` is false."""
+        return Dataset(lambda: itertools.takewhile(lambda e: bool(_call(predicate, e)), self),
+                       UNKNOWN_CARDINALITY)
+
+    def get_single_element(self, name=None):
+        """The only element of a one-element dataset (a ValueError otherwise)."""
+        elements = list(itertools.islice(self, 2))
+        if len(elements) != 1:
+            raise ValueError("Dataset.get_single_element(): the dataset must have exactly one "
+                             f"element, it has {'none' if not elements else 'more than one'}.")
+        return elements[0]
+
+    def with_options(self, options, name=None):
+        """Returns the dataset: tf.data's performance options have nothing to tune here."""
+        return self
+
+    def options(self):
+        from kerastorch.data.experimental import Options
+        return Options()
+
+    @property
+    def element_spec(self):
+        """The structure of `TensorSpec`s of the elements. Known from the sources (and kept
+        through `batch`); otherwise read from the first element, with its exact shape."""
+        if self._spec is not None:
+            return self._spec
+        first = next(iter(self), None)
+        if first is None:
+            raise ValueError("element_spec of an empty dataset of unknown structure")
+        return _map_structure(lambda t: _tensor_spec(tuple(t.shape), _leaf_dtype(t)), first)
+
     def __repr__(self):
         return f"<Dataset cardinality={self._cardinality}>"
 
@@ -381,6 +832,8 @@ class _TensorSlices(Dataset):
                              f"must match along their first axis, received sizes: "
                              f"{sorted(sizes)}")
         self._tensors, self._orders, n = tensors, orders, sizes.pop()
+        self._spec = _map_structure(
+            lambda t: _tensor_spec(tuple(t.shape[1:]), _leaf_dtype(t)), tensors)
 
         def make():
             order = range(n) if orders is None else orders().tolist()
@@ -408,4 +861,5 @@ class _TensorSlices(Dataset):
             for i in starts:
                 index = slice(i, i + batch_size) if order is None else order[i:i + batch_size]
                 yield _map_structure(lambda t: _take_rows(t, index), tensors)
-        return Dataset(make, len(starts))
+        return _with_spec(Dataset(make, len(starts)), self,
+                          batch_size if drop_remainder else None)
