@@ -524,7 +524,7 @@ def test_installed_libraries_probing_for_tensorflow_do_not_get_the_shim(tmp_path
     """)
     g = run_script(script)
     assert g["RESULT"] == ("absent" if importlib.util.find_spec("tensorflow") is None else "found")
-    assert g["SCRIPT_SEES"].__module__ == "kerastorch.porting.tf_shim"
+    assert g["SCRIPT_SEES"].__module__ == "kerastorch.porting.tf"
 
 
 def test_hook_is_active_only_during_the_run(tmp_path):
@@ -964,7 +964,7 @@ def test_to_torch_nested_sequential_and_multiple_outputs():
     module = model.to_torch()
     assert type(module._modules[str(model.layers.index(inner))]).__name__ == "TorchModel"
     x = torch.randn(5, 4)
-    for got, want in zip(module(x), model(x)):
+    for got, want in zip(module(x), model(x), strict=True):
         torch.testing.assert_close(got, want, atol=0, rtol=0)
 
 

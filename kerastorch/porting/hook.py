@@ -23,7 +23,7 @@ from kerastorch.porting.errors import NotSupportedImportError
 KERAS_ROOTS = {"keras": "kerastorch", "tf_keras": "kerastorch", "tensorflow.keras": "kerastorch",
                # Keras 2.0-2.3's separate package (`from keras_preprocessing.image import ...`).
                "keras_preprocessing": "kerastorch.preprocessing"}
-TENSORFLOW_SHIM = "kerastorch.porting.tf_shim"
+TENSORFLOW_SHIM = "kerastorch.porting.tf"
 _HANDLED_ROOTS = ("keras", "tf_keras", "tensorflow", "keras_preprocessing")
 # TF 2 module paths of APIs that Keras 3 moved, not changed: same classes, new home.
 LEGACY_MODULES = {"layers.experimental.preprocessing": "layers", "layers.experimental": "layers",

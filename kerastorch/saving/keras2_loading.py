@@ -283,9 +283,9 @@ def _lambda_globals(module):
     """What a tf.keras Lambda's code finds as globals: tf.keras's own module globals (`tf`,
     `np`), the saving module's when it is imported here, and the custom objects in scope."""
     import kerastorch
-    from kerastorch.porting import tf_shim
+    from kerastorch.porting import tf as tf_module
     from kerastorch.saving import object_registration
-    scope = {"__builtins__": __builtins__, "tf": tf_shim, "np": np, "keras": kerastorch,
+    scope = {"__builtins__": __builtins__, "tf": tf_module, "np": np, "keras": kerastorch,
              "tf_keras": kerastorch, "K": kerastorch.backend, "ops": kerastorch.ops}
     if module in sys.modules and module != "__main__":
         scope.update(vars(sys.modules[module]))

@@ -1,9 +1,12 @@
-"""`tensorflow` as `kerastorch run` shows it to a script: `tf.keras` and the few tensor helpers
+"""`tensorflow` as `kerastorch run` shows it to a script: `tf.keras` and the tensor helpers
 Keras guides use (`tf.ones`, `tf.constant`, `tf.random.normal`, ...), all on torch.
 
 `tf.data` is kerastorch.data (a torch `Dataset` pipeline). Everything else raises
 `NotSupportedAttributeError` ("tensorflow.io is not supported yet by kerastorch.") at its first
 use.
+
+A package, one module per TensorFlow namespace as they are added (`tf.nn` is
+`kerastorch/porting/tf/nn.py`, ...); this module is the top-level `tensorflow` namespace.
 """
 
 import builtins
