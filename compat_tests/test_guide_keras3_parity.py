@@ -71,7 +71,7 @@ def test_guide_models_match_keras3(builder, batch_shape):
     expected = keras3.ops.convert_to_numpy(theirs(x))
     np.testing.assert_allclose(ours(x).detach().numpy(), expected, atol=1e-5, rtol=0)
     # And back: kerastorch's weights load into Keras 3 unchanged.
-    for a, b in zip(theirs.get_weights(), ours.get_weights()):
+    for a, b in zip(theirs.get_weights(), ours.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 

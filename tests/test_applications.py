@@ -100,7 +100,7 @@ def test_guide_blueprint_fit_with_frozen_base(base):
         before = [t.detach().clone() for t in base.state_dict().values()]
         head = model.layers[-1].get_weights()[0]
         model.fit(x, y, batch_size=2, epochs=1, verbose=0)
-        for a, b in zip(before, base.state_dict().values()):
+        for a, b in zip(before, base.state_dict().values(), strict=True):
             assert torch.equal(a, b)
         assert not np.array_equal(head, model.layers[-1].get_weights()[0])
     finally:

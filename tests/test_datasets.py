@@ -44,7 +44,7 @@ def _ragged(n, vocab=30):
 
 
 def _assert_same(ours, theirs):
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         if isinstance(b, (tuple, list)):
             _assert_same(a, b)
             continue

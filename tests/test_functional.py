@@ -544,7 +544,7 @@ def test_feature_extractor_all_layers_shares_weights():
     x = torch.randn(2, 20, 20, 3)
     features = extractor(x)
     h = x
-    for layer, feature in zip(initial_model.layers, features):
+    for layer, feature in zip(initial_model.layers, features, strict=True):
         h = layer(h)
         torch.testing.assert_close(feature, h)
     torch.testing.assert_close(features[-1], initial_model(x))
@@ -605,7 +605,7 @@ def test_keras3_parity_counts_shapes_outputs(builder, input_shapes):
     ours, theirs = builder(keras), builder(keras3)
     assert ours.count_params() == theirs.count_params()
     assert [layer.name for layer in ours.layers] == [layer.name for layer in theirs.layers]
-    for a, b in zip(ours.layers, theirs.layers):
+    for a, b in zip(ours.layers, theirs.layers, strict=True):
         assert a.count_params() == b.count_params(), a.name
         if not isinstance(a, layers.InputLayer):
             assert tuple(a.output.shape) == tuple(b.output.shape), a.name
@@ -619,7 +619,7 @@ def test_keras3_parity_counts_shapes_outputs(builder, input_shapes):
                  keras3.ops.convert_to_tensor(arrays[0]))
     out, ref = (out, ref) if isinstance(out, list) else ([out], [ref])
     assert len(out) == len(ref)
-    for o, r in zip(out, ref):
+    for o, r in zip(out, ref, strict=True):
         np.testing.assert_allclose(o.detach().numpy(), keras3.ops.convert_to_numpy(r),
                                    atol=ATOL)
 

@@ -167,7 +167,7 @@ def _attention_models(k):
 def test_attention_receives_query_and_value_masks_like_keras3():
     keras3 = import_keras3()
     for i, (theirs_fn, ours_fn) in enumerate(zip(_attention_models(keras3),
-                                                 _attention_models(keras))):
+                                                 _attention_models(keras), strict=True)):
         models = []
         for k, fn in ((keras3, theirs_fn), (keras, ours_fn)):
             inputs = k.Input((5,), dtype="int32")

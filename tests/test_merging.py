@@ -102,7 +102,7 @@ def test_dot_shapes_and_values(shapes, axes, out_shape):
     a, b = rand(2, *shapes[0]), rand(2, *shapes[1])
     out = layers.dot([torch.from_numpy(a), torch.from_numpy(b)], axes=axes)
     ax = (axes, axes) if isinstance(axes, int) else axes
-    ax = [d % (len(s) + 1) for d, s in zip(ax, shapes)]
+    ax = [d % (len(s) + 1) for d, s in zip(ax, shapes, strict=True)]
     expected = np.stack([np.tensordot(a[i], b[i], axes=(ax[0] - 1, ax[1] - 1))
                          for i in range(2)])
     expected = expected.reshape((2,) + tuple(d for d in out_shape[1:]))

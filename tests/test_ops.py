@@ -545,7 +545,7 @@ def _flatten(value):
 def _compare(ours, theirs, name, atol):
     flat_ours, flat_theirs = _flatten(ours), _flatten(theirs)
     assert len(flat_ours) == len(flat_theirs), (ours, theirs)
-    for a, b in zip(flat_ours, flat_theirs):
+    for a, b in zip(flat_ours, flat_theirs, strict=True):
         if not isinstance(b, torch.Tensor):
             if isinstance(b, np.ndarray):
                 np.testing.assert_array_equal(np.asarray(a), b)

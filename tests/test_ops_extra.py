@@ -29,7 +29,7 @@ def test_rearrange_matches_keras3(pattern, lengths):
     # Known sizes are the real ones; those that depend on the batch are None. (Keras 3.15's own
     # symbolic rearrange fails on a None batch, so it cannot be the oracle here.)
     assert len(symbolic.shape) == expected.ndim
-    assert all(d is None or d == e for d, e in zip(symbolic.shape, expected.shape))
+    assert all(d is None or d == e for d, e in zip(symbolic.shape, expected.shape, strict=True))
     assert symbolic.shape[-1] == expected.shape[-1]
     model = keras.Model(inputs, symbolic)
     np.testing.assert_array_equal(ops.convert_to_numpy(model(x)), expected)
@@ -51,7 +51,7 @@ def test_ctc_greedy_decode_matches_keras3(merge_repeated, mask_index):
     theirs = keras3.ops.ctc_decode(scores, lengths, merge_repeated=merge_repeated,
                                    mask_index=mask_index)
     ours = ops.ctc_decode(scores, lengths, merge_repeated=merge_repeated, mask_index=mask_index)
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(ops.convert_to_numpy(a), keras3.ops.convert_to_numpy(b),
                                    atol=1e-5)
 

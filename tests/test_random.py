@@ -59,7 +59,7 @@ def test_set_random_seed_makes_unseeded_calls_repeat_like_keras3():
     ours = [keras.random.normal((3,)), keras.random.uniform((2,))]
     keras3.utils.set_random_seed(7)
     theirs = [keras3.random.normal((3,)), keras3.random.uniform((2,))]
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
     keras.utils.set_random_seed(7)
     np.testing.assert_array_equal(keras.random.normal((3,)).numpy(), ours[0].numpy())

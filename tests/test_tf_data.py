@@ -159,7 +159,7 @@ def test_shuffle_then_batch_on_slices_matches_the_element_path(buffer_size):
     for _ in range(2):  # two passes: the reshuffled orders agree too
         got, want = list(fast), list(slow)
         assert len(got) == len(want) == 7
-        for (a, b), (c, d) in zip(got, want):
+        for (a, b), (c, d) in zip(got, want, strict=True):
             assert torch.equal(a, c) and b.tolist() == d.tolist()
     rows = torch.cat([a for a, _ in fast])
     assert sorted(rows[:, 0].tolist()) == list(range(0, 80, 2))

@@ -156,7 +156,7 @@ def test_image_dataset_from_directory(tmp_path, capsys):
     assert labels.dtype == torch.int32 and float(images.max()) <= 255.0
     all_labels = torch.cat([b[1] for b in ds]).tolist()
     assert sorted(all_labels) == [0, 0, 0, 1, 1]
-    for path, label in zip(ds.file_paths, ds.samples.labels.tolist()):
+    for path, label in zip(ds.file_paths, ds.samples.labels.tolist(), strict=True):
         assert ("cats" if label == 0 else "dogs") in path
     train, val = utils.image_dataset_from_directory(
         tmp_path, image_size=(4, 4), label_mode="categorical", validation_split=0.4,

@@ -88,7 +88,7 @@ print("epochs", len(history.history["d_loss"]))
 print("discriminator params", discriminator.count_params())
 print("generator params", generator.count_params())
 print("generator changed", any(not np.allclose(a, b) for a, b in
-                               zip(g_before, generator.get_weights())))
+                               zip(g_before, generator.get_weights(), strict=True)))
 print("d_optimizer iterations", int(gan.d_optimizer.iterations))
 print("g_optimizer iterations", int(gan.g_optimizer.iterations))
 sample = generator.predict(np.zeros((3, latent_dim), "float32"), verbose=0)

@@ -50,7 +50,7 @@ def test_early_stopping_restores_the_best_epoch_weights():
                                        restore_best_weights=True)
     model.fit(x, y, epochs=5, verbose=0, callbacks=[Fake(), es])
     assert es.best == 0.3 and es.best_epoch == 1
-    for a, b in zip(model.get_weights(), weights[1]):
+    for a, b in zip(model.get_weights(), weights[1], strict=True):
         np.testing.assert_array_equal(a, b)
 
 

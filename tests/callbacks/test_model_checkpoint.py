@@ -33,7 +33,7 @@ def test_model_checkpoint_save_best_only_and_weights_only(tmp_path):
     fresh = _model()
     fresh.load_state_dict(state)
     if saved[-1] == "ckpt-03.pt":
-        for a, b in zip(fresh.get_weights(), model.get_weights()):
+        for a, b in zip(fresh.get_weights(), model.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
 
 
@@ -54,5 +54,5 @@ def test_model_checkpoint_uses_keras_weight_files_when_saving_is_available(tmp_p
         keras.callbacks.ModelCheckpoint(path, monitor="loss", save_weights_only=True)])
     fresh = _model()
     fresh.load_weights(path)
-    for a, b in zip(fresh.get_weights(), model.get_weights()):
+    for a, b in zip(fresh.get_weights(), model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)

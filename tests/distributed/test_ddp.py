@@ -48,7 +48,7 @@ def runs(tmp_path_factory):
 def test_two_processes_train_like_one(runs):
     single, double, _ = runs
     alone, r0, r1 = load(single), load(double, 0), load(double, 1)
-    for a, b, c in zip(alone["weights"], r0["weights"], r1["weights"]):
+    for a, b, c in zip(alone["weights"], r0["weights"], r1["weights"], strict=True):
         np.testing.assert_allclose(b, a, atol=1e-5)
         np.testing.assert_array_equal(b, c)
 
@@ -99,7 +99,7 @@ def test_synchronized_batch_normalization_trains_like_one_process(tmp_path):
     run(double, "--sync-bn", nproc=2)
     alone, r0 = load(single), load(double)
     assert len(alone["weights"]) == 8  # two Dense layers and BatchNormalization's four
-    for a, b in zip(alone["weights"], r0["weights"]):
+    for a, b in zip(alone["weights"], r0["weights"], strict=True):
         np.testing.assert_allclose(b, a, atol=1e-5)
 
 
@@ -108,7 +108,7 @@ def test_nccl_on_two_gpus_trains_like_one_process(tmp_path):
     single, double = tmp_path / "single", tmp_path / "ddp"
     run(single, "--samples", "50")
     run(double, "--samples", "50", nproc=2)
-    for a, b in zip(load(single)["weights"], load(double)["weights"]):
+    for a, b in zip(load(single)["weights"], load(double)["weights"], strict=True):
         np.testing.assert_allclose(b, a, atol=1e-5)
 
 
@@ -133,5 +133,5 @@ def test_ddp_wrapped_by_hand_around_a_kerastorch_model(tmp_path):
     one = torch.load(tmp_path / "one" / "result.pt", weights_only=False)
     two = torch.load(tmp_path / "two" / "result.pt", weights_only=False)
     assert one["iterations"] == two["iterations"] == 8
-    for a, b in zip(one["weights"], two["weights"]):
+    for a, b in zip(one["weights"], two["weights"], strict=True):
         np.testing.assert_allclose(b, a, atol=1e-5)

@@ -568,7 +568,7 @@ def _rewrite_tf1(target, spec, data, skipped):
             del group[key]
         names = ["Adam/iterations:0"] + [
             f"training/Adam/Variable{'' if i == 0 else f'_{i}'}:0" for i in range(len(old) - 1)]
-        for n, v in zip(names, values):
+        for n, v in zip(names, values, strict=True):
             group.create_dataset(n, data=v)
         group.attrs["weight_names"] = [n.encode() for n in names]
     for k in [k for k in data if k.startswith("resumed_") and k[8:].isdigit()]:

@@ -100,7 +100,7 @@ def assert_same(actual, expected, what):
     if isinstance(expected, list):
         assert isinstance(actual, (list, tuple)), f"{what}: expected {len(expected)} outputs"
         assert len(actual) == len(expected), f"{what}: {len(actual)} outputs, TF {len(expected)}"
-        for i, (a, e) in enumerate(zip(actual, expected)):
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
             assert_same(a, e, f"{what}[{i}]")
         return
     actual = to_numpy(actual)

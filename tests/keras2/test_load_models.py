@@ -97,7 +97,7 @@ def _assert_predicts_like_tf(name, model):
     got = _predict(model, _inputs(name))
     expected = _expected(name)
     assert len(got) == len(expected)
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         assert g.shape == e.shape
         np.testing.assert_allclose(g, e, atol=CONV_STACK_ATOL.get(name, ATOL), rtol=0)
 
@@ -150,7 +150,7 @@ def test_weights_h5_loads_into_model_from_h5(name, by_name):
     reference = [w.copy() for w in model.get_weights()]
     _zero_weights(model)
     model.load_weights(fixture_dir(name) / "weights.h5", by_name=by_name)
-    for got, ref in zip(model.get_weights(), reference):
+    for got, ref in zip(model.get_weights(), reference, strict=True):
         np.testing.assert_array_equal(got, ref)
     _assert_predicts_like_tf(name, model)
 
@@ -191,18 +191,19 @@ def test_weights_h5_into_a_different_model_skips_only_the_mismatch(name, by_name
     path = fixture_dir(name) / "weights.h5"
     with pytest.raises(ValueError, match=rf"{changed}.*shape"):
         model.load_weights(path, by_name=by_name)
-    for got, old in zip(model.get_weights(), before):  # a failed load changes nothing
+    for got, old in zip(model.get_weights(), before, strict=True):  # a failed load changes nothing
         np.testing.assert_array_equal(got, old)
     with pytest.warns(UserWarning, match="Skipping"):
         model.load_weights(path, by_name=by_name, skip_mismatch=True)
     for layer in model.layers:
         if layer.name == changed:  # keeps its own weights, of the new shapes
             ref = reference.get_layer(changed).get_weights()
-            assert any(a.shape != b.shape for a, b in zip(layer.get_weights(), ref))
-            for got, old in zip(layer.get_weights(), own):
+            assert any(a.shape != b.shape for a, b in zip(layer.get_weights(), ref, strict=True))
+            for got, old in zip(layer.get_weights(), own, strict=True):
                 np.testing.assert_array_equal(got, old)
             continue
-        for got, ref in zip(layer.get_weights(), reference.get_layer(layer.name).get_weights()):
+        for got, ref in zip(layer.get_weights(),
+                            reference.get_layer(layer.name).get_weights(), strict=True):
             np.testing.assert_array_equal(got, ref)
 
 
@@ -264,7 +265,7 @@ def test_op_layers_survive_a_kerastorch_save(tmp_path, filename):
     expected = _predict(ours, inputs)
     ours.save(tmp_path / ("k" + filename))
     got = _predict(keras.models.load_model(tmp_path / ("k" + filename)), inputs)
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         np.testing.assert_allclose(g, e, atol=ATOL, rtol=0)
 
 

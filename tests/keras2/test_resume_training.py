@@ -39,5 +39,5 @@ def test_fit_resumed_from_h5_lands_on_tf_keras_weights(name):
     got = model.get_weights()
     expected = [data[f"resumed_{k}"] for k in range(len(got))]
     assert f"resumed_{len(got)}" not in data.files
-    for k, (a, b) in enumerate(zip(got, expected)):
+    for k, (a, b) in enumerate(zip(got, expected, strict=True)):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-4, err_msg=f"weight {k}")

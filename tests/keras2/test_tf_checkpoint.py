@@ -190,7 +190,7 @@ def test_bundle_without_object_graph_cannot_be_mapped_onto_a_model(tmp_path):
 # ------------------------------------------------------------------ tf.keras's checkpoints
 def _assert_same(got, expected, atol=0.0):
     assert len(got) == len(expected)
-    for a, b in zip(got, expected):
+    for a, b in zip(got, expected, strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=atol)
 
 

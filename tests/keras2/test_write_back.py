@@ -183,7 +183,7 @@ def test_kerastorch_h5_loads_in_tf_keras_and_predicts_the_same(written_back, nam
     assert report[name][step] == "ok", f"tf.keras could not read {name} ({step}): " \
                                        f"{report[name][step]}"
     got = _got(results, f"{name}__{step}", len(expected[name]))
-    for e, g in zip(expected[name], got):
+    for e, g in zip(expected[name], got, strict=True):
         np.testing.assert_allclose(g, e, atol=ATOL, rtol=0)
 
 
@@ -205,7 +205,7 @@ def test_compiled_kerastorch_h5_comes_back_compiled_with_its_optimizer_state(wri
     theirs = [results[f"{name}__opt_{i}"] for i in range(len(ours))]
     assert f"{name}__opt_{len(ours)}" not in results
     assert int(theirs[0]) == int(ours[0]) > 0
-    for a, b in zip(ours[1:], theirs[1:]):
+    for a, b in zip(ours[1:], theirs[1:], strict=True):
         np.testing.assert_allclose(b, a, atol=1e-7, rtol=0)
 
 

@@ -43,9 +43,11 @@ def check_parity(make_kt, make_k3, inputs, *, call_kwargs=None, atol=ATOL, train
         assert kt.count_params() == k3.count_params()
         kt.set_weights(w3)
     yt = kt(kt_in, **call_kwargs)
-    for a, b in zip(_flat(to_numpy(yt)), _flat(keras3.ops.convert_to_numpy(y3)
-                                              if not isinstance(y3, (list, tuple)) else
-                                              [keras3.ops.convert_to_numpy(v) for v in y3])):
+    ours = _flat(to_numpy(yt))
+    theirs = _flat([keras3.ops.convert_to_numpy(v) for v in y3] if isinstance(y3, (list, tuple))
+                   else keras3.ops.convert_to_numpy(y3))
+    assert len(ours) == len(theirs), f"{len(ours)} outputs, Keras gives {len(theirs)}"
+    for a, b in zip(ours, theirs, strict=True):
         assert a.shape == b.shape, (a.shape, b.shape)
         np.testing.assert_allclose(a, b, atol=atol, rtol=1e-5)
     return kt, k3

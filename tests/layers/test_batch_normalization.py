@@ -37,7 +37,7 @@ def test_training_step_matches_keras_outputs_and_moving_statistics(shape, axis):
         # variance here; Keras 3 with the biased one. TensorFlow is the reference.
         reduce = tuple(d for d in range(len(shape)) if d != axis % len(shape))
         expected[3] = 0.9 * start[3] + 0.1 * x.var(axis=reduce, ddof=1)
-    for a, b in zip(kt.get_weights(), expected):
+    for a, b in zip(kt.get_weights(), expected, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
     # Inference afterwards uses the moving statistics.
     kt.set_weights(k3.get_weights())

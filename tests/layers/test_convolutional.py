@@ -30,7 +30,7 @@ def _parity(keras_layer, kt_layer, x):
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=ATOL, rtol=1e-5)
     assert kt_layer.count_params() == keras_layer.count_params()
-    for kw, tw in zip(keras_layer.weights, kt_layer.weights):
+    for kw, tw in zip(keras_layer.weights, kt_layer.weights, strict=True):
         assert kw.name == tw.name
     return got
 
@@ -330,7 +330,7 @@ def test_two_sgd_epochs_match_keras():
     hk = km.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
     ht = tm.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
     np.testing.assert_allclose(ht.history["loss"], hk.history["loss"], rtol=1e-5)
-    for a, b in zip(km.get_weights(), tm.get_weights()):
+    for a, b in zip(km.get_weights(), tm.get_weights(), strict=True):
         np.testing.assert_allclose(b, a, atol=ATOL)
 
 

@@ -27,7 +27,7 @@ def test_matches_keras(equation, output_shape, bias_axes, shape):
     symbolic = (None,) + shape[1:]
     assert kt.compute_output_shape(symbolic) == tuple(k3.compute_output_shape(symbolic))
     full = kt.compute_output_shape(shape)
-    assert all(d is None or d == n for d, n in zip(full, kt(torch.tensor(x)).shape))
+    assert all(d is None or d == n for d, n in zip(full, kt(torch.tensor(x)).shape, strict=True))
 
 
 def test_symbolic_params_and_errors():

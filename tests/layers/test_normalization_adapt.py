@@ -20,7 +20,7 @@ def test_adapt_on_array_matches_keras(axis):
     kt.adapt(X)
     assert [w.name for w in kt.weights] == [w.name for w in k3.weights]
     assert kt.count_params() == k3.count_params()
-    for a, b in zip(kt.get_weights(), k3.get_weights()):
+    for a, b in zip(kt.get_weights(), k3.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(kt(torch.tensor(X[:5])).numpy(),
                                keras3.ops.convert_to_numpy(k3(X[:5])), atol=1e-5)
@@ -34,7 +34,7 @@ def test_adapt_on_batches_equals_adapt_on_whole_array():
     listed = layers.Normalization()
     listed.adapt([X[:13], X[13:]])
     for other in (batched, listed):
-        for a, b in zip(other.get_weights()[:2], whole.get_weights()[:2]):
+        for a, b in zip(other.get_weights()[:2], whole.get_weights()[:2], strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 

@@ -22,7 +22,7 @@ def _tf_pool(x, pool, strides, padding, reduce):
     """TensorFlow's pooling on channels-last numpy input: windows over real positions only."""
     spatial = x.shape[1:-1]
     starts, outs = [], []
-    for n, k, s in zip(spatial, pool, strides):
+    for n, k, s in zip(spatial, pool, strides, strict=True):
         if padding == "same":
             out = -(-n // s)
             before = conv_utils.same_padding(n, k, s)[0]
@@ -34,7 +34,7 @@ def _tf_pool(x, pool, strides, padding, reduce):
     y = np.zeros((x.shape[0], *outs, x.shape[-1]), "float32")
     for idx in itertools.product(*[range(o) for o in outs]):
         window = tuple(slice(max(st[i], 0), min(st[i] + k, n))
-                       for st, i, k, n in zip(starts, idx, pool, spatial))
+                       for st, i, k, n in zip(starts, idx, pool, spatial, strict=True))
         block = x[(slice(None),) + window + (slice(None),)]
         axes = tuple(range(1, 1 + len(spatial)))
         y[(slice(None),) + idx + (slice(None),)] = reduce(block, axis=axes)
@@ -42,7 +42,7 @@ def _tf_pool(x, pool, strides, padding, reduce):
 
 
 def _symmetric(shape, pool, strides):
-    pads = [conv_utils.same_padding(n, k, s) for n, k, s in zip(shape, pool, strides)]
+    pads = [conv_utils.same_padding(n, k, s) for n, k, s in zip(shape, pool, strides, strict=True)]
     return all(a == b for a, b in pads)
 
 

@@ -32,7 +32,7 @@ def _compare(keras_layer, kt_layer, x, mask=None, **call):
     ty = _as_list(kt_layer(torch.tensor(x), mask=tmask, **call) if mask is not None
                   else kt_layer(torch.tensor(x), **call))
     assert len(ky) == len(ty)
-    for a, b in zip(ky, ty):
+    for a, b in zip(ky, ty, strict=True):
         a = np.asarray(a.detach().cpu())
         assert a.shape == tuple(b.shape)
         np.testing.assert_allclose(b.detach().numpy(), a, atol=ATOL)
@@ -100,7 +100,7 @@ def test_initial_state_matches_keras(name):
     t(torch.tensor(x))
     t.set_weights(k.get_weights())
     ty = t(torch.tensor(x), initial_state=[torch.tensor(s) for s in states])
-    for a, b in zip(ky, ty):
+    for a, b in zip(ky, ty, strict=True):
         np.testing.assert_allclose(b.detach().numpy(), np.asarray(a.detach().cpu()), atol=ATOL)
 
 
@@ -359,7 +359,7 @@ def _compare_nested(keras_layer, kt_layer, x, **call):
     a = [np.asarray(v.detach().cpu()) for v in keras3.tree.flatten(ky)]
     b = [v.detach().numpy() for v in kerastorch.tree.flatten(ty)]
     assert len(a) == len(b)
-    for p, q in zip(a, b):
+    for p, q in zip(a, b, strict=True):
         np.testing.assert_allclose(q, p, atol=ATOL)
     assert kt_layer.count_params() == keras_layer.count_params()
     assert [w.shape for w in kt_layer.weights] == [tuple(w.shape) for w in keras_layer.weights]
@@ -480,7 +480,7 @@ def test_two_sgd_epochs_match_keras():
     hk = km.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False)
     ht = tm.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False)
     np.testing.assert_allclose(ht.history["loss"], hk.history["loss"], rtol=1e-5)
-    for a, b in zip(km.get_weights(), tm.get_weights()):
+    for a, b in zip(km.get_weights(), tm.get_weights(), strict=True):
         np.testing.assert_allclose(b, a, atol=ATOL)
 
 

@@ -40,7 +40,7 @@ def test_one_training_step_matches_keras():
     loss3 = float(k3.train_on_batch(X, Y))
     losst = float(kt.train_on_batch(X, Y))
     assert abs(loss3 - losst) < 1e-4
-    for a, b, w in zip(kt.get_weights(), k3.get_weights(), k3.weights):
+    for a, b, w in zip(kt.get_weights(), k3.get_weights(), k3.weights, strict=True):
         if w.path.endswith("moving_variance"):
             # tf.keras 2 moves a 4D input's variance with the unbiased batch variance (its
             # fused kernel), Keras 3 with the biased one: TensorFlow is the reference.

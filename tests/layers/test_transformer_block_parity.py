@@ -68,6 +68,6 @@ def test_image_stem_matches_keras_in_inference_and_after_a_training_step():
     k3.compile(optimizer=keras3.optimizers.SGD(0.01), loss="mse")
     kt.compile(optimizer=kerastorch.optimizers.SGD(0.01), loss="mse")
     assert abs(float(k3.train_on_batch(x, y)) - float(kt.train_on_batch(x, y))) < 1e-4
-    for a, b in zip(kt.get_weights(), k3.get_weights()):
+    for a, b in zip(kt.get_weights(), k3.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
     assert isinstance(kt(torch.tensor(x)), torch.Tensor)

@@ -70,7 +70,7 @@ def test_labels_out_of_range_raise_before_any_update():
     before = model.get_weights()
     with pytest.raises(ValueError, match=r"label value of 7 .*range of \[0, 3\)"):
         model.fit(x, y, batch_size=16, verbose=0)
-    for a, b in zip(before, model.get_weights()):
+    for a, b in zip(before, model.get_weights(), strict=True):
         assert np.array_equal(a, b)
     assert model.optimizer.iterations == 0
 

@@ -108,7 +108,7 @@ def test_guide_train_step_equals_keras3():
     assert sorted(h_ours) == sorted(h_theirs) == ["loss", "mae"]
     for key in h_theirs:
         np.testing.assert_allclose(h_ours[key], h_theirs[key], rtol=1e-5, atol=1e-6)
-    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+    for a, b in zip(ours.get_weights(), theirs.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 

@@ -39,7 +39,7 @@ def test_fit_on_numpy_tensors_and_lists_gives_the_same_result():
         results.append((h.history["loss"], model.get_weights()))
     for loss, weights in results[1:]:
         np.testing.assert_allclose(loss, results[0][0], rtol=1e-6)
-        for a, b in zip(weights, results[0][1]):
+        for a, b in zip(weights, results[0][1], strict=True):
             np.testing.assert_allclose(a, b, atol=1e-6)
 
 
@@ -69,7 +69,7 @@ def test_fit_on_dataloader_dataset_and_generator_matches_arrays():
         h = model.fit(make(), epochs=1, shuffle=False, verbose=0, **kwargs)
         np.testing.assert_allclose(h.history["loss"], h_ref.history["loss"], rtol=1e-6,
                                    err_msg=name)
-        for a, b in zip(model.get_weights(), ref.get_weights()):
+        for a, b in zip(model.get_weights(), ref.get_weights(), strict=True):
             np.testing.assert_allclose(a, b, atol=1e-6, err_msg=name)
 
 
@@ -105,7 +105,7 @@ def test_train_on_batch_and_test_on_batch():
     before = model.get_weights()
     loss, acc = model.train_on_batch(x[:16], y[:16])
     assert np.isfinite(loss) and 0.0 <= acc <= 1.0
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
     logs = model.test_on_batch(x[:16], y[:16], return_dict=True)
     assert set(logs) == {"loss", "accuracy"}
     assert model.optimizer.iterations == 1
@@ -142,9 +142,10 @@ def test_frozen_weights_are_bitwise_unchanged_after_recompile_and_fit():
     frozen = [w.copy() for w in model.layers[0].get_weights()]
     last = [w.copy() for w in model.layers[1].get_weights()]
     model.fit(x, y, epochs=2, verbose=0)
-    for a, b in zip(frozen, model.layers[0].get_weights()):
+    for a, b in zip(frozen, model.layers[0].get_weights(), strict=True):
         assert np.array_equal(a, b)
-    assert any(not np.array_equal(a, b) for a, b in zip(last, model.layers[1].get_weights()))
+    assert any(not np.array_equal(a, b)
+               for a, b in zip(last, model.layers[1].get_weights(), strict=True))
     assert len(model.optimizer._params) == 2
 
 
@@ -156,7 +157,7 @@ def test_changing_trainable_without_recompile_warns_and_keeps_frozen_weights():
     frozen = [w.copy() for w in model.layers[0].get_weights()]
     with pytest.warns(UserWarning, match="Re-compile"):
         model.fit(x, y, epochs=1, verbose=0)
-    for a, b in zip(frozen, model.layers[0].get_weights()):
+    for a, b in zip(frozen, model.layers[0].get_weights(), strict=True):
         assert np.array_equal(a, b)
 
 
@@ -209,7 +210,7 @@ def test_set_random_seed_makes_runs_identical():
         h = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
         runs.append((h.history, model.get_weights()))
     assert runs[0][0] == runs[1][0]
-    for a, b in zip(runs[0][1], runs[1][1]):
+    for a, b in zip(runs[0][1], runs[1][1], strict=True):
         assert np.array_equal(a, b)
 
 

@@ -47,7 +47,7 @@ def test_fit_two_epochs_matches_keras3_weights_and_history(opt):
                     validation_data=(x[:20], y[:20]))
     h_ours = ours.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0,
                       validation_data=(x[:20], y[:20]))
-    for a, b in zip(ref.get_weights(), ours.get_weights()):
+    for a, b in zip(ref.get_weights(), ours.get_weights(), strict=True):
         np.testing.assert_allclose(b, a, atol=ATOL)
     assert sorted(h_ours.history) == sorted(h_ref.history)
     for key in h_ref.history:
@@ -90,7 +90,7 @@ def test_sample_weight_and_class_weight_match_keras3():
         h_ref = ref.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0, **kwargs)
         h_ours = ours.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0, **kwargs)
         np.testing.assert_allclose(h_ours.history["loss"], h_ref.history["loss"], atol=ATOL)
-        for a, b in zip(ref.get_weights(), ours.get_weights()):
+        for a, b in zip(ref.get_weights(), ours.get_weights(), strict=True):
             np.testing.assert_allclose(b, a, atol=ATOL)
 
 
@@ -133,7 +133,7 @@ def test_callbacks_stop_and_schedule_like_keras3():
     for key in h_ref.history:
         np.testing.assert_allclose(h_ours.history[key], h_ref.history[key], atol=ATOL,
                                    err_msg=key)
-    for a, b in zip(ref.get_weights(), ours.get_weights()):
+    for a, b in zip(ref.get_weights(), ours.get_weights(), strict=True):
         np.testing.assert_allclose(b, a, atol=ATOL)
 
 
@@ -171,5 +171,5 @@ def test_multi_output_losses_weights_and_metrics_match_keras3(as_dict):
     for key in h_ref:
         np.testing.assert_allclose(h_ours[key], h_ref[key], atol=ATOL, err_msg=key)
     np.testing.assert_allclose(e_ours, e_ref, atol=ATOL)
-    for a, b in zip(ref.get_weights(), ours.get_weights()):
+    for a, b in zip(ref.get_weights(), ours.get_weights(), strict=True):
         np.testing.assert_allclose(b, a, atol=ATOL)
