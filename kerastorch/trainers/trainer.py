@@ -11,6 +11,7 @@ the first batch (`_initialize`: build, optimizer, compiled losses and metrics, l
 `torch.compile`). The loop itself only calls callbacks, the step and the progress bar.
 """
 
+import inspect
 import itertools
 import time
 import warnings
@@ -61,6 +62,30 @@ def _explain_step_error(err, epoch, step):
             from err
 
 
+_COMPILE_KEYS = frozenset(inspect.signature(torch.compile).parameters) - {"model"}
+_COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+
+
+def _compile_options(jit_compile):
+    """`(compile?, torch.compile kwargs)` for `compile(jit_compile=...)`."""
+    if isinstance(jit_compile, dict):
+        accepted = _COMPILE_KEYS
+        unknown = sorted(set(jit_compile) - accepted)
+        if unknown:
+            raise ValueError(f"`jit_compile` got torch.compile options it does not take: "
+                             f"{unknown}. Accepted: {sorted(accepted)}.")
+        return True, dict(jit_compile)
+    if isinstance(jit_compile, str):
+        if jit_compile == "auto":
+            return False, {}
+        if jit_compile not in _COMPILE_MODES:
+            raise ValueError(f"Invalid value for `jit_compile`: {jit_compile!r}. Expected True, "
+                             f"False, \"auto\", one of torch.compile's modes {_COMPILE_MODES} "
+                             "or a dict of torch.compile options.")
+        return True, {"mode": jit_compile}
+    return bool(jit_compile), {}
+
+
 def _overrides(model, method):
     """True when the model's class defines its own `train_step`/`test_step`/`predict_step`."""
     return getattr(type(model), method) is not getattr(Trainer, method)
@@ -99,8 +124,12 @@ class Trainer(CompileLossAndMetrics):
             metrics: list of metric names or objects (`"accuracy"` is resolved by the loss as
                 Keras does); a list of lists or a dict for a multi-output model.
             weighted_metrics: metrics that also take `sample_weight` / `class_weight`.
-            jit_compile: compile the training step with `torch.compile` (falls back to eager
-                with a warning where that fails).
+            jit_compile: compile the training step with `torch.compile` (forward and loss, and
+                through AOTAutograd their backward; falls back to eager with a warning where
+                that fails). `True`, `False` or `"auto"` (eager) as in Keras; also one of
+                torch.compile's modes (`"reduce-overhead"`, `"max-autotune"`, ...) or a dict
+                of `torch.compile` keyword arguments (`{"mode": "max-autotune",
+                "fullgraph": True}`).
             auto_scale_loss: scale the loss under the `mixed_float16` policy.
 
         Example:
@@ -122,7 +151,7 @@ class Trainer(CompileLossAndMetrics):
         self._metrics_arg = metrics
         self._weighted_metrics_arg = weighted_metrics
         self._loss_spec = loss
-        self._jit_compile = bool(jit_compile) and jit_compile != "auto"
+        self._jit_compile, self._compile_options = _compile_options(jit_compile)
         self._compiled_step = None
         self._amp_dtype = mixed_precision.autocast_dtype()
         self._scaler = (mixed_precision.LossScaler()
@@ -204,8 +233,8 @@ class Trainer(CompileLossAndMetrics):
                     var.assign(constraint(var.value))
         with torch.no_grad():
             self._loss_tracker.update_state(loss, _batch_size(x))
-            self._update_metrics(y, y_pred.detach() if type(y_pred) is torch.Tensor else
-                                 tree.map_structure(lambda t: t.detach(), y_pred), sample_weight)
+            # Under no_grad the metrics record no graph: y_pred needs no detached copy.
+            self._update_metrics(y, y_pred, sample_weight)
         return loss
 
     def _warn_nothing_to_differentiate(self):
@@ -316,7 +345,7 @@ class Trainer(CompileLossAndMetrics):
         compiling fails on the first batch, a warning is given and that batch runs eagerly."""
         if not self._jit_compile or self._compiled_step is not None:
             return
-        compiled = torch.compile(self._forward_loss)
+        compiled = torch.compile(self._forward_loss, **self._compile_options)
 
         def first_call(x, y, sample_weight):
             try:
