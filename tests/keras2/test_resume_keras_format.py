@@ -26,7 +26,7 @@ MATCHING = {  # name: the optimizer's iterations once loaded
     "multi_output_loss_weights": 4, "normalization_l2_auc": 4, "optimizers_adagrad": 4,
     "optimizers_adam": 4, "optimizers_legacy_adam_decay": 0, "optimizers_legacy_sgd_momentum": 0,
     "optimizers_rmsprop": 4, "optimizers_sgd_nesterov": 4, "resnet_block": 4,
-    "text_two_input": 4, "tfoplambda": 4, "timeseries": 8}
+    "text_two_input": 4, "tfoplambda": 4, "timeseries": 8, "unet_small": 4}
 
 
 @pytest.mark.parametrize("name", sorted(MATCHING))
