@@ -324,7 +324,8 @@ def dropout_layers(model):
         elif isinstance(layer, layers.MultiHeadAttention):
             if layer._dropout:
                 found.append((layer.name, layer))
-        elif any(getattr(layer, a, 0) for a in ("dropout", "recurrent_dropout")):
+        elif any(isinstance(getattr(layer, a, 0), float) and getattr(layer, a)
+                 for a in ("dropout", "recurrent_dropout")):  # (recurrent layers' rates)
             raise ValueError(f"dropout_layers: {layer.name} ({type(layer).__name__}) has a "
                              "dropout rate that zero_dropout cannot zero")
     return found
