@@ -31,9 +31,10 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed $(TF_VENV)/.installed-2.21.0-pil
 	KERAS_BACKEND=torch KERASTORCH_TF_PYTHON=$(TF_PY) $(PY) -m pytest -q tests compat_tests
 
-# Regenerates the committed Keras 2 fixtures with real tf.keras (tests/keras2/make_files.py).
+# Regenerates the committed Keras 2 fixtures with real tf.keras (tests/keras2/make_files.py);
+# NAMES="cnn_bn_dropout zoo/Dense ..." regenerates only those.
 keras2-fixtures: $(TF_VENV)/.installed-2.21.0-pil
-	TF_CPP_MIN_LOG_LEVEL=3 CUDA_VISIBLE_DEVICES= $(TF_PY) tests/keras2/make_files.py tests/keras2/fixtures
+	TF_CPP_MIN_LOG_LEVEL=3 CUDA_VISIBLE_DEVICES= $(TF_PY) tests/keras2/make_files.py tests/keras2/fixtures $(NAMES)
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_forward.py

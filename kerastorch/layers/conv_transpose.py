@@ -114,6 +114,19 @@ class BaseConvTranspose(Layer):
                                 tuple(start - end for start, end in self._crops))
 
     def build(self, input_shape):
+        if self.padding == "same" and self.output_padding is not None:
+            for i, (k, d, op) in enumerate(zip(self.kernel_size, self.dilation_rate,
+                                               self.output_padding)):
+                if ((k - 1) * d + 1) % 2 == 0 and op == 0:
+                    # (n - 1) * stride would not convolve back to n ('same'): TensorFlow
+                    # raises InvalidArgumentError at the call; Keras 3 on torch returns a tensor.
+                    raise ValueError(
+                        f'Layer "{self.name}": with padding="same" and an even (dilated) kernel '
+                        f"along axis {i} (kernel_size={self.kernel_size}, dilation_rate="
+                        f"{self.dilation_rate}), `output_padding` must be at least 1 there: with "
+                        f"output_padding={self.output_padding} the output length "
+                        "(input - 1) * strides is not the length a 'same' convolution maps back "
+                        f"to the input. Received input shape {tuple(input_shape)}.")
         channel_axis = -1 if self._channels_last else 1
         in_channels = input_shape[channel_axis]
         if in_channels is None:

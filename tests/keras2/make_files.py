@@ -13,7 +13,10 @@ and saved in every format tf.keras 2 writes. The layout (see /work/notes/FIXTURE
 data.npz holds x (x_<input> for several inputs), y (y_<output> for several outputs), pred
 (pred_<i> for several outputs), and resumed_<k> / resumed_keras_<k> / resumed_savedmodel_<k>: the
 weights `get_weights()[k]` after loading model.h5 / model.keras / savedmodel and fitting one more
-epoch on (x, y) with meta.json's fit_kwargs (shuffle=False). A format tf.keras cannot write or
+epoch on (x, y) with meta.json's fit_kwargs (shuffle=False). A model with dropout also gets
+resumed_no_dropout.npz: the same keys for the same resumes with every dropout rate set to 0 on
+the loaded model first (`zero_dropout`; meta.json's "dropout_layers" names the layers), since
+random masks cannot match another framework's. A format tf.keras cannot write or
 load back for a model is listed in meta.json's "skipped_formats" with the reason; meta.json's
 "files" lists every file written, relative to the fixture directory.
 """
@@ -307,6 +310,40 @@ def _reload(fmt, path, spec):
     return tf_keras.models.load_model(path, custom_objects=custom)
 
 
+def dropout_layers(model):
+    """The layers of `model` (nested models included) with a nonzero dropout rate, as
+    (path, layer): the Dropout family (SpatialDropout* subclass it) and MultiHeadAttention (its
+    dropout on the attention probabilities). Any other layer with a dropout rate is refused."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, tf_keras.Model):
+            found += [(f"{layer.name}/{p}", inner) for p, inner in dropout_layers(layer)]
+        elif isinstance(layer, layers.Dropout):
+            if layer.rate:
+                found.append((layer.name, layer))
+        elif isinstance(layer, layers.MultiHeadAttention):
+            if layer._dropout:
+                found.append((layer.name, layer))
+        elif any(isinstance(getattr(layer, a, 0), float) and getattr(layer, a)
+                 for a in ("dropout", "recurrent_dropout")):  # (recurrent layers' rates)
+            raise ValueError(f"dropout_layers: {layer.name} ({type(layer).__name__}) has a "
+                             "dropout rate that zero_dropout cannot zero")
+    return found
+
+
+def zero_dropout(model):
+    """Sets every dropout rate in `model` to 0 (random masks cannot match another framework's
+    RNG; with the rates at 0 a resumed epoch is deterministic); the paths it changed."""
+    found = dropout_layers(model)
+    for _, layer in found:
+        if isinstance(layer, layers.MultiHeadAttention):
+            layer._dropout = 0.0
+            layer._dropout_layer.rate = 0.0
+        else:
+            layer.rate = 0.0
+    return [p for p, _ in found]
+
+
 def write_fixture(out_dir, name, spec):
     target = os.path.join(out_dir, name)
     shutil.rmtree(target, ignore_errors=True)
@@ -354,6 +391,7 @@ def write_fixture(out_dir, name, spec):
     else:
         data["pred"] = pred
 
+    dropout_names, no_dropout = [p for p, _ in dropout_layers(model)], {}
     for fmt, path, prefix in (("h5", "model.h5", "resumed"), ("keras", "model.keras",
                                                              "resumed_keras"),
                               ("savedmodel", "savedmodel", "resumed_savedmodel")):
@@ -367,9 +405,17 @@ def write_fixture(out_dir, name, spec):
                                         f"{type(e).__name__}: {e}")[:500]
             continue
         data.update({f"{prefix}_{k}": w for k, w in enumerate(loaded.get_weights())})
+        if dropout_names:  # the same resume with every dropout rate at 0: deterministic
+            loaded = _reload(fmt, os.path.join(target, path), spec)
+            if zero_dropout(loaded) != dropout_names:
+                raise RuntimeError(f"{name}: {fmt} reloads other dropout layers than the model")
+            _fit(loaded, spec, fit_kwargs)
+            no_dropout.update({f"{prefix}_{k}": w for k, w in enumerate(loaded.get_weights())})
     if spec.get("postprocess"):
         spec["postprocess"](target, spec, data, skipped)
     np.savez_compressed(os.path.join(target, "data.npz"), **data)
+    if no_dropout:
+        np.savez_compressed(os.path.join(target, "resumed_no_dropout.npz"), **no_dropout)
 
     optimizer = model.optimizer
     meta = {
@@ -385,14 +431,16 @@ def write_fixture(out_dir, name, spec):
         "skipped_formats": skipped,
         "savedmodel_kwargs": spec.get("savedmodel_kwargs", {}),
         "num_weights": len(model.get_weights()),
+        "dropout_layers": dropout_names,
         "tf_version": tf.__version__,
         "tf_keras_version": tf_keras.__version__,
     }
-    files = ["data.npz", "meta.json"]
+    files = ["data.npz", "meta.json"] + (["resumed_no_dropout.npz"] if no_dropout else [])
     for fmt in FORMATS:
         if fmt not in skipped:
             files += FORMAT_FILES[fmt]
-    missing = [f for f in files[2:] if not os.path.exists(os.path.join(target, f))]
+    missing = [f for f in files
+               if f != "meta.json" and not os.path.exists(os.path.join(target, f))]
     if missing:
         raise RuntimeError(f"{name}: tf.keras did not write {missing}")
     meta["files"] = sorted(files)

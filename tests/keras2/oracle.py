@@ -40,13 +40,15 @@ def tf_env():
     return env
 
 
-def run_tf(script, *args, timeout=600):
-    """Runs `script` (a path, or a file name in tests/keras2/) under TensorFlow; its stdout."""
+def run_tf(script, *args, timeout=600, env=None):
+    """Runs `script` (a path, or a file name in tests/keras2/) under TensorFlow; its stdout.
+    `env` overrides variables of `tf_env()` (e.g. TF_ENABLE_ONEDNN_OPTS)."""
     script = Path(script)
     if not script.is_absolute():
         script = HERE / script
     proc = subprocess.run([tf_python(), str(script), *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, env=tf_env(), cwd=str(HERE))
+                          text=True, timeout=timeout, env={**tf_env(), **(env or {})},
+                          cwd=str(HERE))
     if proc.returncode != 0:
         raise AssertionError(f"{script.name} failed under TensorFlow (exit {proc.returncode}):\n"
                              f"{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")

@@ -82,6 +82,21 @@ def test_fixture_data_npz_matches_meta(name):
 
 
 @pytest.mark.parametrize("name", fixture_names())
+def test_fixture_with_dropout_has_its_resumes_without_dropout(name):
+    root = FIXTURES / name
+    meta = json.loads((root / "meta.json").read_text())
+    if not meta.get("dropout_layers"):
+        assert "resumed_no_dropout.npz" not in meta["files"]
+        return
+    assert "resumed_no_dropout.npz" in meta["files"]
+    with np.load(root / "resumed_no_dropout.npz") as data, np.load(root / "data.npz") as full:
+        for prefix in ("resumed", "resumed_keras", "resumed_savedmodel"):
+            keys = [f"{prefix}_{k}" for k in range(meta["num_weights"])]
+            assert set(keys) <= set(data.files), (prefix, sorted(data.files))
+            assert [data[k].shape for k in keys] == [full[k].shape for k in keys]
+
+
+@pytest.mark.parametrize("name", fixture_names())
 def test_fixture_h5_files_open_and_name_their_keras_version(name):
     root = FIXTURES / name
     meta = json.loads((root / "meta.json").read_text())

@@ -26,11 +26,6 @@ from tests.keras2.test_layers_vs_tf_seq import to_torch
 # A window larger than the (unpadded) input: tf.keras raises ValueError for Conv1D/Conv2D but
 # returns an empty tensor for Conv3D and pooling; kerastorch raises ValueError naming the layer
 # and the shapes for all of them (docs/LAYERS.md), which these cases assert.
-CONV3D_SAME = ("TensorFlow's CPU Conv3D centres a 'same' window whose stride exceeds the kernel "
-               "(a negative padding before: it starts at row -((out - 1) * stride + kernel - n) "
-               "// 2); its Conv2D, Keras 3 and kerastorch start at row 0")
-
-
 def _spatial(spec):
     """The case's input spatial sizes, its window (kernel or pool), strides and dilation."""
     kw = spec["kwargs"]
@@ -49,7 +44,8 @@ def _spatial(spec):
 
 
 def _empty_window(spec):
-    if not spec["class_name"].startswith(("Conv", "MaxPooling", "AveragePooling")) or \
+    if not spec["class_name"].startswith(("Conv", "SeparableConv", "DepthwiseConv", "MaxPool",
+                                          "AveragePooling", "AvgPool")) or \
             spec["kwargs"].get("padding", "valid") != "valid" or \
             spec["class_name"].endswith("Transpose") or spec["inputs"][0].ndim < 3:
         return False
@@ -57,24 +53,6 @@ def _empty_window(spec):
     if len(window) != len(spatial):
         return False
     return any(n < d * (k - 1) + 1 for n, k, d in zip(spatial, window, dilation))
-
-
-def _conv3d_same_offset(spec):
-    if spec["class_name"] != "Conv3D" or spec["kwargs"].get("padding") != "same":
-        return False
-    spatial, window, strides, dilation = _spatial(spec)
-    for n, k, s, d in zip(spatial, window, strides, dilation):
-        total = (-(-n // s) - 1) * s + d * (k - 1) + 1 - n
-        if total <= -2:  # C++'s total / 2 rounds towards zero
-            return True
-    return False
-
-
-def _known(spec):
-    """Why a case still differs from tf.keras 2.21 (a strict xfail), found from its arguments."""
-    if _conv3d_same_offset(spec):
-        return CONV3D_SAME
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +67,15 @@ def call(layer, case):
     inputs = [to_torch(x) for x in case["inputs"]]
     with torch.no_grad():
         if case["call"] == "list":
-            return layer(inputs), inputs
-        return layer(inputs[0]), inputs
+            return layer(inputs, **case["call_kwargs"]), inputs
+        return layer(inputs[0], **case["call_kwargs"]), inputs
 
 
 def run_case(case):
     build = getattr(kerastorch.layers, case["class_name"])
+    if case["class_name"] == "Lambda":  # the same expression over kerastorch's ops
+        function = gen.lambda_function(case["kwargs"]["function"], kerastorch.ops)
+        case = dict(case, kwargs=dict(case["kwargs"], function=function))
     if "hard_sigmoid" in repr(case["kwargs"]):
         # `hard_sigmoid` is Keras 3's relu6(x + 3) / 6 in kerastorch; a layer config read from
         # a Keras 2 file takes tf.keras 2's clip(0.2 * x + 0.5, 0, 1) (docs/LAYERS.md), so these
@@ -124,15 +105,8 @@ def run_case(case):
         assert_same(layer.compute_mask(inputs[0]), case["mask"], f"{case['id']} mask")
 
 
-def _params():
-    for family in gen.FAMILIES:
-        for spec in gen.cases(family):
-            reason = _known(spec)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(spec["id"], id=spec["id"], marks=marks)
-
-
-@pytest.mark.parametrize("case_id", list(_params()))
+@pytest.mark.parametrize("case_id", [spec["id"] for family in gen.FAMILIES
+                                     for spec in gen.cases(family)])
 def test_layer_matches_tf_keras(tf_cases, case_id):
     case = tf_cases[case_id]
     kerastorch.backend.clear_session()
@@ -157,3 +131,36 @@ def test_thresholded_relu_config_and_bad_theta():
         kerastorch.layers.ThresholdedReLU(theta=-1)
     with pytest.raises(ValueError, match="theta.*None"):
         kerastorch.layers.ThresholdedReLU(theta=None)
+
+
+def test_conv3d_same_cases_beyond_the_window_run_with_tensorflows_documented_padding(tf_cases):
+    padded = [c["id"] for c in tf_cases.values() if c.get("explicit_same_padding")]
+    assert "conv-082" in padded, padded  # (strides 3, 3, 2 over a 1x1x1 kernel)
+
+
+def test_3d_same_beyond_the_window_matches_tensorflows_default_kernels(tf_cases, tmp_path):
+    """'same' 3D conv/pooling with a stride beyond the window by 2+: TensorFlow's default CPU
+    kernels (oneDNN) start the windows at row 0, as its documentation, GPU kernels and 2D ops do,
+    and kerastorch does; its Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0) start them inside the input
+    (tf_layer_cases.same_padding_3d). docs/LAYERS.md says so."""
+    from tests.keras2.tf_same_3d import CASES
+
+    out = tmp_path / "same_3d.pkl"
+    run_tf("tf_same_3d.py", out, env={"TF_ENABLE_ONEDNN_OPTS": "1"})  # TensorFlow's default
+    with open(out, "rb") as f:
+        default = pickle.load(f)
+    eigen = tf_cases["same_3d-eigen"]["results"]  # the fuzz's run, TF_ENABLE_ONEDNN_OPTS=0
+    for (class_name, kwargs, shape), tf_default, tf_eigen in zip(CASES, default, eigen,
+                                                                 strict=True):
+        assert gen.same_padding_3d(kwargs, list(shape[1:-1])) is not None, (class_name, kwargs)
+        kerastorch.backend.clear_session()
+        layer = getattr(kerastorch.layers, class_name)(**kwargs)
+        x = to_torch(tf_default["inputs"])
+        with torch.no_grad():
+            layer(x)
+            if tf_default["weights"]:
+                layer.set_weights(tf_default["weights"])
+            got = layer(x)
+        assert_same(got, tf_default["output"], f"{class_name} {kwargs}")
+        assert tf_eigen["output"].shape == tf_default["output"].shape
+        assert not torch.allclose(got, to_torch(tf_eigen["output"]), atol=1e-3), class_name

@@ -5,8 +5,8 @@ file is tf.keras 2.11+'s (`iteration`, then the slots; no learning rate), and tf
 none for its legacy optimizers (both restart from iteration 0). atol 1e-4, as
 test_resume_training.py.
 
-Not listed: the fixtures whose `.h5` resume is a known gap too (test_resume_training.py GAPS:
-cnn_bn_dropout, frozen_nested, transformer_block, unet_small)."""
+The models with dropout (test_resume_training.py DROPOUT) resume with every dropout rate at 0,
+against resumed_no_dropout.npz."""
 
 import json
 
@@ -15,6 +15,10 @@ import pytest
 
 import kerastorch as keras
 from tests.keras2.oracle import fixture_dir
+from tests.keras2.test_resume_training import DROPOUT
+from tests.keras2.test_resume_training import assert_weights
+from tests.keras2.test_resume_training import fit_data
+from tests.keras2.test_resume_training import zero_dropout
 from tests.keras2.test_tf_checkpoint import load_kwargs
 
 MATCHING = {  # name: the optimizer's iterations once loaded
@@ -22,7 +26,7 @@ MATCHING = {  # name: the optimizer's iterations once loaded
     "multi_output_loss_weights": 4, "normalization_l2_auc": 4, "optimizers_adagrad": 4,
     "optimizers_adam": 4, "optimizers_legacy_adam_decay": 0, "optimizers_legacy_sgd_momentum": 0,
     "optimizers_rmsprop": 4, "optimizers_sgd_nesterov": 4, "resnet_block": 4,
-    "text_two_input": 4, "tfoplambda": 4, "timeseries": 8}
+    "text_two_input": 4, "tfoplambda": 4, "timeseries": 8, "unet_small": 4}
 
 
 @pytest.mark.parametrize("name", sorted(MATCHING))
@@ -43,3 +47,15 @@ def test_fit_resumed_from_keras_file_lands_on_tf_keras_weights(name):
     for k, a in enumerate(got):
         np.testing.assert_allclose(a, data[f"resumed_keras_{k}"], rtol=0, atol=1e-4,
                                    err_msg=f"weight {k}")
+
+
+@pytest.mark.parametrize("name", DROPOUT)
+def test_fit_resumed_from_keras_file_without_dropout_lands_on_tf_keras_weights(name):
+    root = fixture_dir(name)
+    meta, _, x, y = fit_data(root)
+    model = keras.models.load_model(root / "model.keras", **load_kwargs(root))
+    assert int(model.optimizer.iterations) == 4
+    assert zero_dropout(model) == meta["dropout_layers"] != []
+    model.fit(x, y, verbose=0, **meta["fit_kwargs"])
+    assert_weights(model.get_weights(), np.load(root / "resumed_no_dropout.npz"),
+                   "resumed_keras")

@@ -18,6 +18,9 @@ is the same on every run. Each case is a dict
 weights, drawn at random (so biases are not zero); `mask` is Masking's `compute_mask`; `error`
 is the name of the exception tf.keras raised, else None.
 
+A Conv3D or 3D pooling 'same' case whose stride exceeds its window by 2 or more runs as 'valid'
+on the input padded by TensorFlow's documented amounts (`same_padding_3d` says why).
+
 TensorFlow's CPU kernels have no NCHW convolution or pooling: a `channels_first` case of those
 layers runs the channels_last layer (with a linear activation) on the transposed input, and the
 output is transposed back before the case's activation is applied to it, as the layer would in
@@ -30,7 +33,7 @@ import sys
 import numpy as np
 
 FAMILIES = {"conv": 260, "pool": 150, "core": 80, "activation": 130, "reshape": 165,
-            "merge": 120, "int": 30}
+            "merge": 120, "int": 30, "alias": 57, "misc": 40}
 _FAMILY_SEED = {name: 70000 + 1000 * i for i, name in enumerate(FAMILIES)}
 
 # Every activation name tf.keras 2.21's `activations.get` knows.
@@ -39,11 +42,25 @@ ACTIVATIONS = ["relu", "relu6", "leaky_relu", "sigmoid", "hard_sigmoid", "tanh",
                "exponential", "mish", "linear"]
 DATA_FORMATS = ["channels_last", "channels_first"]
 
+# tf.keras 2's other names of the same classes (tf_keras.layers.<alias> is <class>).
+ALIASES = {
+    "Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
+    "Convolution1DTranspose": "Conv1DTranspose", "Convolution2DTranspose": "Conv2DTranspose",
+    "Convolution3DTranspose": "Conv3DTranspose", "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D", "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D", "AvgPool1D": "AveragePooling1D",
+    "AvgPool2D": "AveragePooling2D", "AvgPool3D": "AveragePooling3D",
+    "GlobalMaxPool1D": "GlobalMaxPooling1D", "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "GlobalMaxPool3D": "GlobalMaxPooling3D", "GlobalAvgPool1D": "GlobalAveragePooling1D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D", "GlobalAvgPool3D": "GlobalAveragePooling3D",
+}
+
 # Layers whose channels_first form TensorFlow's CPU kernels cannot run.
 NHWC_ONLY = ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
              "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D",
              "DepthwiseConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
              "AveragePooling1D", "AveragePooling2D", "AveragePooling3D")
+NHWC_ONLY += tuple(a for a, c in ALIASES.items() if c in NHWC_ONLY)
 
 
 def choice(rs, options):
@@ -475,6 +492,91 @@ def gen_int(rs, index):
 GENERATORS["int"] = gen_int
 
 
+# ---------------------------------------------------------------------------- aliases
+def gen_alias(rs, index):
+    """An alias of a conv or pooling class, its arguments drawn as the class's own cases are."""
+    alias = list(ALIASES)[index % len(ALIASES)]
+    target = ALIASES[alias]
+    rounds = 1 + index // len(ALIASES)
+    if target in CONV_CLASSES:  # (gen_conv/gen_pool pick the class by index; past the fixed ones)
+        spec = gen_conv(rs, len(CONV_CLASSES) * rounds + CONV_CLASSES.index(target))
+    else:
+        spec = gen_pool(rs, len(POOL_CLASSES) * rounds + POOL_CLASSES.index(target))
+    assert spec["class_name"] == target, (alias, spec["class_name"])
+    return dict(spec, class_name=alias)
+
+
+GENERATORS["alias"] = gen_alias
+
+
+# ---------------------------------------------------------------------------- misc
+# Lambda's functions, written against a Keras-ops-like namespace `ops` (tf.keras side:
+# LAMBDA_TF_OPS below; kerastorch side: kerastorch.ops), so one string gives each framework its
+# own function.
+LAMBDAS = {
+    "poly": "lambda x: x * 0.5 + ops.square(x) * 0.1",
+    "tanh_residual": "lambda x: ops.tanh(x) - x",
+    "concat_negated": "lambda x: ops.concatenate([x, -x], axis=-1)",
+    "sum_axis1": "lambda x: ops.sum(x, axis=1)",
+    "affine": "lambda x, scale, shift: x * scale + shift",
+    "softplus_max": "lambda x: ops.maximum(ops.softplus(x), 0.5)",
+}
+RANDOM_LAYERS = ["RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
+                 "RandomRotation", "RandomTranslation", "RandomZoom"]
+MISC_CLASSES = ["Identity", "Lambda", "Lambda", "ActivityRegularization"] + RANDOM_LAYERS
+
+
+def lambda_function(expression, ops):
+    """The Lambda case's function: LAMBDAS[expression] over the framework's `ops`."""
+    return eval(LAMBDAS[expression], {"ops": ops})  # noqa: S307 - the fixed strings above
+
+
+def gen_misc(rs, index):
+    """Identity, Lambda, ActivityRegularization, and the random image layers at inference (what a
+    model's predict runs: the identity, except RandomCrop's resize and centre crop)."""
+    name = MISC_CLASSES[index % len(MISC_CLASSES)]
+    batch = int(rs.randint(1, 4))
+    if name in RANDOM_LAYERS:
+        h, w, c = int(rs.randint(3, 9)), int(rs.randint(3, 9)), int(rs.randint(1, 4))
+        x = rs.uniform(0, 255, size=(batch, h, w, c)).astype("float32")
+        kw = {"seed": int(rs.randint(100))}
+        factor = float(choice(rs, [0.1, 0.2, 0.5]))
+        if name == "RandomBrightness":
+            kw["factor"] = factor
+        elif name == "RandomContrast":
+            kw["factor"] = factor
+        elif name == "RandomCrop":
+            kw["height"], kw["width"] = int(rs.randint(2, h + 1)), int(rs.randint(2, w + 1))
+        elif name == "RandomFlip":
+            kw["mode"] = choice(rs, ["horizontal", "vertical", "horizontal_and_vertical"])
+        elif name == "RandomRotation":
+            kw["factor"] = factor
+            kw["fill_mode"] = choice(rs, ["reflect", "constant", "nearest"])
+        elif name == "RandomTranslation":
+            kw["height_factor"], kw["width_factor"] = factor, float(choice(rs, [0.1, 0.3]))
+        else:
+            kw["height_factor"] = factor
+        spec = case(name, kw, [x])
+        spec["call_kwargs"] = {"training": False}  # (tf.keras 2's default is training=True)
+        return spec
+    ndim = int(rs.randint(2, 5))
+    x = normal(rs, batch, *[int(d) for d in rs.randint(1, 5, size=ndim - 1)])
+    if name == "Identity":
+        return case(name, {}, [x])
+    if name == "ActivityRegularization":
+        return case(name, {"l1": float(rs.uniform(0, 0.1)), "l2": float(rs.uniform(0, 0.1))},
+                    [x])
+    occurrence = 2 * (index // len(MISC_CLASSES)) + (index % len(MISC_CLASSES) == 2)
+    expression = list(LAMBDAS)[occurrence % len(LAMBDAS)]  # each in turn
+    kw = {"function": expression}
+    if expression == "affine":
+        kw["arguments"] = {"scale": float(rs.uniform(-2, 2)), "shift": float(rs.uniform(-1, 1))}
+    return case(name, kw, [x])
+
+
+GENERATORS["misc"] = gen_misc
+
+
 def cases(family):
     out = []
     for index in range(FAMILIES[family]):
@@ -488,6 +590,34 @@ def cases(family):
 
 
 # ---------------------------------------------------------------------------- running in tf.keras
+def _as_list(value, rank, default):
+    value = default if value is None else value
+    return [value] * rank if isinstance(value, int) else list(value)
+
+
+def same_padding_3d(kwargs, spatial):
+    """TensorFlow's documented 'same' padding of a Conv3D or 3D pooling layer (`kernel_size` or
+    `pool_size`), (before, after) per axis: total
+    max((ceil(n / s) - 1) * s + d * (k - 1) + 1 - n, 0), the odd element after; None where its
+    Eigen CPU kernel differs from it.
+
+    TensorFlow's Eigen kernels for 3D convolution and pooling (the ones TF_ENABLE_ONEDNN_OPTS=0
+    selects, as the oracle does) leave that total unclamped: a stride exceeding the window by 2
+    or more gives a negative padding before, so the windows start |total| / 2 (rounded towards
+    zero) rows into the input. TensorFlow's default oneDNN CPU kernels, its GPU kernels, its 2D
+    ops and its documentation start at row 0, as Keras 3 and kerastorch do.
+    """
+    rank = len(spatial)
+    kernel = _as_list(kwargs.get("kernel_size", kwargs.get("pool_size")), rank, 1)
+    strides = _as_list(kwargs.get("strides"), rank, 1 if "kernel_size" in kwargs else kernel)
+    dilation = _as_list(kwargs.get("dilation_rate"), rank, 1)
+    totals = [(-(-n // s) - 1) * s + d * (k - 1) + 1 - n
+              for n, k, s, d in zip(spatial, kernel, strides, dilation)]
+    if all(t > -2 for t in totals):
+        return None
+    return [(max(t, 0) // 2, max(t, 0) - max(t, 0) // 2) for t in totals]
+
+
 def random_weights(rs, layer):
     return [normal(rs, *tuple(w.shape), scale=0.5) for w in layer.weights]
 
@@ -506,12 +636,25 @@ def run_case(spec):
             post = tf_keras.activations.get(kwargs.pop("activation", None))
             ndim = len(spec["inputs"][0].shape)
             inputs = [tf.transpose(x, [0] + list(range(2, ndim)) + [1]) for x in inputs]
+        base = ALIASES.get(spec["class_name"], spec["class_name"])
+        pads = None
+        if base in ("Conv3D", "MaxPooling3D", "AveragePooling3D") and \
+                kwargs.get("padding") == "same":
+            pads = same_padding_3d(kwargs, list(inputs[0].shape[1:-1]))
+        if pads is not None:  # TensorFlow's documented (and default kernels') 'same'
+            if base != "Conv3D" and any(p != (0, 0) for p in pads):
+                raise AssertionError(f"{spec['id']}: no documented-padding form of {pads}")
+            kwargs["padding"] = "valid"  # (a pooling window padded by 0 is the valid one)
+            inputs = [tf.pad(x, [[0, 0]] + pads + [[0, 0]]) for x in inputs]
+            result["explicit_same_padding"] = pads
+        if spec["class_name"] == "Lambda":
+            kwargs["function"] = lambda_function(kwargs["function"], LAMBDA_TF_OPS)
         layer = getattr(tf_keras.layers, spec["class_name"])(**kwargs)
 
         def call():
             if spec["call"] == "list":
-                return layer(inputs)
-            return layer(inputs[0])
+                return layer(inputs, **spec["call_kwargs"])
+            return layer(inputs[0], **spec["call_kwargs"])
 
         call()  # builds the layer
         if layer.weights:
@@ -537,15 +680,25 @@ def main(argv):
         families = [argv[argv.index("--family") + 1]]
     tf.random.set_seed(0)
     results = [run_case(spec) for family in families for spec in cases(family)]
+    if "--family" not in argv:  # tf_same_3d's cases under these (Eigen) kernels
+        import tf_same_3d
+
+        results.append({"id": "same_3d-eigen", "results": tf_same_3d.run_cases(tf_keras)})
     with open(out, "wb") as f:
         pickle.dump(results, f, protocol=4)
-    print(len(results), sum(r["error"] is not None for r in results))
+    print(len(results), sum(r.get("error") is not None for r in results))
 
 
 if __name__ == "__main__":
     # TensorFlow only when run as the oracle: the torch-side test imports this module for the
     # list of families and case counts.
+    import types
+
     import tensorflow as tf
     import tf_keras
 
+    LAMBDA_TF_OPS = types.SimpleNamespace(
+        square=tf.square, tanh=tf.tanh, maximum=tf.maximum, softplus=tf.nn.softplus,
+        concatenate=lambda xs, axis: tf.concat(xs, axis=axis),
+        sum=lambda x, axis: tf.reduce_sum(x, axis=axis))
     main(sys.argv)
