@@ -833,3 +833,66 @@ def test_sublayer_built_during_shape_inference_of_creating_call_has_real_weights
     assert out.shape == (None, 4, 2)
     assert [p.device.type != "meta" for p in layer.parameters()] == [True]
     assert np.abs(layer.table.get_weights()[0]).sum() > 0  # initialised, not a meta shell
+
+
+# ------------------------------------------------------------------ string inputs
+def _string_model():
+    lookup = layers.StringLookup(vocabulary=["cat", "dog", "fish"])
+    words = keras.Input((2,), dtype="string", name="words")
+    ids = lookup(words)
+    vectors = layers.Embedding(4, 3, name="embedding")(ids)
+    outputs = layers.Dense(1, name="score")(layers.GlobalAveragePooling1D()(vectors))
+    return keras.Model(words, outputs), lookup, ids
+
+
+def test_string_input_builds_a_functional_model_of_string_layers():
+    model, lookup, ids = _string_model()
+    assert model.input.dtype == "string" and model.input.shape == (None, 2)
+    assert ids.dtype == "int64" and ids.shape == (None, 2)
+    words = np.array([["cat", "bird"], ["fish", "dog"], ["dog", "dog"]])
+    expected_ids = [[1, 0], [3, 2], [2, 2]]
+    assert lookup(words).tolist() == expected_ids
+    table = model.get_layer("embedding").get_weights()[0]
+    kernel, bias = model.get_layer("score").get_weights()
+    expected = table[np.array(expected_ids)].mean(1) @ kernel + bias
+    for got in (model.predict(words, verbose=0), model.predict(words, batch_size=2, verbose=0),
+                keras.ops.convert_to_numpy(model(words)), model.predict_on_batch(words),
+                model.predict(words.tolist(), verbose=0)):
+        np.testing.assert_allclose(got, expected, atol=ATOL)
+    text = keras.Input((1,), dtype="string")
+    vectorize = layers.TextVectorization(max_tokens=8, output_sequence_length=3)
+    vectorize.adapt(["the cat sat", "the dog ran"])
+    tokens = vectorize(text)
+    assert tokens.dtype == "int64" and tokens.shape == (None, 3)
+    sentences = np.array([["the cat"], ["a dog ran far"]])
+    np.testing.assert_array_equal(keras.Model(text, tokens).predict(sentences, verbose=0),
+                                  keras.ops.convert_to_numpy(vectorize(sentences)))
+
+
+def test_string_input_model_trains_and_evaluates_on_arrays_of_str():
+    model, _, _ = _string_model()
+    words = np.array([["cat", "dog"], ["fish", "fish"], ["dog", "bird"], ["cat", "cat"]] * 4)
+    y = np.array([[1.0], [0.0], [1.0], [0.0]] * 4, "float32")
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = model.evaluate(words, y, verbose=0)
+    history = model.fit(words, y, batch_size=4, epochs=3, shuffle=True, verbose=0)
+    assert history.history["loss"][-1] < before
+    assert model.train_on_batch(words, y) < before
+    assert np.isfinite(model.test_on_batch(words, y))
+
+
+def test_string_data_for_a_numeric_model_is_still_rejected():
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, layers.Dense(1)(inputs))
+    with pytest.raises(TypeError, match="string data"):
+        model.predict(np.array([["a", "b"]] * 40), verbose=0)
+
+
+def test_string_input_model_round_trips_through_a_keras_file(tmp_path):
+    model, _, _ = _string_model()
+    words = np.array([["cat", "dog"], ["fish", "bird"]])
+    model.save(tmp_path / "strings.keras")
+    loaded = keras.models.load_model(tmp_path / "strings.keras")
+    assert loaded.input.dtype == "string"
+    np.testing.assert_allclose(loaded.predict(words, verbose=0), model.predict(words, verbose=0),
+                               atol=ATOL)

@@ -600,7 +600,8 @@ class Layer(nn.Module):
         if any(isinstance(t, KerasTensor) for t in tree.flatten(inputs)):
             return self._call_symbolic(inputs, args, kwargs)
         if isinstance(inputs, (list, tuple)) and inputs and not any(
-                isinstance(t, (_Tensor, np.ndarray, Variable)) for t in tree.flatten(inputs)):
+                isinstance(t, (_Tensor, np.ndarray, Variable, str, bytes))
+                for t in tree.flatten(inputs)):
             inputs = backend.convert_to_tensor(inputs)  # nested Python numbers: one tensor
         inputs = tree.map_structure(self._convert_input, inputs)
         flat = [t for t in tree.flatten(inputs) if isinstance(t, _Tensor)]
@@ -652,6 +653,8 @@ class Layer(nn.Module):
             return x
         if isinstance(x, Variable):
             return x.value
+        if isinstance(x, np.ndarray) and x.dtype.kind in "USO":
+            return x  # strings for string layers (StringLookup, TextVectorization) stay numpy
         if isinstance(x, (np.ndarray, np.generic, list, tuple, float, int, bool)):
             t = backend.convert_to_tensor(x)
             if t.is_floating_point():

@@ -231,6 +231,11 @@ class IndexLookup(Layer):
         return encode_categorical(ids, self.output_mode, depth,
                                   backend.to_torch_dtype(backend.floatx()))
 
+    def _output_dtype(self, inputs):
+        if self.invert:
+            return self.vocabulary_dtype
+        return "int64" if self.output_mode == "int" else backend.floatx()
+
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":
             return tuple(input_shape)

@@ -183,6 +183,9 @@ class TextVectorization(Layer):
             return counts * weights[:depth]
         return encode_categorical(out, self.output_mode, depth, torch.float32)
 
+    def _output_dtype(self, inputs):
+        return "int64" if self.output_mode == "int" else "float32"
+
     def compute_output_shape(self, input_shape):
         batch = input_shape[0] if input_shape else None
         if self.output_mode == "int":
