@@ -84,10 +84,11 @@ def _string_data(method):
     numpy arrays for its string layers (elsewhere the adapters reject them)."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        takes = any(getattr(t, "dtype", None) == "string" for t in
-                    self.__dict__.get("inputs") or ())
-        with accept_strings(takes):
-            return method(self, *args, **kwargs)
+        for t in self.__dict__.get("inputs") or ():
+            if getattr(t, "dtype", None) == "string":
+                with accept_strings(True):
+                    return method(self, *args, **kwargs)
+        return method(self, *args, **kwargs)
     return wrapper
 
 class Trainer(CompileLossAndMetrics):
