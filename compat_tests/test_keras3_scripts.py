@@ -55,7 +55,8 @@ def test_every_script_is_listed():
             "callback_reads_logs", "activity_regularization_only", "dcgan_torch_train_step",
             "masking_split_sequences", "timeseries_forecaster",
             "text_classifier_tf_data", "endpoint_layer_add_loss",
-            "siamese_contrastive", "mlp_mixer_patches", "vit_extract_patches"} <= set(NAMES)
+            "siamese_contrastive", "mlp_mixer_patches", "vit_extract_patches",
+            "string_input_end_to_end"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
