@@ -54,7 +54,9 @@ def test_every_script_is_listed():
             "masking_pipeline", "custom_metric", "augmentation_pipeline",
             "callback_reads_logs", "activity_regularization_only", "dcgan_torch_train_step",
             "masking_split_sequences", "timeseries_forecaster",
-            "text_classifier_tf_data"} <= set(NAMES)
+            "text_classifier_tf_data", "endpoint_layer_add_loss",
+            "siamese_contrastive", "mlp_mixer_patches", "vit_extract_patches",
+            "string_input_end_to_end"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)

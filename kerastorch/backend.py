@@ -110,9 +110,12 @@ def to_torch_dtype(dtype):
 
 
 def standardize_dtype(dtype):
-    """The Keras name of a dtype: 'float32', 'int64', ..."""
+    """The Keras name of a dtype: 'float32', 'int64', ... ('string' for the inputs of string
+    layers: `Input(dtype="string")` carries numpy arrays or lists of str)."""
     if dtype is None:
         return _FLOATX
+    if isinstance(dtype, str) and dtype in ("string", "str"):
+        return "string"
     return str(to_torch_dtype(dtype)).replace("torch.", "")
 
 

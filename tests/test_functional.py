@@ -715,3 +715,184 @@ def test_subclassed_model_tracks_lists_of_layers():
     assert [layer.name for layer in model.layers] == ["dense", "dense_1", "dense_2"]
     assert "blocks.1.weight" in model.state_dict() and "named.head.bias" in model.state_dict()
     assert len(list(model.parameters())) == 6
+
+
+# ------------------------------------------------------------ tensors given as keywords only
+def _endpoint_model(K):
+    """Keras's endpoint-layer pattern: the layer takes its tensors as keywords only (given in
+    another order than `call` declares them) and adds its loss in `call`."""
+
+    class Endpoint(K.layers.Layer):
+        def call(self, logits, targets, sample_weight=None):
+            self.add_loss(K.ops.mean(K.ops.square(targets - K.ops.sigmoid(logits))))
+            return K.ops.concatenate([K.ops.sigmoid(logits), targets * 0.5], axis=-1)
+
+    features = K.Input((4,), name="features")
+    targets = K.Input((2,), name="targets")
+    logits = K.layers.Dense(2, name="logits")(features)
+    out = Endpoint(name="predictions")(targets=targets, logits=logits)
+    return K.Model([features, targets], out), Endpoint
+
+
+def test_keyword_only_tensor_inputs_are_node_inputs_and_train_on_add_loss_like_keras3():
+    keras3 = import_keras3()
+    ours, _ = _endpoint_model(keras)
+    theirs, _ = _endpoint_model(keras3)
+    assert ours.output.shape == tuple(theirs.output.shape) == (None, 4)
+    assert [layer.name for layer in ours.layers] == [layer.name for layer in theirs.layers]
+    node = ours.get_layer("predictions")._inbound_nodes[0]
+    assert {t._keras_history[0].name for t in node.input_tensors} == {"logits", "targets"}
+    ours.set_weights(theirs.get_weights())
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(8, 4)).astype("float32")
+    y = rng.integers(0, 2, (8, 2)).astype("float32")
+    np.testing.assert_allclose(ours.predict([x, y], verbose=0),
+                               theirs.predict([x, y], verbose=0), atol=ATOL)
+    for model in (ours, theirs):
+        model.compile(optimizer="sgd")  # no loss: the add_loss term is trained
+    ours_loss = ours.fit([x, y], epochs=2, batch_size=4, shuffle=False, verbose=0)
+    theirs_loss = theirs.fit([x, y], epochs=2, batch_size=4, shuffle=False, verbose=0)
+    np.testing.assert_allclose(ours_loss.history["loss"], theirs_loss.history["loss"], atol=ATOL)
+    for a, b in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=ATOL)
+
+
+def test_keyword_only_tensor_inputs_survive_clone_and_keras_file(tmp_path):
+    model, endpoint = _endpoint_model(keras)
+    x = np.ones((3, 4), "float32")
+    y = np.array([[0, 1], [1, 0], [1, 1]], "float32")
+    expected = keras.ops.convert_to_numpy(model([x, y]))
+    clone = keras.models.clone_model(model)
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(clone([x, y])), expected, atol=ATOL)
+    path = str(tmp_path / "endpoint.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path, custom_objects={"Endpoint": endpoint})
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded([x, y])), expected, atol=ATOL)
+
+
+def test_keyword_only_call_of_a_layer_on_tensors_passes_each_by_name():
+    model, endpoint = _endpoint_model(keras)
+    logits = torch.zeros(2, 2)
+    targets = torch.ones(2, 2)
+    out = endpoint()(targets=targets, logits=logits)
+    np.testing.assert_allclose(out.numpy(), [[0.5, 0.5, 0.5, 0.5]] * 2)
+
+
+# ------------------------------------------------- shape inference of calls that make tensors
+CREATORS = {
+    "ops.arange": lambda K, x: x + K.ops.cast(K.ops.arange(3), "float32")[:, None],
+    "ops.convert_to_tensor(constant)": lambda K, x: x * K.ops.convert_to_tensor(
+        np.full((3, 1), 2.0, "float32")),
+    "ops.convert_to_tensor(scalar)": lambda K, x: x * K.ops.convert_to_tensor(2.0),
+    "random.normal": lambda K, x: x + 0.0 * K.random.normal((3, 1)),
+    "random.uniform(like input)": lambda K, x: x + 0.0 * K.random.uniform(K.ops.shape(x)),
+    "ops.zeros/ones/eye": lambda K, x: x + K.ops.zeros((3, 1)) + K.ops.eye(3)[:, :1],
+    "torch.tensor": lambda K, x: x + torch.tensor([1.0, 2.0, 3.0])[:, None],
+    "torch.zeros/arange/randn": lambda K, x: x + torch.zeros(3, 1) + torch.arange(3.0)[:, None]
+    + 0.0 * torch.randn(3, 1),
+    "torch.from_numpy": lambda K, x: x + torch.from_numpy(np.ones((3, 1), "float32")),
+    ".item()": lambda K, x: x * float(K.ops.convert_to_numpy(K.ops.max(x))) * 0.0,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CREATORS))
+def test_layer_whose_call_creates_tensors_gets_its_output_shape_like_keras3(name):
+    keras3 = import_keras3()
+    fn = CREATORS[name]
+
+    def build(K):
+        class Creates(K.layers.Layer):
+            def call(self, inputs):
+                return fn(K, inputs)
+
+        inputs = K.Input((3, 2))
+        outputs = K.layers.Dense(5)(Creates()(inputs))
+        return K.Model(inputs, outputs)
+
+    ours, theirs = build(keras), build(keras3)
+    assert ours.output.shape == tuple(theirs.output.shape) == (None, 3, 5)
+    assert all(p.device.type != "meta" for p in ours.parameters())
+    ours.set_weights(theirs.get_weights())
+    x = np.random.default_rng(0).normal(size=(2, 3, 2)).astype("float32")
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0),
+                               atol=ATOL)
+
+
+def test_sublayer_built_during_shape_inference_of_creating_call_has_real_weights():
+    class Positions(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.table = layers.Embedding(4, 2)
+
+        def call(self, inputs):
+            return inputs + self.table(torch.arange(4)) + torch.ones(4, 2)
+
+    layer = Positions()
+    out = layer(keras.Input((4, 2)))
+    assert out.shape == (None, 4, 2)
+    assert [p.device.type != "meta" for p in layer.parameters()] == [True]
+    assert np.abs(layer.table.get_weights()[0]).sum() > 0  # initialised, not a meta shell
+
+
+# ------------------------------------------------------------------ string inputs
+def _string_model():
+    lookup = layers.StringLookup(vocabulary=["cat", "dog", "fish"])
+    words = keras.Input((2,), dtype="string", name="words")
+    ids = lookup(words)
+    vectors = layers.Embedding(4, 3, name="embedding")(ids)
+    outputs = layers.Dense(1, name="score")(layers.GlobalAveragePooling1D()(vectors))
+    return keras.Model(words, outputs), lookup, ids
+
+
+def test_string_input_builds_a_functional_model_of_string_layers():
+    model, lookup, ids = _string_model()
+    assert model.input.dtype == "string" and model.input.shape == (None, 2)
+    assert ids.dtype == "int64" and ids.shape == (None, 2)
+    words = np.array([["cat", "bird"], ["fish", "dog"], ["dog", "dog"]])
+    expected_ids = [[1, 0], [3, 2], [2, 2]]
+    assert lookup(words).tolist() == expected_ids
+    table = model.get_layer("embedding").get_weights()[0]
+    kernel, bias = model.get_layer("score").get_weights()
+    expected = table[np.array(expected_ids)].mean(1) @ kernel + bias
+    for got in (model.predict(words, verbose=0), model.predict(words, batch_size=2, verbose=0),
+                keras.ops.convert_to_numpy(model(words)), model.predict_on_batch(words),
+                model.predict(words.tolist(), verbose=0)):
+        np.testing.assert_allclose(got, expected, atol=ATOL)
+    text = keras.Input((1,), dtype="string")
+    vectorize = layers.TextVectorization(max_tokens=8, output_sequence_length=3)
+    vectorize.adapt(["the cat sat", "the dog ran"])
+    tokens = vectorize(text)
+    assert tokens.dtype == "int64" and tokens.shape == (None, 3)
+    sentences = np.array([["the cat"], ["a dog ran far"]])
+    np.testing.assert_array_equal(keras.Model(text, tokens).predict(sentences, verbose=0),
+                                  keras.ops.convert_to_numpy(vectorize(sentences)))
+
+
+def test_string_input_model_trains_and_evaluates_on_arrays_of_str():
+    model, _, _ = _string_model()
+    words = np.array([["cat", "dog"], ["fish", "fish"], ["dog", "bird"], ["cat", "cat"]] * 4)
+    y = np.array([[1.0], [0.0], [1.0], [0.0]] * 4, "float32")
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = model.evaluate(words, y, verbose=0)
+    history = model.fit(words, y, batch_size=4, epochs=3, shuffle=True, verbose=0)
+    assert history.history["loss"][-1] < before
+    assert model.train_on_batch(words, y) < before
+    assert np.isfinite(model.test_on_batch(words, y))
+
+
+def test_string_data_for_a_numeric_model_is_still_rejected():
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, layers.Dense(1)(inputs))
+    with pytest.raises(TypeError, match="string data"):
+        model.predict(np.array([["a", "b"]] * 40), verbose=0)
+
+
+def test_string_input_model_round_trips_through_a_keras_file(tmp_path):
+    model, _, _ = _string_model()
+    words = np.array([["cat", "dog"], ["fish", "bird"]])
+    model.save(tmp_path / "strings.keras")
+    loaded = keras.models.load_model(tmp_path / "strings.keras")
+    assert loaded.input.dtype == "string"
+    np.testing.assert_allclose(loaded.predict(words, verbose=0), model.predict(words, verbose=0),
+                               atol=ATOL)

@@ -1072,3 +1072,23 @@ def test_plot_model_writes_dot_and_needs_graphviz_for_images(tmp_path):
     else:
         with pytest.raises(ImportError, match="You must install graphviz"):
             keras.utils.plot_model(model, to_file=tmp_path / "model.png", show_shapes=True)
+
+
+def test_tf_string_is_the_string_dtype_of_keras_inputs(tmp_path):
+    script = write(tmp_path, "s.py", """
+        import numpy as np
+        import tensorflow as tf
+        import keras
+        text = keras.Input((1,), dtype=tf.string)
+        DTYPE = text.dtype
+        lookup = keras.layers.StringLookup(vocabulary=["a", "b"])
+        IDS = keras.Model(text, lookup(text)).predict(np.array([["b"], ["z"]]), verbose=0)
+        try:
+            tf.zeros((2,), dtype=tf.string)
+        except ValueError as err:
+            ERROR = str(err)
+    """)
+    g = run_script(script)
+    assert g["DTYPE"] == "string"
+    assert g["IDS"].tolist() == [[2], [0]]
+    assert "string" in g["ERROR"]  # no torch dtype: not silently float32

@@ -1,6 +1,8 @@
 """Lambda layer."""
 
 from kerastorch.layers.layer import Layer
+from kerastorch.tensor.shapes import flatten_shapes
+from kerastorch.tensor.shapes import map_shapes
 
 
 class Lambda(Layer):
@@ -36,9 +38,11 @@ class Lambda(Layer):
             return super().compute_output_shape(input_shape)
         if callable(self._output_shape):
             return self._output_shape(input_shape)
-        shape = tuple(self._output_shape)
-        return (input_shape[0],) + shape if isinstance(input_shape, tuple) and input_shape \
-            and not isinstance(input_shape[0], tuple) else shape
+        # `output_shape` leaves out the batch axis: it is the first input's (one input or a
+        # list of them, as for a distance between two towers)
+        inputs = flatten_shapes(input_shape)
+        batch = inputs[0][0] if inputs and inputs[0] else None
+        return map_shapes(_as_shapes(self._output_shape), lambda s: (batch,) + s)
 
     def compute_mask(self, inputs, mask=None):
         if callable(self.mask):
@@ -50,3 +54,15 @@ class Lambda(Layer):
         config.update(function=self.function, output_shape=self._output_shape,
                       arguments=self.arguments)
         return config
+
+
+def _as_shapes(value):
+    """`output_shape` as shapes: a sequence of ints (a list too, as a config gives it) is one
+    shape, other lists and tuples hold shapes."""
+    if isinstance(value, (list, tuple)) and all(d is None or isinstance(d, int) for d in value):
+        return tuple(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_shapes(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_shapes(v) for k, v in value.items()}
+    return value

@@ -248,6 +248,7 @@ class Layer(nn.Module):
 
     _call_has_training = False
     _call_has_mask = False
+    _call_first_arg = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -259,6 +260,9 @@ class Layer(nn.Module):
             cls._call_has_training = "training" in params or any(
                 p.kind is p.VAR_KEYWORD for p in params.values())
             cls._call_has_mask = "mask" in params
+            positional = [n for n, p in params.items() if n != "self" and p.kind in (
+                p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            cls._call_first_arg = positional[0] if positional else None
         # A user layer that takes or makes masks (its own `call(..., mask=None)` or
         # `compute_mask`) reads and sets `_keras_mask` on tensors when called directly, as in
         # Keras 3; every other layer keeps the plain `__call__` and pays nothing.
@@ -589,12 +593,15 @@ class Layer(nn.Module):
         if args:
             inputs, args = args[0], args[1:]
         else:
-            key = next(iter(kwargs))
+            # tensors given as keywords only (`Endpoint()(logits=l, targets=t)`): call's first
+            # parameter is the inputs, the others stay keywords (the node's inputs too)
+            key = self._call_first_arg if self._call_first_arg in kwargs else next(iter(kwargs))
             inputs = kwargs.pop(key)
         if any(isinstance(t, KerasTensor) for t in tree.flatten(inputs)):
             return self._call_symbolic(inputs, args, kwargs)
         if isinstance(inputs, (list, tuple)) and inputs and not any(
-                isinstance(t, (_Tensor, np.ndarray, Variable)) for t in tree.flatten(inputs)):
+                isinstance(t, (_Tensor, np.ndarray, Variable, str, bytes))
+                for t in tree.flatten(inputs)):
             inputs = backend.convert_to_tensor(inputs)  # nested Python numbers: one tensor
         inputs = tree.map_structure(self._convert_input, inputs)
         flat = [t for t in tree.flatten(inputs) if isinstance(t, _Tensor)]
@@ -602,7 +609,9 @@ class Layer(nn.Module):
             shapes = tree.map_structure(lambda t: tuple(t.shape) if isinstance(t, _Tensor) else t,
                                         inputs)
             self._check_input_specs(shapes)
-            self._maybe_build(shapes)
+            from kerastorch.ops.core import real_scope
+            with real_scope():  # inside another layer's shape inference too: real weights
+                self._maybe_build(shapes)
             if flat and flat[0].device.type == "meta":
                 # built inside another layer's shape inference: the new weights stay real and
                 # this first call runs on meta copies of them
@@ -644,6 +653,8 @@ class Layer(nn.Module):
             return x
         if isinstance(x, Variable):
             return x.value
+        if isinstance(x, np.ndarray) and x.dtype.kind in "USO":
+            return x  # strings for string layers (StringLookup, TextVectorization) stay numpy
         if isinstance(x, (np.ndarray, np.generic, list, tuple, float, int, bool)):
             t = backend.convert_to_tensor(x)
             if t.is_floating_point():
@@ -673,7 +684,11 @@ class Layer(nn.Module):
         self._check_input_specs(shapes)
         if not self.built:
             self._maybe_build(shapes)
-        output_shape = self.compute_output_shape(shapes)
+        if (args or kwargs) and type(self).compute_output_shape is Layer.compute_output_shape:
+            # the other arguments (tensors given as keywords, flags) take part in the call
+            output_shape = _infer_output_shape(self, shapes, args, kwargs)
+        else:
+            output_shape = self.compute_output_shape(shapes)
         self._clear_losses()  # add_loss terms of the shape inference run on `meta`
         dtype = self._output_dtype(inputs)
         outputs = map_shapes(output_shape, lambda s: KerasTensor(s, dtype))
@@ -821,24 +836,43 @@ def _module_weights(module, seen):
     return out
 
 
-def _infer_output_shape(layer, input_shape):
-    """Runs `layer` twice on `meta` tensors (unknown dims set to two sizes) and compares."""
-    def make(shape, fill):
-        return torch.empty(tuple(fill if d is None else d for d in shape), device="meta",
-                           dtype=backend.to_torch_dtype(layer.dtype))
+def _infer_output_shape(layer, input_shape, args=(), kwargs=None):
+    """Runs `layer` twice on `meta` tensors (unknown dims set to two sizes) and compares.
 
-    def run(batch, other):
-        def to_meta(shape):
-            dims = [batch if i == 0 and d is None else (other if d is None else d)
-                    for i, d in enumerate(shape)]
-            return make(dims, other)
-        inputs = map_shapes(input_shape, to_meta)
-        state = {k: torch.empty_like(v, device="meta") for k, v in
-                 list(layer.named_parameters()) + list(layer.named_buffers())}
-        from kerastorch.ops.core import meta_scope
-        with meta_scope():  # tensors ops create in the layer's call (ops.arange...) go to meta
-            out = torch.func.functional_call(layer, state, (inputs,))
+    `args` and `kwargs` are the call's other arguments: their KerasTensors become `meta`
+    tensors of their own dtype, the rest is passed as given."""
+    def dims(shape, batch, other):
+        return tuple(batch if i == 0 and d is None else (other if d is None else d)
+                     for i, d in enumerate(shape))
+
+    def run(batch, other, device):
+        def to_tensor(shape, dtype):
+            return torch.zeros(dims(shape, batch, other), device=device,
+                               dtype=backend.to_torch_dtype(dtype))
+
+        def extra_to_tensor(v):
+            return to_tensor(v.shape, v.dtype) if isinstance(v, KerasTensor) else v
+        inputs = map_shapes(input_shape, lambda s: to_tensor(s, layer.dtype))
+        call_args, call_kwargs = tree.map_structure(extra_to_tensor,
+                                                    (tuple(args), dict(kwargs or {})))
+        if device.type == "meta":
+            state = {k: torch.empty_like(v, device="meta") for k, v in
+                     list(layer.named_parameters()) + list(layer.named_buffers())}
+            from kerastorch.ops.core import meta_scope
+            with meta_scope():  # tensors the call creates (ops.arange, torch.tensor) go to meta
+                out = torch.func.functional_call(layer, state, (inputs,) + tuple(call_args),
+                                                 call_kwargs)
+        else:
+            with torch.no_grad():
+                out = layer(inputs, *call_args, **call_kwargs)
         return tree.map_structure(lambda t: tuple(t.shape), out)
 
-    first, second = run(2, 64), run(3, 65)
-    return merge_shapes(first, second)
+    meta = torch.device("meta")
+    try:
+        return merge_shapes(run(2, 64, meta), run(3, 65, meta))
+    except (RuntimeError, NotImplementedError):
+        # what meta cannot run (a tensor made on a real device by `torch.from_numpy`, a value
+        # read with `.item()`): a small real input of zeros, on the layer's device
+        weight = next(iter(list(layer.parameters()) + list(layer.buffers())), None)
+        device = weight.device if weight is not None else backend.device()
+        return merge_shapes(run(2, 4, device), run(3, 5, device))

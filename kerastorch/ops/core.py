@@ -10,6 +10,7 @@ import contextlib
 
 import numpy as np
 import torch
+from torch.utils._device import _device_constructors
 
 from kerastorch import backend
 from kerastorch import tree
@@ -81,17 +82,47 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 _META_SCOPES = [0]
 _META = torch.device("meta")
+_REAL_SCOPES = [0]
+
+
+class _MetaFactories(torch.overrides.TorchFunctionMode):
+    """Torch's tensor factories (`torch.tensor`, `torch.zeros`, `torch.randn`, ...) called
+    without a device make `meta` tensors, except inside `real_scope()`."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if not _REAL_SCOPES[0] and kwargs.get("device") is None and \
+                func in _device_constructors():
+            kwargs["device"] = _META
+        return func(*args, **kwargs)
 
 
 @contextlib.contextmanager
 def meta_scope():
-    """Inside it, ops create their tensors on `meta`: used while an output shape is inferred
-    by running a layer on meta tensors (`ops.arange` in a layer's call then stays symbolic)."""
+    """Inside it, ops and torch's factories create their tensors on `meta`: used while an
+    output shape is inferred by running a layer on meta tensors (`ops.arange`, `torch.tensor`
+    in a layer's call then stay symbolic)."""
     _META_SCOPES[0] += 1
+    saved_real, _REAL_SCOPES[0] = _REAL_SCOPES[0], 0
+    try:
+        with _MetaFactories():
+            yield
+    finally:
+        _META_SCOPES[0] -= 1
+        _REAL_SCOPES[0] = saved_real
+
+
+@contextlib.contextmanager
+def real_scope():
+    """Leaves `meta_scope()` for a while: a layer built during another's shape inference
+    creates real weights."""
+    saved, _META_SCOPES[0] = _META_SCOPES[0], 0
+    _REAL_SCOPES[0] += 1
     try:
         yield
     finally:
-        _META_SCOPES[0] -= 1
+        _META_SCOPES[0] = saved
+        _REAL_SCOPES[0] -= 1
 
 
 def default_device():

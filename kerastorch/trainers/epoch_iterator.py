@@ -9,6 +9,8 @@ With `steps` on in-memory data, `fit` continues through the data across epochs (
 
 import itertools
 
+import numpy as np
+
 import torch
 
 from kerastorch import backend
@@ -37,6 +39,8 @@ def to_device(structure, device, pin):
         if pin:
             structure = structure.pin_memory()
         return structure.to(device, non_blocking=pin)
+    if isinstance(structure, np.ndarray):
+        return structure  # strings for a string input stay on the host
     return tree.map_structure(lambda t: to_device(t, device, pin), structure)
 
 

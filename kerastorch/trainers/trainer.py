@@ -11,6 +11,7 @@ the first batch (`_initialize`: build, optimizer, compiled losses and metrics, l
 `torch.compile`). The loop itself only calls callbacks, the step and the progress bar.
 """
 
+import functools
 import inspect
 import itertools
 import time
@@ -27,6 +28,7 @@ from kerastorch.trainers import data_adapters
 from kerastorch.trainers.compile_utils import CompileLossAndMetrics
 from kerastorch.trainers.compile_utils import _LossTracker
 from kerastorch.trainers.compile_utils import _pythonify_logs
+from kerastorch.trainers.data_adapters.data_adapter_utils import accept_strings
 from kerastorch.trainers.epoch_iterator import EpochIterator
 from kerastorch.trainers.epoch_iterator import current_device
 from kerastorch.trainers.epoch_iterator import to_device
@@ -47,7 +49,7 @@ def _batch_size(x):
     if isinstance(x, torch.Tensor):
         return x.shape[0]
     for t in tree.flatten(x):
-        if isinstance(t, torch.Tensor):
+        if isinstance(t, (torch.Tensor, np.ndarray)):  # numpy: the strings of a string input
             return t.shape[0]
     return 0
 
@@ -100,6 +102,19 @@ def _keras_data(batch):
         return (x, y)
     return (x, y, sample_weight)
 
+
+
+def _string_data(method):
+    """The data of a model with an `Input(dtype="string")` may hold arrays of str: they stay
+    numpy arrays for its string layers (elsewhere the adapters reject them)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        for t in self.__dict__.get("inputs") or ():
+            if getattr(t, "dtype", None) == "string":
+                with accept_strings(True):
+                    return method(self, *args, **kwargs)
+        return method(self, *args, **kwargs)
+    return wrapper
 
 class Trainer(CompileLossAndMetrics):
     """Mixed into `Model`: training, evaluation and inference."""
@@ -466,6 +481,7 @@ class Trainer(CompileLossAndMetrics):
         return seen
 
     # ------------------------------------------------------------------ fit
+    @_string_data
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -624,6 +640,7 @@ class Trainer(CompileLossAndMetrics):
         cbs.on_test_end(logs)
         return logs
 
+    @_string_data
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """Returns the loss and metric values on `x`, `y` (in inference mode).
@@ -663,6 +680,7 @@ class Trainer(CompileLossAndMetrics):
         return values[0] if len(values) == 1 else values
 
     # ------------------------------------------------------------------ predict
+    @_string_data
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Runs the model in inference mode on `x` by batches; returns numpy array(s).
 
@@ -675,7 +693,8 @@ class Trainer(CompileLossAndMetrics):
         bs = batch_size or 32
         # One small in-memory batch: a single no_grad forward.
         if callbacks is None and steps is None and type(x) in (np.ndarray, torch.Tensor) \
-                and 0 < len(x) <= bs and not _overrides(self, "predict_step"):
+                and 0 < len(x) <= bs and not _overrides(self, "predict_step") \
+                and not (type(x) is np.ndarray and x.dtype.kind in "USO"):
             return self._predict_one_batch(x, verbose)
         from kerastorch import callbacks as callbacks_module
         if isinstance(x, (tuple, list)) and not data_adapters.is_array_structure(x):
@@ -760,6 +779,7 @@ class Trainer(CompileLossAndMetrics):
         batch = self._batch_to_device(next(iter(adapter.epoch())))
         return adapter, batch
 
+    @_string_data
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict=False):
         """Runs one optimizer step on one batch; returns the (running) loss and metrics."""
@@ -773,6 +793,7 @@ class Trainer(CompileLossAndMetrics):
             self.eval()
         return self._format_logs(self._logs_function("train")(), return_dict)
 
+    @_string_data
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Evaluates one batch (inference mode); returns the loss and metrics."""
         self._assert_compiled("test_on_batch")
@@ -784,6 +805,7 @@ class Trainer(CompileLossAndMetrics):
             self._step_function("test")(batch)
         return self._format_logs(self._logs_function("test")(), return_dict)
 
+    @_string_data
     def predict_on_batch(self, x):
         """The model's output for one batch, as numpy (inference mode)."""
         x = data_adapters.to_tensor_structure(x)

@@ -324,15 +324,7 @@ def _zoo_meta():
     return json.loads(path.read_text()) if path.exists() else {"layers": []}
 
 
-# Known gap, not of the loader: string inputs (`Input(dtype="string")`), which kerastorch's
-# KerasTensors do not have.
-_ZOO_KNOWN = {"StringLookup": "string inputs are not supported by kerastorch",
-              "TextVectorization": "string inputs are not supported by kerastorch"}
-
-
-@pytest.mark.parametrize("class_name", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=_ZOO_KNOWN[c]))
-    if c in _ZOO_KNOWN else c for c in _zoo_meta()["layers"]])
+@pytest.mark.parametrize("class_name", _zoo_meta()["layers"])
 def test_zoo_model_of_each_layer_class_loads_and_predicts_like_tf(class_name):
     root = fixture_dir("zoo")
     count = _zoo_meta()["num_inputs"][class_name]

@@ -276,3 +276,22 @@ def test_text_vectorization_int_and_encoded_modes():
     np.testing.assert_allclose(row[vocab.index("b")], np.log(1 + 2 / 2), rtol=1e-6)
     with pytest.raises(ValueError, match="output_sequence_length"):
         layers.TextVectorization(output_mode="multi_hot", output_sequence_length=3)
+
+
+@pytest.mark.parametrize("mode", ["int", "multi_hot", "tf_idf"])
+def test_string_lookups_put_their_ids_on_the_default_device(mode):
+    """Strings are no tensors: the ids go where Keras puts new tensors (`backend.device()`,
+    CUDA when present), next to the Embedding that reads them. `meta` stands in for CUDA."""
+    vocab = ["a", "b", "c"]
+    idf = [1.0, 0.5, 0.25, 2.0] if mode == "tf_idf" else None
+    lookup = layers.StringLookup(vocabulary=vocab, output_mode=mode, idf_weights=idf)
+    vectorize = layers.TextVectorization(vocabulary=vocab, output_mode=mode,
+                                         idf_weights=idf[1:] if idf else None)
+    keras.backend.set_device("meta")
+    try:
+        ids = lookup(np.array([["a", "z"]]))
+        tokens = vectorize(np.array(["a b", "c"]))
+    finally:
+        keras.backend.set_device(None)
+    assert ids.device.type == "meta" and tokens.device.type == "meta"
+    assert lookup(np.array([["a", "z"]])).device == keras.backend.device()

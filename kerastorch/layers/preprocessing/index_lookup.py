@@ -14,6 +14,7 @@ from kerastorch import backend
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.preprocessing.category_encoding import encode_categorical
 from kerastorch.layers.preprocessing.hashing import fingerprint64
+from kerastorch.ops.core import default_device
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -194,7 +195,10 @@ class IndexLookup(Layer):
             else:
                 i = index.get(t)
                 flat.append(i if i is not None else self._oov_index(t))
-        return torch.tensor(flat, dtype=torch.int64).reshape(tokens.shape)
+        # ids go where the input was, or (strings, lists) to Keras's default device, as
+        # convert_to_tensor puts arrays: the Embedding after a string lookup may be on CUDA
+        device = inputs.device if isinstance(inputs, torch.Tensor) else default_device()
+        return torch.tensor(flat, dtype=torch.int64, device=device).reshape(tokens.shape)
 
     def _invert(self, inputs):
         ids = inputs.detach().cpu().numpy() if isinstance(inputs, torch.Tensor) else \
@@ -225,11 +229,17 @@ class IndexLookup(Layer):
         if self.output_mode == "tf_idf":
             counts = encode_categorical(ids, "count", depth, torch.float32)
             weights = self._idf if self._idf is not None else torch.ones(depth)
+            weights = weights.to(counts.device)
             if weights.shape[0] < depth:
                 weights = torch.cat([weights, torch.zeros(depth - weights.shape[0])])
             return counts * weights[:depth]
         return encode_categorical(ids, self.output_mode, depth,
                                   backend.to_torch_dtype(backend.floatx()))
+
+    def _output_dtype(self, inputs):
+        if self.invert:
+            return self.vocabulary_dtype
+        return "int64" if self.output_mode == "int" else backend.floatx()
 
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":

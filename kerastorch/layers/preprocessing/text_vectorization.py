@@ -7,6 +7,7 @@ import torch
 
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.preprocessing.string_lookup import StringLookup
+from kerastorch.ops.core import default_device
 
 _PUNCTUATION = re.compile(r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~\']')
 
@@ -164,15 +165,15 @@ class TextVectorization(Layer):
             for i, r in enumerate(rows):
                 r = r[:length]
                 table[i, :len(r)] = r
-            return self._lookup_layer(table) if length else torch.zeros((len(rows), 0),
-                                                                         dtype=torch.int64)
+            return self._lookup_layer(table) if length else torch.zeros(
+                (len(rows), 0), dtype=torch.int64, device=default_device())
         width = max([len(r) for r in rows] + [1])
         table = np.full((len(rows), width), "", dtype=object)
         for i, r in enumerate(rows):
             table[i, :len(r)] = r
         out = self._lookup_layer._lookup(table)
         # "" fills ragged rows: it is not a token, drop it from the counts
-        empty = torch.as_tensor(table == "")
+        empty = torch.as_tensor(table == "", device=out.device)
         out = torch.where(empty, torch.full_like(out, -1), out)
         from kerastorch.layers.preprocessing.category_encoding import encode_categorical
         lookup = self._lookup_layer
@@ -180,8 +181,11 @@ class TextVectorization(Layer):
         if self.output_mode == "tf_idf":
             counts = encode_categorical(out, "count", depth, torch.float32)
             weights = lookup._idf if lookup._idf is not None else torch.ones(depth)
-            return counts * weights[:depth]
+            return counts * weights[:depth].to(counts.device)
         return encode_categorical(out, self.output_mode, depth, torch.float32)
+
+    def _output_dtype(self, inputs):
+        return "int64" if self.output_mode == "int" else "float32"
 
     def compute_output_shape(self, input_shape):
         batch = input_shape[0] if input_shape else None

@@ -27,7 +27,7 @@ __version__ = "2.16.0"  # the TensorFlow API level the shim imitates (with Keras
 float16, bfloat16, float32, float64 = torch.float16, torch.bfloat16, torch.float32, torch.float64
 int8, int16, int32, int64, uint8 = torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8
 bool = torch.bool  # noqa: A001
-string = None  # tf.string has no torch counterpart; using it as a dtype fails in to_torch_dtype
+string = "string"  # Keras's name: `Input(dtype=tf.string)`; no torch dtype (to_torch_dtype raises)
 Tensor = torch.Tensor
 
 

@@ -2,6 +2,7 @@
 torch tensors (float64 -> floatx, like Keras), cardinality checks, class weights, the validation
 split and taking a batch of samples by index."""
 
+import contextlib
 import math
 
 import numpy as np
@@ -55,8 +56,28 @@ def is_array_structure(x):
 
 def _is_plain_list(x):
     """A list of numbers (or nested lists of numbers): one array, not a structure."""
+    leaves = (int, float, np.generic, str, bytes) if _STRINGS[0] else (int, float, np.generic)
     return isinstance(x, (list, tuple)) and len(x) > 0 and all(
-        isinstance(v, (int, float, np.generic)) or _is_plain_list(v) for v in x)
+        isinstance(v, leaves) or _is_plain_list(v) for v in x)
+
+
+_STRINGS = [False]
+
+
+@contextlib.contextmanager
+def accept_strings(accept):
+    """Inside it (with `accept`), arrays of str stay numpy arrays instead of raising: the data
+    of a model with `Input(dtype="string")`, whose string layers take them."""
+    saved, _STRINGS[0] = _STRINGS[0], bool(accept)
+    try:
+        yield
+    finally:
+        _STRINGS[0] = saved
+
+
+def _is_strings(arr):
+    return arr.dtype.kind in "US" or (arr.dtype.kind == "O" and arr.size > 0 and
+                                      isinstance(arr.reshape(-1)[0], (str, bytes)))
 
 
 def _to_tensor(x):
@@ -72,7 +93,9 @@ def _to_tensor(x):
         arr = arr.astype(backend.floatx(), copy=False)
     elif arr.dtype.kind == "b":
         arr = arr.astype("float32")
-    elif arr.dtype.kind in "US":
+    elif _is_strings(arr):
+        if _STRINGS[0]:
+            return arr
         raise TypeError(f"fit() received string data of dtype {arr.dtype}: convert it to numbers "
                         "first (e.g. with a StringLookup layer or numpy).")
     return torch.from_numpy(np.ascontiguousarray(arr))
@@ -141,4 +164,6 @@ def take(structure, index):
         return structure
     if isinstance(index, slice):
         return tree.map_structure(lambda t: None if t is None else t[index], structure)
-    return tree.map_structure(lambda t: None if t is None else t.index_select(0, index), structure)
+    return tree.map_structure(lambda t: None if t is None else t[index.numpy()]
+                              if isinstance(t, np.ndarray) else t.index_select(0, index),
+                              structure)
