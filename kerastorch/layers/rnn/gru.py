@@ -2,7 +2,7 @@
 
 import torch
 
-from kerastorch.layers.mapped_variable import add_mapped_weight
+from kerastorch.variables import add_mapped_weight
 from kerastorch.layers.rnn.rnn_base import BaseRNN
 
 
