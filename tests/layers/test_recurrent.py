@@ -569,3 +569,16 @@ def test_input_dropout_with_an_unpackable_mask_is_applied_once():
     generator = torch.Generator().manual_seed(7)
     keep = (torch.rand(x[:, 0].shape, generator=generator) < 0.5).to(x.dtype) / 0.5
     torch.testing.assert_close(y, ref(x * keep.unsqueeze(1), mask=mask), atol=1e-6, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cell", ["SimpleRNNCell", "LSTMCell", "GRUCell"])
+def test_cell_state_dict_in_the_old_keras_layout_loads(cell):
+    """Cells used to keep `kernel`, `recurrent_kernel`, `bias` in Keras's layout."""
+    c = getattr(layers, cell)(3)
+    c.build((None, 5))
+    rng = np.random.default_rng(1)
+    old = {w.name: torch.tensor(rng.standard_normal(w.shape), dtype=torch.float32)
+           for w in c.weights}
+    c.load_state_dict(old)
+    for w in c.weights:
+        np.testing.assert_array_equal(w.numpy(), old[w.name].numpy())

@@ -50,6 +50,7 @@ class BaseRNNCell(Layer):
         self._generator = None if seed is None else torch.Generator().manual_seed(int(seed))
         self._dropout_mask = None
         self._recurrent_dropout_mask = None
+        self.register_load_state_dict_pre_hook(_load_keras_layout_state_dict)
 
     @property
     def state_size(self):
@@ -204,3 +205,13 @@ class BaseRNNCell(Layer):
         if self.gates > 1:
             config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
         return config
+
+
+def _load_keras_layout_state_dict(cell, state_dict, prefix, *args):
+    """Loads a cell's state_dict written when cells kept Keras's layout (`kernel`, ...)."""
+    if prefix + "kernel" not in state_dict or not cell.built:
+        return
+    for var in cell._keras_weights:
+        if prefix + var.name in state_dict:
+            value = state_dict.pop(prefix + var.name)
+            state_dict[prefix + var._attr] = var._torch_layout_of(value).contiguous()

@@ -10,11 +10,12 @@ class GRU(BaseRNN):
 
     An `RNN` of a `GRUCell` (`layer.cell`), whose weights are kept in torch's gate order (reset,
     update, new) as `weight_ih (3*units, input_dim)`, `weight_hh (3*units, units)` and `bias`;
-    `kernel (input_dim, 3*units)`, `recurrent_kernel (units, 3*units)` and `bias` (`(2, 3*units)` input and recurrent biases
-    with `reset_after=True`, else `(3*units,)`) show them in Keras's order (update, reset, new).
-    With `reset_after=True` (Keras's default, the same formula as torch's) the layer runs
-    `torch.gru` (cuDNN on GPU); `reset_after=False`, other activations, `recurrent_dropout`
-    while training, or a mask torch cannot pack run Keras's step loop.
+    `kernel (input_dim, 3*units)`, `recurrent_kernel (units, 3*units)` and `bias` (`(2,
+    3*units)` input and recurrent biases with `reset_after=True`, else `(3*units,)`) show them
+    in Keras's order (update, reset, new). With `reset_after=True` (Keras's default, the same
+    formula as torch's) the layer runs `torch.gru` (cuDNN on GPU); `reset_after=False`, other
+    activations, `recurrent_dropout` while training, or a mask torch cannot pack run Keras's
+    step loop.
 
     Args:
         units: dimensionality of the output and state.

@@ -11,9 +11,10 @@ class LSTM(BaseRNN):
     An `RNN` of an `LSTMCell` (`layer.cell`). Keras and torch order the gates the same way
     (input, forget, cell, output), so the cell's weights are torch's `weight_ih (4*units,
     input_dim)`, `weight_hh (4*units, units)` and one `bias (4*units,)`, seen as Keras's `kernel
-    (input_dim, 4*units)`, `recurrent_kernel (units, 4*units)` and `bias`. Runs `torch.lstm` (cuDNN on GPU) unless the configuration needs
-    Keras's step loop: an activation other than tanh/sigmoid, `recurrent_dropout` while
-    training, or a mask that is not right-padded (or any mask with `go_backwards`).
+    (input_dim, 4*units)`, `recurrent_kernel (units, 4*units)` and `bias`. Runs `torch.lstm`
+    (cuDNN on GPU) unless the configuration needs Keras's step loop: an activation other than
+    tanh/sigmoid, `recurrent_dropout` while training, or a mask that is not right-padded (or any
+    mask with `go_backwards`).
 
     Args:
         units: dimensionality of the output and states.

@@ -9,10 +9,11 @@ class SimpleRNN(BaseRNN):
     """Fully-connected RNN: `h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)`.
 
     An `RNN` of a `SimpleRNNCell` (`layer.cell`), whose weights are torch's `weight_ih (units,
-    input_dim)`, `weight_hh (units, units)`, `bias`, seen as Keras's `kernel (input_dim, units)`, `recurrent_kernel (units, units)`, `bias (units,)`.
-    Runs torch's fused `rnn_tanh` / `rnn_relu` for the `"tanh"` / `"relu"` activations, and
-    Keras's step loop for any other activation, `recurrent_dropout` while training, or a mask
-    torch cannot pack (not right-padded, or any mask with `go_backwards`).
+    input_dim)`, `weight_hh (units, units)`, `bias`, seen as Keras's `kernel (input_dim,
+    units)`, `recurrent_kernel (units, units)`, `bias (units,)`. Runs torch's fused `rnn_tanh` /
+    `rnn_relu` for the `"tanh"` / `"relu"` activations, and Keras's step loop for any other
+    activation, `recurrent_dropout` while training, or a mask torch cannot pack (not
+    right-padded, or any mask with `go_backwards`).
 
     Args:
         units: dimensionality of the output.
