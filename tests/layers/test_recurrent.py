@@ -582,3 +582,18 @@ def test_cell_state_dict_in_the_old_keras_layout_loads(cell):
     c.load_state_dict(old)
     for w in c.weights:
         np.testing.assert_array_equal(w.numpy(), old[w.name].numpy())
+
+
+@pytest.mark.parametrize("name", RNNS)
+def test_load_weights_of_a_pt_file_from_before_the_cell(name, tmp_path):
+    def make():
+        return kerastorch.Sequential([kerastorch.Input((6, 5)), getattr(layers, name)(3),
+                                      layers.Dense(2)])
+    model = make()
+    flat = {key.replace("cell.", ""): value for key, value in model.state_dict().items()}
+    assert any(key.endswith(".weight_ih") for key in flat)
+    torch.save(flat, tmp_path / "old.pt")
+    other = make()
+    other.load_weights(str(tmp_path / "old.pt"))
+    x = torch.tensor(_inputs())
+    torch.testing.assert_close(other(x), model(x))

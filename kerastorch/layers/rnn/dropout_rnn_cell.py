@@ -108,6 +108,16 @@ class BaseRNNCell(Layer):
     def _bias_initializer(self):
         return self.bias_initializer
 
+    def _upgrade_state_dict(self, state_dict, prefix=""):
+        """Converts, in place, a state_dict written when cells kept Keras's layout (`kernel`,
+        `recurrent_kernel`, `bias`) to torch's; `load_weights(".pt")` calls it too."""
+        if prefix + "kernel" not in state_dict or not self.built:
+            return
+        for var in self._keras_weights:
+            if prefix + var.name in state_dict:
+                value = state_dict.pop(prefix + var.name)
+                state_dict[prefix + var._attr] = var._torch_layout_of(value).contiguous()
+
     # ------------------------------------------------------------------ dropout masks
     def dropout_masks(self, like, rate):
         """Keras's dropout masks: fixed over a sequence, one per gate when recurrent dropout is
@@ -208,10 +218,4 @@ class BaseRNNCell(Layer):
 
 
 def _load_keras_layout_state_dict(cell, state_dict, prefix, *args):
-    """Loads a cell's state_dict written when cells kept Keras's layout (`kernel`, ...)."""
-    if prefix + "kernel" not in state_dict or not cell.built:
-        return
-    for var in cell._keras_weights:
-        if prefix + var.name in state_dict:
-            value = state_dict.pop(prefix + var.name)
-            state_dict[prefix + var._attr] = var._torch_layout_of(value).contiguous()
+    cell._upgrade_state_dict(state_dict, prefix)

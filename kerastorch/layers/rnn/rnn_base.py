@@ -74,13 +74,17 @@ class BaseRNN(RNN):
     def extra_repr(self):
         return f"units={self.units}, return_sequences={self.return_sequences}"
 
+    def _upgrade_state_dict(self, state_dict, prefix=""):
+        """Renames, in place, the keys of state_dicts written before the weights moved into
+        the cell (`weight_ih` -> `cell.weight_ih`, ...); `load_weights(".pt")` calls it too."""
+        for key in ("weight_ih", "weight_hh", "bias"):
+            if prefix + key in state_dict and prefix + "cell." + key not in state_dict:
+                state_dict[prefix + "cell." + key] = state_dict.pop(prefix + key)
+
 
 for _name in _CELL_ARGS + _CELL_WEIGHTS:
     setattr(BaseRNN, _name, _cell_property(_name))
 
 
 def _load_flat_state_dict(module, state_dict, prefix, *args):
-    """Loads state_dicts written before the weights moved into the cell (`weight_ih`, ...)."""
-    for key in ("weight_ih", "weight_hh", "bias"):
-        if prefix + key in state_dict and prefix + "cell." + key not in state_dict:
-            state_dict[prefix + "cell." + key] = state_dict.pop(prefix + key)
+    module._upgrade_state_dict(state_dict, prefix)
