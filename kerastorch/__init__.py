@@ -31,8 +31,7 @@ from kerastorch.layers.input_layer import Input
 from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.layer import Variable
-from kerastorch.variables import Variable  # noqa: F811 - standalone keras.Variable; add_weight's views are instances too
+from kerastorch.variables import Variable
 from kerastorch.losses.loss import Loss
 from kerastorch.metrics.metric import Metric
 from kerastorch.mixed_precision import DTypePolicy

@@ -103,3 +103,36 @@ def test_model_trainable_and_non_trainable_weights():
     assert len(model.trainable_weights) == 6 and len(model.non_trainable_weights) == 2
     model.layers[1].trainable = False
     assert len(model.trainable_weights) == 4 and len(model.non_trainable_weights) == 4
+
+
+def test_each_variable_kind_follows_the_documented_rule():
+    from kerastorch import variables
+    from kerastorch.metrics import Mean
+    dense, gru, depthwise = layers.Dense(2), layers.GRU(2), layers.DepthwiseConv2D(3)
+    dense.build((None, 3))
+    gru.build((None, 4, 3))
+    depthwise.build((None, 5, 5, 2))
+    # a permutation of the layer's torch tensor
+    assert type(dense.kernel) is variables.LayerVariable
+    # more than a permutation (GRU gate order, depthwise reshape): a mapped view
+    assert isinstance(gru.kernel, variables.MappedVariable)
+    assert isinstance(depthwise.weights[0], variables.MappedVariable)
+    assert all(isinstance(w, keras.Variable) for w in gru.weights + depthwise.weights)
+    # a standalone Variable is not a view until a layer owns it
+    standalone = keras.Variable(np.ones((2,), "float32"))
+    assert not isinstance(standalone, variables.LayerVariable)
+    # metric state is not a keras.Variable, but works in torch functions and arithmetic
+    mean = Mean()
+    mean.update_state(np.array([1.0, 3.0], "float32"))
+    state = mean.variables[0]
+    assert isinstance(state, variables.MetricVariable)
+    assert not isinstance(state, keras.Variable)
+    assert float(torch.add(state, 1.0)) == 5.0 and float(state * 2) == 8.0
+    assert float(torch.stack([state, state]).sum()) == 8.0  # unwrapped inside a list too
+
+
+def test_old_mapped_variable_import_path_still_works():
+    from kerastorch import variables
+    from kerastorch.layers import mapped_variable
+    assert mapped_variable.MappedVariable is variables.MappedVariable
+    assert mapped_variable.add_mapped_weight is variables.add_mapped_weight

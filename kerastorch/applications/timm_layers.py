@@ -11,10 +11,11 @@ import torch.nn.functional as F
 
 from kerastorch.layers import conv_utils
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.layer import Variable
+from kerastorch.variables import LayerVariable
+from kerastorch.variables import Variable
 
 
-class _ViewVariable(Variable):
+class _ViewVariable(LayerVariable):
     """A Keras weight of a view layer: the tensor lives on a timm submodule."""
 
     def __init__(self, view, module, attr, name, layout=None, trainable=True):

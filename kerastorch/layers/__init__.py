@@ -12,7 +12,7 @@ from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.layer import Variable
+from kerastorch.variables import Variable
 from kerastorch.layers.merging import Add
 from kerastorch.layers.merging import Average
 from kerastorch.layers.merging import Concatenate

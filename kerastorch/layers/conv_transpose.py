@@ -185,23 +185,10 @@ class BaseConvTranspose(Layer):
         return (input_shape[0], self.filters) + out
 
     def get_config(self):
-        config = super().get_config()
-        config.update(filters=self.filters, kernel_size=self.kernel_size, strides=self.strides,
-                      padding=self.padding, output_padding=self.output_padding,
-                      data_format=self.data_format, dilation_rate=self.dilation_rate,
-                      activation=activations.serialize(self.activation), use_bias=self.use_bias,
-                      kernel_initializer=initializers.serialize(self.kernel_initializer),
-                      bias_initializer=initializers.serialize(self.bias_initializer),
-                      kernel_regularizer=self.kernel_regularizer,
-                      bias_regularizer=self.bias_regularizer,
-                      activity_regularizer=self.activity_regularizer,
-                      kernel_constraint=self.kernel_constraint,
-                      bias_constraint=self.bias_constraint)
-        return config
+        return conv_utils.conv_config(self, super().get_config(), output_padding=True)
 
     def extra_repr(self):
-        return (f"filters={self.filters}, kernel_size={self.kernel_size}, strides={self.strides}, "
-                f"padding={self.padding}, data_format={self.data_format}")
+        return conv_utils.conv_repr(self)
 
 
 class Conv1DTranspose(BaseConvTranspose):

@@ -1,4 +1,8 @@
-"""Argument normalisation and TensorFlow's padding arithmetic, shared by conv and pooling."""
+"""Argument normalisation and TensorFlow's padding arithmetic, shared by conv and pooling; the
+config and repr every convolution shares."""
+
+from kerastorch import activations
+from kerastorch import initializers
 
 
 def normalize_tuple(value, n, name, allow_zero=False):
@@ -64,3 +68,30 @@ def finish_output(y, channels_last, to_last, activation):
     if channels_last:
         y = y.permute(to_last)
     return y if activation is None else activation(y)
+
+
+def conv_config(layer, config, output_padding=False, groups=False):
+    """Adds the arguments Conv* and Conv*Transpose share to `config` (their `get_config`), in
+    Keras's key order; `output_padding` (transposed) and `groups` (Conv) where they have them."""
+    config.update(filters=layer.filters, kernel_size=layer.kernel_size, strides=layer.strides,
+                  padding=layer.padding)
+    if output_padding:
+        config["output_padding"] = layer.output_padding
+    config.update(data_format=layer.data_format, dilation_rate=layer.dilation_rate)
+    if groups:
+        config["groups"] = layer.groups
+    config.update(activation=activations.serialize(layer.activation), use_bias=layer.use_bias,
+                  kernel_initializer=initializers.serialize(layer.kernel_initializer),
+                  bias_initializer=initializers.serialize(layer.bias_initializer),
+                  kernel_regularizer=layer.kernel_regularizer,
+                  bias_regularizer=layer.bias_regularizer,
+                  activity_regularizer=layer.activity_regularizer,
+                  kernel_constraint=layer.kernel_constraint,
+                  bias_constraint=layer.bias_constraint)
+    return config
+
+
+def conv_repr(layer):
+    """The `extra_repr` line of a convolution."""
+    return (f"filters={layer.filters}, kernel_size={layer.kernel_size}, "
+            f"strides={layer.strides}, padding={layer.padding}, data_format={layer.data_format}")

@@ -9,7 +9,7 @@ from input channel `c`, in both.
 from kerastorch.layers import conv_utils
 from kerastorch.layers.convolutional import BaseConv
 from kerastorch.layers.layer import InputSpec
-from kerastorch.layers.mapped_variable import add_mapped_weight
+from kerastorch.variables import add_mapped_weight
 
 
 def depthwise_to_keras(weight, rank, in_channels):

@@ -18,6 +18,8 @@ from kerastorch.tensor.shapes import flatten_shapes
 from kerastorch.tensor.shapes import map_shapes
 from kerastorch.tensor.shapes import merge_shapes
 from kerastorch.utils import naming
+from kerastorch.variables import LayerVariable
+from kerastorch.variables import Variable
 
 _Tensor = torch.Tensor
 
@@ -74,162 +76,6 @@ def check_input_spec(layer, spec, shape, index=0):
         if shape[axis] is not None and shape[axis] != value:
             raise ValueError(f"{where}expected axis {axis} of input shape to have value {value}, "
                              f"but received input with shape {shape}")
-
-
-class _LayoutView(torch.Tensor):
-    """A Keras-layout view of a parameter whose `.grad` is the parameter's gradient, in the same
-    layout (Keras 3 torch guides read `v.value.grad`); ops on it return plain tensors."""
-
-    __torch_function__ = torch._C._disabled_torch_function_impl
-
-    @property
-    def grad(self):
-        g = self._kt_source.grad
-        return None if g is None else g.permute(self._kt_layout)
-
-
-class Variable:
-    """A Keras weight: a view, in Keras's layout, of a torch parameter or buffer of a layer.
-
-    `numpy()` and `assign()` read and write the torch tensor itself, so a Variable never goes
-    stale: moving the model to another device or loading a state_dict is seen at once.
-    """
-
-    def __init__(self, layer, attr, name, layout=None, trainable=True):
-        self._layer = layer
-        self._attr = attr
-        self.name = name
-        self._layout = tuple(layout) if layout is not None else None
-        self._inverse = tuple(int(i) for i in np.argsort(layout)) if layout is not None else None
-        self._trainable = trainable
-
-    @property
-    def value(self):
-        """The tensor in Keras's layout (a view of the torch tensor, gradients flow through it)."""
-        t = self.torch_tensor
-        if self._layout is None:
-            return t
-        if not t.requires_grad:
-            return t.permute(self._layout)
-        view = t.permute(self._layout).as_subclass(_LayoutView)  # `.value.grad` works (Keras 3)
-        view._kt_source, view._kt_layout = t, self._layout
-        return view
-
-    @property
-    def torch_tensor(self):
-        # Looked up in the registries, not by getattr: in `self.kernel = self.add_weight(
-        # name="kernel")` the attribute of that name is this Variable itself.
-        layer, attr = self._layer, self._attr
-        t = layer._parameters.get(attr)
-        if t is None:
-            t = layer._buffers.get(attr)
-        return t if t is not None else getattr(layer, attr)
-
-    @property
-    def path(self):
-        return f"{self._layer.name}/{self.name}"
-
-    @property
-    def shape(self):
-        return tuple(self.value.shape)
-
-    @property
-    def ndim(self):
-        return len(self.shape)
-
-    @property
-    def dtype(self):
-        return str(self.torch_tensor.dtype).replace("torch.", "")
-
-    @property
-    def trainable(self):
-        t = self.torch_tensor
-        return isinstance(t, nn.Parameter) and t.requires_grad
-
-    @trainable.setter
-    def trainable(self, value):
-        self._trainable = bool(value)
-        t = self.torch_tensor
-        if isinstance(t, nn.Parameter):
-            t.requires_grad_(self._trainable and self._layer.trainable)
-
-    def numpy(self):
-        return self.value.detach().cpu().numpy().copy()
-
-    def __array__(self, dtype=None, copy=None):
-        arr = self.numpy()
-        return arr if dtype is None else arr.astype(dtype)
-
-    def assign(self, value):
-        t = backend.convert_to_tensor(value.value if isinstance(value, Variable) else value)
-        if tuple(t.shape) != self.shape:
-            raise ValueError(f"The shape of the target variable and the shape of the value must "
-                             f"match. variable.shape={self.shape}, Received: value.shape="
-                             f"{tuple(t.shape)} (variable {self.path})")
-        target = self.torch_tensor
-        with torch.no_grad():
-            target.copy_(t if self._inverse is None else t.permute(self._inverse))
-        return self
-
-    def assign_add(self, value):
-        return self.assign(self.value.detach() + backend.convert_to_tensor(value))
-
-    def _keras_layout_of(self, t):
-        """`t`, a tensor shaped like the torch tensor (an optimizer slot), in Keras's layout."""
-        return t if self._layout is None else t.permute(self._layout)
-
-    def _torch_layout_of(self, t):
-        """`t`, a tensor in this weight's Keras layout, in the torch tensor's layout."""
-        return t if self._inverse is None else t.permute(self._inverse)
-
-    def assign_sub(self, value):
-        return self.assign(self.value.detach() - backend.convert_to_tensor(value))
-
-    def __repr__(self):
-        arr = np.array2string(self.numpy(), separator=", ", prefix=" array(")
-        return (f"<Variable '{self.path}' shape={self.shape} dtype={self.dtype}, "
-                f"numpy=\n array({arr}, dtype={self.dtype})>" if self.ndim > 1 else
-                f"<Variable '{self.path}' shape={self.shape} dtype={self.dtype}, "
-                f"numpy=array({arr}, dtype={self.dtype})>")
-
-    # A Variable is usable wherever a tensor is: in torch functions and in arithmetic.
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        unwrap = lambda v: v.value if isinstance(v, Variable) else v  # noqa: E731
-        args = tree.map_structure(unwrap, list(args))
-        kwargs = tree.map_structure(unwrap, dict(kwargs or {}))
-        return func(*args, **kwargs)
-
-    def __getitem__(self, idx):
-        return self.value[idx]
-
-    def __len__(self):
-        return self.shape[0]
-
-    def __float__(self):
-        return float(self.value)
-
-    def __int__(self):
-        return int(self.value)
-
-    def __bool__(self):
-        return bool(self.value)
-
-    def __neg__(self):
-        return -self.value
-
-
-def _binary(name):
-    def op(self, other):
-        other = other.value if isinstance(other, Variable) else other
-        return getattr(self.value, name)(other)
-    op.__name__ = name
-    return op
-
-
-for _name in ("add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "matmul",
-              "rmatmul", "pow", "rpow", "floordiv", "mod", "lt", "le", "gt", "ge"):
-    setattr(Variable, f"__{_name}__", _binary(f"__{_name}__"))
 
 
 class Layer(nn.Module):
@@ -305,7 +151,7 @@ class Layer(nn.Module):
 
     def __setattr__(self, name, value):
         if isinstance(value, Variable):
-            if getattr(value, "_track_on", None) is not None:  # a standalone keras.Variable
+            if not isinstance(value, LayerVariable):  # a standalone keras.Variable
                 value._track_on(self, name)
             # add_weight() registered the tensor already; this attribute is a second handle.
             self.__dict__.pop(name, None) if name in self._parameters else None
@@ -382,7 +228,8 @@ class Layer(nn.Module):
         else:
             param = nn.Parameter(value, requires_grad=bool(trainable) and self._trainable)
             self.register_parameter(attr, param)
-        var = Variable(self, attr, name, layout=layout, trainable=bool(trainable) and not buffer)
+        var = LayerVariable(self, attr, name, layout=layout,
+                            trainable=bool(trainable) and not buffer)
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
         self._keras_weights.append(var)
@@ -828,7 +675,7 @@ def _module_weights(module, seen):
             continue
         seen.add(key)
         if attr not in cache:
-            cache[attr] = Variable(module, attr, attr)
+            cache[attr] = LayerVariable(module, attr, attr)
             module.__dict__.setdefault("name", type(module).__name__)
         out.append(cache[attr])
     for child in module.children():

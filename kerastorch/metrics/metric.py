@@ -1,102 +1,11 @@
 """Metric: the base of Keras's metrics, with its state kept as tensors on the data's device."""
 
-import numpy as np
 import torch
 
 from kerastorch import backend
 from kerastorch import initializers
 from kerastorch.utils.naming import to_snake_case
-
-
-class MetricVariable:
-    """A metric's state tensor with Keras's Variable methods (`assign`, `assign_add`, `numpy`).
-
-    Updates are in place and detached from autograd; the tensor follows the device of the
-    values added to it, so metric state stays where the batches are.
-    """
-
-    def __init__(self, value, name=None):
-        self._value = value
-        self.name = name
-
-    @property
-    def value(self):
-        return self._value
-
-    @property
-    def shape(self):
-        return tuple(self._value.shape)
-
-    @property
-    def dtype(self):
-        return str(self._value.dtype).replace("torch.", "")
-
-    def _coerce(self, value):
-        if isinstance(value, MetricVariable):
-            value = value.value
-        if not isinstance(value, torch.Tensor):
-            value = torch.as_tensor(np.asarray(value), dtype=self._value.dtype)
-        value = value.detach()
-        if value.device != self._value.device:
-            if value.dim() == 0 and value.device.type == "cpu":
-                value = value.to(self._value.device)
-            else:
-                self._value = self._value.to(value.device)
-        return value
-
-    def _move(self, device):
-        self._value = self._value.to(device)
-
-    def assign(self, value):
-        self._value.copy_(self._coerce(value))
-        return self
-
-    def assign_add(self, value):
-        self._value.add_(self._coerce(value))
-        return self
-
-    def assign_sub(self, value):
-        self._value.sub_(self._coerce(value))
-        return self
-
-    def numpy(self):
-        return self._value.detach().cpu().numpy().copy()
-
-    def __array__(self, dtype=None, copy=None):
-        arr = self.numpy()
-        return arr if dtype is None else arr.astype(dtype)
-
-    def __repr__(self):
-        return f"<MetricVariable '{self.name}' shape={self.shape} dtype={self.dtype}>"
-
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        unwrap = lambda v: v.value if isinstance(v, MetricVariable) else v  # noqa: E731
-        args = [unwrap(a) for a in args]
-        kwargs = {k: unwrap(v) for k, v in (kwargs or {}).items()}
-        return func(*args, **kwargs)
-
-    def __getitem__(self, idx):
-        return self._value[idx]
-
-    def __float__(self):
-        return float(self._value)
-
-    def __neg__(self):
-        return -self._value
-
-
-def _binary(name):
-    def op(self, other):
-        other = other.value if isinstance(other, MetricVariable) else other
-        return getattr(self._value, name)(other)
-    op.__name__ = name
-    return op
-
-
-for _name in ("add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "pow", "lt",
-              "le", "gt", "ge"):
-    setattr(MetricVariable, f"__{_name}__", _binary(f"__{_name}__"))
+from kerastorch.variables import MetricVariable
 
 
 class Metric:

@@ -144,6 +144,10 @@ def load_torch_weights(model, filepath, skip_mismatch=False):
     if not isinstance(state, dict):
         raise ValueError(f"'{filepath}' does not hold a state_dict (a dict of tensors); got "
                          f"{type(state).__name__}.")
+    for name, module in model.named_modules():  # keys of files from older layouts (RNNs)
+        upgrade = getattr(module, "_upgrade_state_dict", None)
+        if upgrade is not None:
+            upgrade(state, f"{name}." if name else "")
     own = model.state_dict()
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]

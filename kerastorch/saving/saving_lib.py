@@ -170,27 +170,29 @@ def variable_groups(model):
     groups = []
     visited = set()
 
-    def visit(obj, path):
+    def visit(obj, path, name=None):
         if id(obj) in visited:
             return
         visited.add(id(obj))
+        name = name or obj.name
         hook = getattr(obj, "_keras3_variable_groups", None)
         if hook is not None:
             for sub, variables in hook().items():
-                groups.append((_join(path, sub), obj.name if not sub else sub, list(variables)))
+                groups.append((_join(path, sub), name if not sub else sub, list(variables)))
             return
         own = _own_variables(obj)
         sub = _OWN_VARS_SUBPATH.get(type(obj).__name__)
         if sub and own:
-            groups.append((path, obj.name, []))
-            groups.append((_join(path, sub), f"{obj.name}_{sub}", own))
+            groups.append((path, name, []))
+            groups.append((_join(path, sub), f"{name}_{sub}", own))
         else:
-            groups.append((path, obj.name, own))
+            groups.append((path, name, own))
         for attr, child in _children(obj):
             if isinstance(child, list):
                 visit_list(child, _join(path, attr))
             else:
-                visit(child, _join(path, attr))
+                # an LSTM's `cell` (which holds its variables) is named as Keras 3 names it
+                visit(child, _join(path, attr), f"{name}_{sub}" if attr == sub else None)
 
     def visit_list(items, path):
         used = {}

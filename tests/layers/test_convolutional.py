@@ -310,6 +310,24 @@ def test_config_round_trip(name, args):
     torch.testing.assert_close(clone(x), layer(x))
 
 
+@pytest.mark.parametrize("name", ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose",
+                                  "Conv2DTranspose", "Conv3DTranspose"])
+def test_conv_and_transpose_config_match_keras3(name):
+    keras3 = import_keras3()
+    kwargs = dict(strides=2, padding="same", activation="relu", use_bias=False,
+                  kernel_initializer="he_normal", name="c")
+    if "Transpose" in name:
+        kwargs["output_padding"] = 1
+    ours = getattr(layers, name)(4, 3, **kwargs).get_config()
+    theirs = getattr(keras3.layers, name)(4, 3, **kwargs).get_config()
+    assert list(ours) == list(theirs)  # the same keys in the same order
+    for key in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "use_bias",
+                "activation", "output_padding", "groups"):
+        if key in theirs:
+            assert tuple(np.ravel(ours[key])) == tuple(np.ravel(theirs[key])), key
+    assert ours["kernel_initializer"]["class_name"] == theirs["kernel_initializer"]["class_name"]
+
+
 def test_gradients_reach_keras_views():
     layer = layers.SeparableConv2D(3, 3, padding="same", depthwise_regularizer=None)
     y = layer(torch.tensor(_rand((1, 6, 6, 2))))

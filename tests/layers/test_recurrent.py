@@ -500,3 +500,100 @@ def test_seq2seq_encoder_states_feed_decoder_like_keras():
     np.testing.assert_allclose(tm([torch.tensor(a), torch.tensor(b)]).detach().numpy(),
                                np.asarray(km([a, b]).detach().cpu()), atol=ATOL)
     assert tm.count_params() == km.count_params()
+
+
+# ---------------------------------------------------------------------------- RNN(cell) layout
+@pytest.mark.parametrize("name", RNNS)
+def test_layers_are_rnns_of_their_cell_with_the_cell_weights(name):
+    layer = getattr(layers, name)(3, dropout=0.25)
+    layer.build((None, 6, 5))
+    assert isinstance(layer, layers.RNN)
+    assert type(layer.cell) is getattr(layers, f"{name}Cell")
+    assert layer.units == layer.cell.units == 3 and layer.dropout == layer.cell.dropout == 0.25
+    assert [w.path for w in layer.weights] == [f"{layer.name}/{n}" for n in
+                                               ("kernel", "recurrent_kernel", "bias")]
+    assert layer.weight_ih is layer.cell.weight_ih and layer.kernel is layer.cell.kernel
+    assert list(layer.state_dict()) == ["cell.weight_ih", "cell.weight_hh", "cell.bias"]
+
+
+@pytest.mark.parametrize("name", RNNS)
+def test_state_dict_from_before_the_cell_loads(name):
+    """State dicts written when the weights sat on the layer itself still load."""
+    layer = getattr(layers, name)(3)
+    layer.build((None, 6, 5))
+    flat = {key.replace("cell.", ""): value.clone() + 1.0
+            for key, value in layer.state_dict().items()}
+    layer.load_state_dict(flat)
+    torch.testing.assert_close(layer.weight_ih, flat["weight_ih"])
+    torch.testing.assert_close(layer.bias, flat["bias"])
+
+
+@pytest.mark.parametrize("cell,kwargs,fused", [
+    ("LSTMCell", {}, True), ("GRUCell", {}, True), ("SimpleRNNCell", {"activation": "relu"}, True),
+    ("LSTMCell", {"recurrent_activation": "hard_sigmoid"}, False),
+    ("GRUCell", {"reset_after": False}, False), ("SimpleRNNCell", {"activation": "elu"}, False)])
+def test_rnn_of_builtin_cell_takes_the_fused_kernel_when_it_computes_the_same(cell, kwargs,
+                                                                              fused):
+    x = torch.tensor(_inputs())
+    c = getattr(layers, cell)(4, **kwargs)
+    layer = layers.RNN(c, return_sequences=True)
+    layer(x)
+    calls = []
+    kernel = c._fused_kernel
+
+    def counting(*args):
+        calls.append(1)
+        return kernel(*args)
+    if kernel is not None:
+        c._fused_kernel = counting
+    y = layer(x)
+    assert bool(calls) == fused
+    # the same numbers as the cell's own step, called step by step
+    states = [torch.zeros(4, 4) for _ in range(len(layer.state_size))]
+    outputs = []
+    for t in range(x.shape[1]):
+        out, states = c(x[:, t], states)
+        outputs.append(out)
+    torch.testing.assert_close(y, torch.stack(outputs, 1), atol=1e-5, rtol=1e-5)
+
+
+def test_input_dropout_with_an_unpackable_mask_is_applied_once():
+    x = torch.tensor(_inputs())
+    mask = torch.tensor(NOT_RIGHT_PADDED)
+    layer = layers.LSTM(3, dropout=0.5, seed=7, return_sequences=True)
+    ref = layers.LSTM(3, return_sequences=True)
+    layer(x)
+    ref(x)
+    ref.set_weights(layer.get_weights())
+    y = layer(x, mask=mask, training=True)
+    generator = torch.Generator().manual_seed(7)
+    keep = (torch.rand(x[:, 0].shape, generator=generator) < 0.5).to(x.dtype) / 0.5
+    torch.testing.assert_close(y, ref(x * keep.unsqueeze(1), mask=mask), atol=1e-6, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cell", ["SimpleRNNCell", "LSTMCell", "GRUCell"])
+def test_cell_state_dict_in_the_old_keras_layout_loads(cell):
+    """Cells used to keep `kernel`, `recurrent_kernel`, `bias` in Keras's layout."""
+    c = getattr(layers, cell)(3)
+    c.build((None, 5))
+    rng = np.random.default_rng(1)
+    old = {w.name: torch.tensor(rng.standard_normal(w.shape), dtype=torch.float32)
+           for w in c.weights}
+    c.load_state_dict(old)
+    for w in c.weights:
+        np.testing.assert_array_equal(w.numpy(), old[w.name].numpy())
+
+
+@pytest.mark.parametrize("name", RNNS)
+def test_load_weights_of_a_pt_file_from_before_the_cell(name, tmp_path):
+    def make():
+        return kerastorch.Sequential([kerastorch.Input((6, 5)), getattr(layers, name)(3),
+                                      layers.Dense(2)])
+    model = make()
+    flat = {key.replace("cell.", ""): value for key, value in model.state_dict().items()}
+    assert any(key.endswith(".weight_ih") for key in flat)
+    torch.save(flat, tmp_path / "old.pt")
+    other = make()
+    other.load_weights(str(tmp_path / "old.pt"))
+    x = torch.tensor(_inputs())
+    torch.testing.assert_close(other(x), model(x))

@@ -1,12 +1,22 @@
-"""SimpleRNNCell, LSTMCell and GRUCell: one step of Keras's recurrences, for `RNN(cell)`."""
+"""SimpleRNNCell, LSTMCell and GRUCell: Keras's recurrences, one step each, for `RNN(cell)`.
+
+These are the only place the gate maths is written: `SimpleRNN`, `LSTM` and `GRU` are `RNN`s of
+these cells, running torch's fused kernel on the cell's weights where it computes the same.
+"""
 
 import torch
 
+from kerastorch import activations
 from kerastorch.layers.rnn.dropout_rnn_cell import BaseRNNCell
+from kerastorch.variables import add_mapped_weight
 
 
 class SimpleRNNCell(BaseRNNCell):
     """One step of SimpleRNN: `h = activation(x @ kernel + bias + h_prev @ recurrent_kernel)`.
+
+    Weights are torch's `weight_ih (units, input_dim)`, `weight_hh (units, units)`, `bias`, seen
+    as Keras's `kernel (input_dim, units)`, `recurrent_kernel (units, units)`, `bias (units,)`;
+    torch's fused kernel is `rnn_tanh` / `rnn_relu` for the `"tanh"` / `"relu"` activations.
 
     Args: as SimpleRNN (units, activation, use_bias, initializers, dropout, recurrent_dropout).
     Call: `cell(inputs (batch, features), states [h])` -> `(h, [h])`.
@@ -17,23 +27,32 @@ class SimpleRNNCell(BaseRNNCell):
             raise TypeError("Keyword argument not understood: 'recurrent_activation' "
                             "(passed to SimpleRNNCell)")
         super().__init__(units, activation=activation, use_bias=use_bias, **kwargs)
+        self._fused_kernel = {activations.tanh: torch.rnn_tanh,
+                              activations.relu: torch.rnn_relu}.get(self.activation)
 
-    def step(self, x, states, dp, rdp):
-        h = self._project(self.kernel.value, x, dp)
-        if self.bias is not None:
-            h = h + self.bias.value
-        prev = states[0] if rdp is None else states[0] * rdp[0]
-        out = self.activation(h + prev @ self.recurrent_kernel.value)
-        return out, [out]
+    def fused_ok(self):
+        return self._fused_kernel is not None
+
+    def step(self, z_x, states, rdp_masks):
+        h = states[0]
+        if rdp_masks is not None:
+            h = h * rdp_masks[0]
+        h = self.activation(z_x + h @ self.weight_hh.t())
+        return h, [h]
 
 
 class LSTMCell(BaseRNNCell):
     """One step of LSTM (gates input, forget, cell, output); states `[h, c]`.
 
+    Keras and torch order the gates the same way, so the weights are torch's `weight_ih
+    (4*units, input_dim)`, `weight_hh (4*units, units)` and one `bias (4*units,)`, seen as
+    Keras's `kernel`, `recurrent_kernel` and `bias`; torch's fused kernel is `torch.lstm`.
+
     Args: as LSTM (units, activation, recurrent_activation, use_bias, unit_forget_bias, ...).
     """
 
     gates = 4
+    _fused_kernel = staticmethod(torch.lstm)
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  unit_forget_bias=True, **kwargs):
@@ -57,16 +76,18 @@ class LSTMCell(BaseRNNCell):
                               torch.as_tensor(base((2 * units,), dtype=dtype))])
         return init
 
-    def step(self, x, states, dp, rdp):
+    def step(self, z_x, states, rdp_masks):
         h, c = states
-        z = self._project(self.kernel.value, x, dp) + \
-            self._project(self.recurrent_kernel.value, h, rdp)
-        if self.bias is not None:
-            z = z + self.bias.value
+        if rdp_masks is None:
+            z = z_x + h @ self.weight_hh.t()
+        else:
+            z = z_x + self._split_weight(self.weight_hh, rdp_masks, h)
         zi, zf, zc, zo = z.chunk(4, -1)
-        act, rec = self.activation, self.recurrent_activation
-        c = rec(zf) * c + rec(zi) * act(zc)
-        h = rec(zo) * act(c)
+        i = self.recurrent_activation(zi)
+        f = self.recurrent_activation(zf)
+        c = f * c + i * self.activation(zc)
+        o = self.recurrent_activation(zo)
+        h = o * self.activation(c)
         return h, [h, c]
 
     def get_config(self):
@@ -75,13 +96,24 @@ class LSTMCell(BaseRNNCell):
         return config
 
 
+def _swap_zr(t, dim):
+    """Swaps the first two of three gate blocks: torch's (r, z, n) <-> Keras's (z, r, h)."""
+    a, b, c = t.chunk(3, dim)
+    return torch.cat([b, a, c], dim)
+
+
 class GRUCell(BaseRNNCell):
     """One step of GRU in Keras's gate order (update, reset, new); `reset_after=True` default.
 
-    With `reset_after`, `bias` is `(2, 3 * units)`: input and recurrent biases.
+    The weights are kept in torch's gate order (reset, update, new) as `weight_ih (3*units,
+    input_dim)`, `weight_hh (3*units, units)` and `bias`; `kernel (input_dim, 3*units)`,
+    `recurrent_kernel (units, 3*units)` and `bias` (`(2, 3*units)` input and recurrent biases
+    with `reset_after=True`, else `(3*units,)`) show them in Keras's order (update, reset, new).
+    With `reset_after=True` (the same formula as torch's) the fused kernel is `torch.gru`.
     """
 
     gates = 3
+    _fused_kernel = staticmethod(torch.gru)
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  reset_after=True, **kwargs):
@@ -90,38 +122,63 @@ class GRUCell(BaseRNNCell):
                          use_bias=use_bias, **kwargs)
         self.reset_after = reset_after
 
-    def _bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+    def _build_weights(self, input_dim):
+        units = self.units
+        self.kernel = add_mapped_weight(
+            self, (input_dim, 3 * units), "kernel", self.kernel_initializer, "weight_ih",
+            to_keras=lambda w: _swap_zr(w, 0).t(), to_torch=lambda k: _swap_zr(k.t(), 0),
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = add_mapped_weight(
+            self, (units, 3 * units), "recurrent_kernel", self.recurrent_initializer,
+            "weight_hh", to_keras=lambda w: _swap_zr(w, 0).t(),
+            to_torch=lambda k: _swap_zr(k.t(), 0), regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint)
+        if self.use_bias:
+            shape = (2, 3 * units) if self.reset_after else (3 * units,)
+            self.bias_variable = add_mapped_weight(
+                self, shape, "bias", self.bias_initializer, "bias",
+                to_keras=lambda b: _swap_zr(b, -1), to_torch=lambda b: _swap_zr(b, -1),
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        else:
+            self.bias = None
 
-    def step(self, x, states, dp, rdp):
+    def fused_ok(self):
+        return self.reset_after and super().fused_ok()
+
+    def fused_params(self):
+        if not self.use_bias:
+            return [self.weight_ih, self.weight_hh]
+        return [self.weight_ih, self.weight_hh, self.bias[0], self.bias[1]]
+
+    def _input_bias(self):
+        if self.bias is None:
+            return None
+        return self.bias[0] if self.reset_after else self.bias
+
+    def step(self, g_x, states, rdp_masks):
         h = states[0]
         units = self.units
-        bias_in = bias_rec = None
-        if self.bias is not None:
-            b = self.bias.value
-            bias_in, bias_rec = (b[0], b[1]) if self.reset_after else (b, None)
-        mx = self._project(self.kernel.value, x, dp)
-        if bias_in is not None:
-            mx = mx + bias_in
-        x_z, x_r, x_h = mx.chunk(3, -1)
-        hs = [h * m for m in rdp] if rdp is not None else [h, h, h]
-        u = self.recurrent_kernel.value
+        w_hh = self.weight_hh
+        h_r = h_z = h_n = h
+        if rdp_masks is not None:
+            h_r, h_z, h_n = (h * m for m in rdp_masks)
+        x_r, x_z, x_n = g_x.chunk(3, -1)
         if self.reset_after:
-            inner = self._project(u, h, rdp)
-            if bias_rec is not None:
-                inner = inner + bias_rec
-            r_z, r_r, r_h = inner.chunk(3, -1)
+            if rdp_masks is None:
+                g_h = h @ w_hh.t()
+            else:
+                g_h = self._split_weight(w_hh, rdp_masks, h)
+            if self.bias is not None:
+                g_h = g_h + self.bias[1]
+            rec_r, rec_z, rec_n = g_h.chunk(3, -1)
+            r = self.recurrent_activation(x_r + rec_r)
+            z = self.recurrent_activation(x_z + rec_z)
+            n = self.activation(x_n + r * rec_n)
         else:
-            r_z = hs[0] @ u[:, :units]
-            r_r = hs[1] @ u[:, units:2 * units]
-        z = self.recurrent_activation(x_z + r_z)
-        r = self.recurrent_activation(x_r + r_r)
-        if self.reset_after:
-            r_h = r * r_h
-        else:
-            r_h = (r * hs[2]) @ u[:, 2 * units:]
-        hh = self.activation(x_h + r_h)
-        h = z * h + (1.0 - z) * hh
+            r = self.recurrent_activation(x_r + h_r @ w_hh[:units].t())
+            z = self.recurrent_activation(x_z + h_z @ w_hh[units:2 * units].t())
+            n = self.activation(x_n + (r * h_n) @ w_hh[2 * units:].t())
+        h = z * h + (1.0 - z) * n
         return h, [h]
 
     def get_config(self):
