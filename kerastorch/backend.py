@@ -11,6 +11,7 @@ _FLOATX = "float32"
 _IMAGE_DATA_FORMAT = "channels_last"
 _EPSILON = 1e-7
 _DEVICE = None
+_KERAS2_DEFAULTS = False
 
 
 def get_uid(prefix=""):
@@ -28,6 +29,19 @@ def unique_object_name(prefix):
 def clear_session():
     """Resets the name counters, so the next `Dense` is `dense` again."""
     _NAME_UIDS.clear()
+
+
+def keras2_defaults():
+    """True while a Keras 2 script runs (`kerastorch run` of a script importing
+    `tensorflow.keras` or `tf_keras`): where Keras 2 and Keras 3 differ, Keras 2's behaviour
+    (README, "Coming from Keras 2")."""
+    return _KERAS2_DEFAULTS
+
+
+def set_keras2_defaults(value):
+    """Turns Keras 2's defaults on or off (the import hook sets them for Keras 2 imports)."""
+    global _KERAS2_DEFAULTS
+    _KERAS2_DEFAULTS = bool(value)
 
 
 def floatx():
@@ -193,6 +207,9 @@ _OPS_FUNCTIONS = ("cast", "cond", "convert_to_numpy", "is_tensor", "scatter", "s
 
 
 def __getattr__(name):
+    if name == "shape" and _KERAS2_DEFAULTS:  # Keras 2's K.shape: a tensor, as tf.shape
+        from kerastorch.legacy import backend as legacy
+        return legacy.shape
     if name in _OPS_MODULES or name in _OPS_FUNCTIONS:
         import importlib
         ops = importlib.import_module("kerastorch.ops")
@@ -209,4 +226,12 @@ def __getattr__(name):
     if name == "Variable":
         from kerastorch.variables import Variable
         return Variable
+    if not name.startswith("_"):
+        # Keras 2's backend functions (`K.mean`, `K.function`, ...): kerastorch.legacy.backend.
+        import importlib
+        legacy = importlib.import_module("kerastorch.legacy.backend")
+        if name not in legacy.NOT_SUPPORTED and not name.startswith("_") and \
+                callable(getattr(legacy, name, None)) and \
+                getattr(getattr(legacy, name), "__module__", "") == legacy.__name__:
+            return getattr(legacy, name)
     raise AttributeError(f"module 'kerastorch.backend' has no attribute {name!r}")
