@@ -31,7 +31,12 @@ _HANDLED_ROOTS = ("keras", "tf_keras", "tensorflow", "keras_preprocessing")
 # (backend.keras2_defaults; README, "Coming from Keras 2").
 KERAS2_ROOTS = ("tf_keras", "tensorflow.keras", "keras_preprocessing")
 LEGACY_MODULES = {"layers.experimental.preprocessing": "layers", "layers.experimental": "layers",
-                  "optimizers.legacy": "optimizers"}
+                  "optimizers.legacy": "optimizers",
+                  # Keras 2's layer modules (`from keras.layers.merge import concatenate`).
+                  **{f"layers.{name}": "layers" for name in (
+                      "merge", "core", "convolutional", "pooling", "normalization",
+                      "recurrent", "embeddings", "advanced_activations", "wrappers", "noise",
+                      "local", "convolutional_recurrent", "dense_attention")}}
 
 
 def keras_relative(name):
