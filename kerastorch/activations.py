@@ -3,6 +3,7 @@
 import torch
 import torch.nn.functional as F
 
+from kerastorch import backend
 from kerastorch import object_lookup
 
 
@@ -28,7 +29,15 @@ def sigmoid(x):
 
 
 def hard_sigmoid(x):
+    """Keras 3's `relu6(x + 3) / 6`; in a Keras 2 script Keras 2's `clip(0.2 * x + 0.5, 0, 1)`."""
+    if backend.keras2_defaults():
+        return _keras2_hard_sigmoid(x)
     return F.hardsigmoid(x)
+
+
+def _keras2_hard_sigmoid(x):
+    from kerastorch.saving.keras2_loading import hard_sigmoid as keras2_hard_sigmoid
+    return keras2_hard_sigmoid(x)
 
 
 def hard_silu(x):

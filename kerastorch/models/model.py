@@ -3,6 +3,7 @@
 import torch
 from torch import nn
 
+from kerastorch import backend
 from kerastorch import tree
 from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.layer import Layer
@@ -19,7 +20,6 @@ def _input_casts(nodes, inputs):
     Keras casts a model's inputs to its `Input`'s dtype), or None where it is not an `Input`
     of a floating dtype or only `Embedding` layers read it (they take the ids as they are);
     None when no input needs it."""
-    from kerastorch import backend
     from kerastorch.layers.embedding import Embedding
     casts = []
     for t in inputs:
@@ -230,7 +230,8 @@ class Model(Trainer, KerasSaveable, Layer):
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
     def _check_weights_available(self):
-        if not self.built:
+        # Keras 3 gives an unbuilt model's weights as []; Keras 2 (and kerastorch) raise.
+        if not self.built and backend.keras_defaults() != 3:
             raise ValueError(f"Weights for model {self.name} have not yet been created. Weights "
                              "are created when the Model is first called on inputs or `build()` "
                              "is called with an `input_shape`.")

@@ -84,7 +84,7 @@ class PortedModule(types.ModuleType):
                 raise NotSupportedAttributeError(f"{self.__name__}.{attr}") from None
         if isinstance(value, types.ModuleType):
             if _is_keras2(f"{self.__name__}.{attr}"):  # `tf.keras` of `import tensorflow`
-                backend.set_keras2_defaults(True)
+                backend.set_keras_defaults(2)
             value = self.__dict__["_kt_finder"].ported(f"{self.__name__}.{attr}", value)
         self.__dict__[attr] = value
         return value
@@ -166,7 +166,9 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def create_module(self, spec):
         if _is_keras2(spec.name):
-            backend.set_keras2_defaults(True)
+            backend.set_keras_defaults(2)
+        elif spec.name.split(".")[0] == "keras" and backend.keras_defaults() is None:
+            backend.set_keras_defaults(3)  # a Keras 3 script (a Keras 2 import wins)
         return self.ported(spec.name, self._resolve(spec.name))
 
     def exec_module(self, module):
@@ -202,7 +204,7 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def keras_import_hook():
     """Within this block `import keras` (and friends) gives kerastorch; restored afterwards."""
     finder = KerasFinder()
-    keras2_defaults = backend.keras2_defaults()
+    keras_defaults = backend.keras_defaults()
     saved = {name: mod for name, mod in sys.modules.items()
              if name.split(".")[0] in _HANDLED_ROOTS}
     for name in saved:
@@ -216,4 +218,4 @@ def keras_import_hook():
         for name in [n for n in sys.modules if n.split(".")[0] in _HANDLED_ROOTS]:
             del sys.modules[name]
         sys.modules.update(saved)
-        backend.set_keras2_defaults(keras2_defaults)
+        backend.set_keras_defaults(keras_defaults)

@@ -28,10 +28,10 @@ def tf_out(tmp_path_factory):
 
 @pytest.fixture
 def keras2_defaults():
-    saved = K.keras2_defaults()
-    K.set_keras2_defaults(True)
+    saved = K.keras_defaults()
+    K.set_keras_defaults(2)
     yield
-    K.set_keras2_defaults(saved)
+    K.set_keras_defaults(saved)
 
 
 def _tensor_arg(spec):
