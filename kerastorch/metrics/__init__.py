@@ -90,7 +90,11 @@ ALL_OBJECTS_DICT.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
                          "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
                          "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
                          "msle": MeanSquaredLogarithmicError,
-                         "MSLE": MeanSquaredLogarithmicError})
+                         "MSLE": MeanSquaredLogarithmicError,
+                         # tf.keras 2's other names
+                         "acc": Accuracy, "ACC": Accuracy, "cosine_proximity": CosineSimilarity,
+                         "kullback_leibler_divergence": KLDivergence, "log_cosh": LogCoshError,
+                         "logcosh": LogCoshError})
 
 
 def serialize(metric):
