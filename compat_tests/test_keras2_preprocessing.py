@@ -25,8 +25,9 @@ def _run(args, tmp_path, env):
     return proc.stdout
 
 
-def test_the_text_and_image_script_is_listed():
-    assert "text_and_image_classifiers" in NAMES
+def test_the_keras2_scripts_are_listed():
+    assert {"text_and_image_classifiers", "training_api_and_defaults",
+            "cnn_fit_generator_and_vae"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)

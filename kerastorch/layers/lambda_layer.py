@@ -37,8 +37,13 @@ class Lambda(Layer):
         if callable(self._output_shape):
             return self._output_shape(input_shape)
         shape = tuple(self._output_shape)
-        return (input_shape[0],) + shape if isinstance(input_shape, tuple) and input_shape \
-            and not isinstance(input_shape[0], tuple) else shape
+        if isinstance(input_shape, tuple) and input_shape and \
+                not isinstance(input_shape[0], (tuple, list)):
+            return (input_shape[0],) + shape
+        if isinstance(input_shape, (list, tuple)) and input_shape and \
+                isinstance(input_shape[0], (tuple, list)) and input_shape[0]:
+            return (input_shape[0][0],) + shape  # several inputs: the first one's batch
+        return shape
 
     def compute_mask(self, inputs, mask=None):
         if callable(self.mask):
