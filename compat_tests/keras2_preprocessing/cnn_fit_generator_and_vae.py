@@ -72,6 +72,9 @@ class KLDivergence(layers.Layer):
         self.add_loss(K.mean(kl))
         return z_mean
 
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
 
 encoder_inputs = keras.Input((12,))
 hidden = layers.Dense(16, activation="relu")(encoder_inputs)
