@@ -1072,3 +1072,37 @@ def test_plot_model_writes_dot_and_needs_graphviz_for_images(tmp_path):
     else:
         with pytest.raises(ImportError, match="You must install graphviz"):
             keras.utils.plot_model(model, to_file=tmp_path / "model.png", show_shapes=True)
+
+
+@pytest.mark.parametrize("imports,version", [
+    ("import keras", 3),
+    ("from keras import layers", 3),
+    ("import tf_keras as keras", 2),
+    ("import tensorflow as tf\nkeras = tf.keras", 2),
+    ("from tensorflow import keras", 2),
+    ("from tensorflow.keras import layers", 2),
+    ("from keras_preprocessing import sequence", 2),
+    ("import keras\nfrom tensorflow.keras import layers", 2),  # a Keras 2 import wins
+    ("import numpy", None),
+])
+def test_the_keras_a_script_imports_sets_its_defaults_for_the_run(tmp_path, imports, version):
+    script = write(tmp_path, "s.py", imports + "\nimport kerastorch\n"
+                   "SEEN = kerastorch.backend.keras_defaults()\n")
+    assert keras.backend.keras_defaults() is None
+    assert run_script(script)["SEEN"] == version
+    assert keras.backend.keras_defaults() is None  # restored after the run
+
+
+def test_keras2_layer_modules_resolve_under_the_hook(tmp_path):
+    script = write(tmp_path, "s.py", """
+        from keras.layers.merge import concatenate, Add
+        from keras.layers.core import Dense, Dropout
+        from keras.layers.recurrent import LSTM
+        from keras.utils.np_utils import to_categorical
+        from keras.wrappers.scikit_learn import KerasClassifier
+        RESULT = (concatenate, Add, Dense, Dropout, LSTM, to_categorical([1]).dtype.name,
+                  KerasClassifier.__name__)
+    """)
+    result = run_script(script)["RESULT"]
+    assert result == (layers.concatenate, layers.Add, layers.Dense, layers.Dropout, layers.LSTM,
+                      "float32", "KerasClassifier")
