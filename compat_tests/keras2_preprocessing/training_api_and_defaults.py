@@ -20,6 +20,7 @@ y = (x[:, 0] > 0.5).astype("int32")
 # ------------------------------------------------------------------ history keys
 for loss, metrics in [("binary_crossentropy", ["acc"]), ("binary_crossentropy", ["accuracy", "mse"]),
                       ("binary_crossentropy", [keras.metrics.AUC(), "binary_accuracy"]),
+                      ("binary_crossentropy", ["crossentropy", "ce"]),
                       ("mse", ["mae", "mape"]), ("mse", [keras.metrics.RootMeanSquaredError()])]:
     K.clear_session()
     model = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
