@@ -402,6 +402,23 @@ def dot(x, y):
     return torch.tensordot(x, y, dims=([x.ndim - 1], [builtins.max(y.ndim - 2, 0)]))
 
 
+@op("tf.linalg.matmul")
+def batch_dot(x, y, axes=None):
+    """Sample-wise dot product along `axes` (an int, or one axis of each; default: the last
+    axis of `x` with the second-to-last of `y`, its last when 2-D); `(batch, 1)` for two
+    matrices, as Keras 2."""
+    from kerastorch.layers.merging import batch_dot as merged_dot
+    x, y = _t(x), _t(y)
+    if axes is None:
+        axes = (x.ndim - 1, y.ndim - 2 if y.ndim > 2 else y.ndim - 1)
+    elif isinstance(axes, int):
+        axes = (axes, axes)
+    axes = tuple(a % t.ndim for a, t in zip(axes, (x, y)))
+    if 0 in axes:
+        raise ValueError(f"Cannot perform batch_dot over axis 0. Received: axes={axes}")
+    return merged_dot(x, y, axes)
+
+
 @op("tf.nn.batch_normalization")
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
     x = _t(x)
@@ -719,7 +736,7 @@ def foldr(fn, elems, initializer=None, name=None):
 
 # The Keras 2 backend functions kerastorch does not run (yet): asking for one raises an error
 # naming it, never a substitute.
-NOT_SUPPORTED = ("batch_dot", "conv1d", "conv2d", "conv2d_transpose", "conv3d", "ctc_batch_cost",
+NOT_SUPPORTED = ("conv1d", "conv2d", "conv2d_transpose", "conv3d", "ctc_batch_cost",
                  "ctc_decode", "ctc_label_dense_to_sparse", "depthwise_conv2d", "gradients",
                  "in_top_k", "local_conv1d", "local_conv2d", "normalize_batch_in_training",
                  "placeholder", "pool2d", "pool3d", "resize_volumes", "rnn", "separable_conv2d",
