@@ -734,11 +734,32 @@ def foldr(fn, elems, initializer=None, name=None):
     return acc
 
 
+@op("ctc_batch_cost")
+def ctc_batch_cost(y_true, y_pred, input_length, label_length):
+    """Keras 2's CTC loss of each sample, `(batch, 1)`: `y_pred` softmax outputs `(batch, time,
+    classes)` with the blank last, `y_true` padded labels, lengths `(batch, 1)`. As tf.keras 2,
+    the log of `y_pred + epsilon` is renormalised (log-softmax) before the loss."""
+    y_true, y_pred = _t(y_true), _t(y_pred)
+    log_probs = torch.log_softmax(torch.log(y_pred + _backend.epsilon()), dim=-1)
+    input_length = _t(input_length).reshape(-1).to(torch.int64)
+    label_length = _t(label_length).reshape(-1).to(torch.int64)
+    loss = torch.nn.functional.ctc_loss(
+        log_probs.transpose(0, 1), y_true.to(torch.int64), input_length, label_length,
+        blank=y_pred.shape[-1] - 1, reduction="none", zero_infinity=False)
+    return loss.unsqueeze(-1).to(y_pred.dtype)
+
+
+@op("tf.math.in_top_k")
+def in_top_k(predictions, targets, k):
+    """Whether each `targets` class is among the `k` highest `predictions` of its row."""
+    return ops.in_top_k(_t(targets), _t(predictions), k)
+
+
 # The Keras 2 backend functions kerastorch does not run (yet): asking for one raises an error
 # naming it, never a substitute.
-NOT_SUPPORTED = ("conv1d", "conv2d", "conv2d_transpose", "conv3d", "ctc_batch_cost",
+NOT_SUPPORTED = ("conv1d", "conv2d", "conv2d_transpose", "conv3d",
                  "ctc_decode", "ctc_label_dense_to_sparse", "depthwise_conv2d", "gradients",
-                 "in_top_k", "local_conv1d", "local_conv2d", "normalize_batch_in_training",
+                 "local_conv1d", "local_conv2d", "normalize_batch_in_training",
                  "placeholder", "pool2d", "pool3d", "resize_volumes", "rnn", "separable_conv2d",
                  "spatial_3d_padding", "binary_focal_crossentropy",
                  "categorical_focal_crossentropy")

@@ -16,6 +16,12 @@ def make_arg(spec):
         if spec["dtype"].startswith("int"):
             value = np.floor(value)
         return value.astype(spec["dtype"])
+    if isinstance(spec, dict) and "softmax" in spec:  # rows of probabilities
+        value = make_arg(spec["softmax"]).astype("float64")
+        value = np.exp(value) / np.exp(value).sum(axis=-1, keepdims=True)
+        return value.astype("float32")
+    if isinstance(spec, dict) and "const" in spec:
+        return np.asarray(spec["const"], dtype=spec["dtype"])
     if isinstance(spec, dict) and "list" in spec:
         return [make_arg(s) for s in spec["list"]]
     return spec
@@ -69,6 +75,11 @@ CASES = [
                                                 {"axes": [2, 1]}),
     ("batch_dot", [A(2, 3), A(2, 3, seed=1)], {"axes": 1}),
     ("batch_dot", [X, A(2, 5, 4, seed=7)], {"axes": [2, 2]}),
+    ("in_top_k", [A(4, 5), A(4, dtype="int32", low=0, high=5), 2], {}),
+    ("ctc_batch_cost", [A(3, 4, dtype="int32", low=0, high=5),
+                        {"softmax": A(3, 10, 6, seed=2)},
+                        {"const": [[10], [8], [9]], "dtype": "int32"},
+                        {"const": [[4], [2], [3]], "dtype": "int32"}], {}),
     ("batch_normalization", [X, A(4, seed=1), A(4, seed=2, low=0.5, high=1.5), A(4, seed=3),
                              A(4, seed=4)], {}),
     ("switch", [A(2, 3, 4, seed=8, low=0, high=2, dtype="int32"), X, A(2, 3, 4, seed=9)], {}),
