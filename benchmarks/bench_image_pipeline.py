@@ -6,8 +6,8 @@ tf.keras 2.21, on the same PNG files.
 
 Writes `--images` random RGB PNGs (`--size` square, 4 classes) to a temporary directory, then
 for each library and each loading mode (one process; `--workers` threads or processes, which
-is `fit(workers=n, use_multiprocessing=...)` in tf.keras and `iterator.workers = n;
-iterator.use_multiprocessing = ...` in kerastorch; tf.keras's one-process `fit` also prepares
+is `fit(workers=n, use_multiprocessing=...)` in both (kerastorch gives them to the iterator:
+threads, or DataLoader processes); tf.keras's one-process `fit` also prepares
 batches in one background thread) trains the same small CNN for one warm-up
 epoch and `--epochs` timed epochs, with augmentation (rescale, rotation, shifts, zoom,
 horizontal flips). Also timed: the epoch's batches alone (the pipeline, no model) and the same
@@ -73,11 +73,7 @@ def run(keras, root, size, epochs, workers, tf_side):
                                (f"fit, {workers} threads", workers, False),
                                (f"fit, {workers} processes", workers, True)):
         it, m = flow(), model()
-        if tf_side:
-            kwargs = {"workers": n, "use_multiprocessing": processes}
-        else:
-            kwargs = {}
-            it.workers, it.use_multiprocessing = n, processes
+        kwargs = {"workers": n, "use_multiprocessing": processes}
         m.fit(it, epochs=1, verbose=0, **kwargs)  # warm-up
         start = time.perf_counter()
         m.fit(it, epochs=epochs, verbose=0, **kwargs)

@@ -25,8 +25,9 @@ def _run(args, tmp_path, env):
     return proc.stdout
 
 
-def test_the_text_and_image_script_is_listed():
-    assert "text_and_image_classifiers" in NAMES
+def test_the_keras2_scripts_are_listed():
+    assert {"text_and_image_classifiers", "training_api_and_defaults",
+            "cnn_fit_generator_and_vae"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -37,4 +38,8 @@ def test_script_prints_what_it_prints_under_tf_keras(name, tmp_path):
                 dict(os.environ, PYTHONPATH=str(ROOT)))
     assert len(theirs.splitlines()) > 10, theirs
     assert ours.splitlines() == theirs.splitlines()
-    assert not list(tmp_path.iterdir()), "the script left files behind"
+    # torch puts its inductor cache folder (`torchinductor_<user>`) in TMPDIR when a meta
+    # tensor op first imports torch._dynamo (shape inference of K.* / ops nodes): not the
+    # script's files.
+    left = [p for p in tmp_path.iterdir() if not p.name.startswith("torchinductor_")]
+    assert not left, f"the script left files behind: {left}"

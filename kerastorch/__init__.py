@@ -26,6 +26,7 @@ from kerastorch import regularizers
 from kerastorch import saving
 from kerastorch import testing
 from kerastorch import utils
+from kerastorch import wrappers
 from kerastorch.initializers import Initializer
 from kerastorch.layers.input_layer import Input
 from kerastorch.layers.input_layer import KerasTensor

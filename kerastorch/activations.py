@@ -3,6 +3,7 @@
 import torch
 import torch.nn.functional as F
 
+from kerastorch import backend
 from kerastorch import object_lookup
 
 
@@ -28,7 +29,15 @@ def sigmoid(x):
 
 
 def hard_sigmoid(x):
+    """Keras 3's `relu6(x + 3) / 6`; in a Keras 2 script Keras 2's `clip(0.2 * x + 0.5, 0, 1)`."""
+    if backend.keras2_defaults():
+        return _keras2_hard_sigmoid(x)
     return F.hardsigmoid(x)
+
+
+def _keras2_hard_sigmoid(x):
+    from kerastorch.saving.keras2_loading import hard_sigmoid as keras2_hard_sigmoid
+    return keras2_hard_sigmoid(x)
 
 
 def hard_silu(x):
@@ -89,9 +98,65 @@ def linear(x):
     return x
 
 
+# Keras 3's newer activations, each Keras 3's op of the same name (kerastorch.ops.nn).
+def celu(x, alpha=1.0):
+    return _nn().celu(x, alpha=alpha)
+
+
+def glu(x, axis=-1):
+    return _nn().glu(x, axis=axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    return _nn().hard_shrink(x, threshold=threshold)
+
+
+def hard_tanh(x):
+    return _nn().hard_tanh(x)
+
+
+def log_sigmoid(x):
+    return _nn().log_sigmoid(x)
+
+
+def soft_shrink(x, threshold=0.5):
+    return _nn().soft_shrink(x, threshold=threshold)
+
+
+def sparse_plus(x):
+    return _nn().sparse_plus(x)
+
+
+def sparse_sigmoid(x):
+    return _nn().sparse_sigmoid(x)
+
+
+def sparsemax(x, axis=-1):
+    return _nn().sparsemax(x, axis=axis)
+
+
+def squareplus(x, b=4):
+    return _nn().squareplus(x, b=b)
+
+
+def tanh_shrink(x):
+    return _nn().tanh_shrink(x)
+
+
+def threshold(x, threshold, default_value):
+    return _nn().threshold(x, threshold, default_value)
+
+
+def _nn():
+    from kerastorch.ops import nn
+    return nn
+
+
 _BY_NAME = {f.__name__: f for f in (
     relu, relu6, leaky_relu, sigmoid, hard_sigmoid, hard_silu, tanh, softmax, log_softmax,
-    elu, selu, gelu, silu, softplus, softsign, exponential, mish, linear)}
+    elu, selu, gelu, silu, softplus, softsign, exponential, mish, linear, celu, glu,
+    hard_shrink, hard_tanh, log_sigmoid, soft_shrink, sparse_plus, sparse_sigmoid, sparsemax,
+    squareplus, tanh_shrink, threshold)}
 _BY_NAME.update(swish=silu, hard_swish=hard_silu)
 
 

@@ -11,6 +11,7 @@ _FLOATX = "float32"
 _IMAGE_DATA_FORMAT = "channels_last"
 _EPSILON = 1e-7
 _DEVICE = None
+_KERAS_DEFAULTS = None  # 2, 3 or None: see keras_defaults()
 
 
 def get_uid(prefix=""):
@@ -28,6 +29,33 @@ def unique_object_name(prefix):
 def clear_session():
     """Resets the name counters, so the next `Dense` is `dense` again."""
     _NAME_UIDS.clear()
+
+
+def keras_defaults():
+    """Whose behaviour kerastorch follows where Keras 2 and Keras 3 differ: 2 while a Keras 2
+    script runs (`kerastorch run` of a script importing `tensorflow.keras` or `tf_keras`), 3
+    for a script importing `keras`, None (kerastorch's own choice) otherwise. The README's
+    "Coming from Keras 2" lists the differences."""
+    return _KERAS_DEFAULTS
+
+
+def keras2_defaults():
+    """True while a Keras 2 script runs (see `keras_defaults`)."""
+    return _KERAS_DEFAULTS == 2
+
+
+def set_keras_defaults(version):
+    """Follows Keras `version` (2 or 3; None: kerastorch's own) where Keras 2 and 3 differ;
+    the import hook sets it for the Keras a script imports."""
+    global _KERAS_DEFAULTS
+    if version not in (None, 2, 3):
+        raise ValueError(f"Expected 2, 3 or None. Received: version={version!r}")
+    _KERAS_DEFAULTS = version
+
+
+def set_keras2_defaults(value):
+    """Turns Keras 2's defaults on (or back to kerastorch's own with False)."""
+    set_keras_defaults(2 if value else None)
 
 
 def floatx():
@@ -196,6 +224,9 @@ _OPS_FUNCTIONS = ("cast", "cond", "convert_to_numpy", "is_tensor", "scatter", "s
 
 
 def __getattr__(name):
+    if name == "shape" and _KERAS_DEFAULTS == 2:  # Keras 2's K.shape: a tensor, as tf.shape
+        from kerastorch.legacy import backend as legacy
+        return legacy.shape
     if name in _OPS_MODULES or name in _OPS_FUNCTIONS:
         import importlib
         ops = importlib.import_module("kerastorch.ops")
@@ -212,4 +243,12 @@ def __getattr__(name):
     if name == "Variable":
         from kerastorch.variables import Variable
         return Variable
+    if not name.startswith("_"):
+        # Keras 2's backend functions (`K.mean`, `K.function`, ...): kerastorch.legacy.backend.
+        import importlib
+        legacy = importlib.import_module("kerastorch.legacy.backend")
+        if name not in legacy.NOT_SUPPORTED and not name.startswith("_") and \
+                callable(getattr(legacy, name, None)) and \
+                getattr(getattr(legacy, name), "__module__", "") == legacy.__name__:
+            return getattr(legacy, name)
     raise AttributeError(f"module 'kerastorch.backend' has no attribute {name!r}")

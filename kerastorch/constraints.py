@@ -100,7 +100,9 @@ max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNo
 
 _BY_NAME = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
             "min_max_norm": MinMaxNorm, "MaxNorm": MaxNorm, "NonNeg": NonNeg,
-            "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm, "Constraint": Constraint}
+            "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm, "Constraint": Constraint,
+            # tf.keras 2's lower-case class names
+            "maxnorm": MaxNorm, "nonneg": NonNeg, "unitnorm": UnitNorm, "constraint": Constraint}
 
 
 def serialize(constraint):

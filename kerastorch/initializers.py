@@ -246,6 +246,12 @@ _ALIASES = {
     "identity": Identity,
 }
 _ALIASES.update({cls.__name__: cls for cls in set(_ALIASES.values())})
+# Keras 3's longer class names and Keras 2's short ones ("uniform", "normal", "zero", "one").
+_ALIASES.update(IdentityInitializer=Identity, OrthogonalInitializer=Orthogonal,
+                normal=RandomNormal, uniform=RandomUniform, zero=Zeros, one=Ones,
+                Initializer=Initializer, initializer=Initializer)
+# tf.keras 2 also reads its TF 2 classes' names with a "V2" suffix (`GlorotUniformV2`).
+_ALIASES.update({f"{name}V2": cls for name, cls in list(_ALIASES.items())})
 
 
 def get(identifier):

@@ -273,3 +273,19 @@ def test_bad_arguments_raise_what_keras_raises():
         assert str(ours.value) == str(theirs.value)
     with pytest.raises(ValueError, match="class_id is provided"):
         metrics.Precision(class_id=1).update_state(np.ones(4), np.ones(4))
+
+
+@pytest.mark.parametrize("loss,labels,units", [
+    ("binary_crossentropy", lambda n: np.arange(n) % 2, 1),  # (n,) labels, (n, 1) outputs
+    ("sparse_categorical_crossentropy", lambda n: np.arange(n) % 3, 3),
+    ("categorical_crossentropy", lambda n: np.eye(3)[np.arange(n) % 3], 3)])
+def test_crossentropy_metric_string_follows_the_loss_as_tf_keras(loss, labels, units):
+    import kerastorch as kt
+    x = np.random.RandomState(0).rand(12, 4).astype("float32")
+    model = kt.Sequential([kt.Input((4,)), kt.layers.Dense(
+        units, activation="sigmoid" if units == 1 else "softmax")])
+    model.compile("sgd", loss, metrics=["crossentropy", "ce"])
+    logs = model.evaluate(x, labels(12), verbose=0, return_dict=True)
+    assert sorted(logs) == ["ce", "crossentropy", "loss"]
+    assert logs["crossentropy"] == pytest.approx(logs["loss"], rel=1e-5)
+    assert logs["ce"] == pytest.approx(logs["loss"], rel=1e-5)

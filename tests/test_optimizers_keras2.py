@@ -117,3 +117,22 @@ def test_keras_file_of_a_legacy_optimizer_reloads_it_with_its_state(tmp_path):
     assert int(again.optimizer.iterations) == 2
     for a, b in zip(again.optimizer.get_weights(), model.optimizer.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_minimize_takes_a_loss_function_as_keras2_and_steps_like_apply_gradients():
+    torch.manual_seed(0)
+    x = torch.rand(4, 3)
+    first = keras.layers.Dense(2)
+    first.build((None, 3))
+    second = keras.layers.Dense(2)
+    second.build((None, 3))
+    second.set_weights(first.get_weights())
+    a, b = optimizers.SGD(0.1), optimizers.SGD(0.1)
+    assert int(a.minimize(lambda: (first(x) ** 2).mean(), first.trainable_weights)) == 1
+    loss = (second(x) ** 2).mean()
+    loss.backward()
+    b.apply_gradients([(p.grad, p) for p in second.parameters()])
+    for ours, theirs in zip(first.get_weights(), second.get_weights(), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    with pytest.raises(ValueError, match="No gradients"):
+        a.minimize(lambda: torch.ones((), requires_grad=True) * 2, first.trainable_weights)

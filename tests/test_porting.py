@@ -1092,3 +1092,37 @@ def test_tf_string_is_the_string_dtype_of_keras_inputs(tmp_path):
     assert g["DTYPE"] == "string"
     assert g["IDS"].tolist() == [[2], [0]]
     assert "string" in g["ERROR"]  # no torch dtype: not silently float32
+
+
+@pytest.mark.parametrize("imports,version", [
+    ("import keras", 3),
+    ("from keras import layers", 3),
+    ("import tf_keras as keras", 2),
+    ("import tensorflow as tf\nkeras = tf.keras", 2),
+    ("from tensorflow import keras", 2),
+    ("from tensorflow.keras import layers", 2),
+    ("from keras_preprocessing import sequence", 2),
+    ("import keras\nfrom tensorflow.keras import layers", 2),  # a Keras 2 import wins
+    ("import numpy", None),
+])
+def test_the_keras_a_script_imports_sets_its_defaults_for_the_run(tmp_path, imports, version):
+    script = write(tmp_path, "s.py", imports + "\nimport kerastorch\n"
+                   "SEEN = kerastorch.backend.keras_defaults()\n")
+    assert keras.backend.keras_defaults() is None
+    assert run_script(script)["SEEN"] == version
+    assert keras.backend.keras_defaults() is None  # restored after the run
+
+
+def test_keras2_layer_modules_resolve_under_the_hook(tmp_path):
+    script = write(tmp_path, "s.py", """
+        from keras.layers.merge import concatenate, Add
+        from keras.layers.core import Dense, Dropout
+        from keras.layers.recurrent import LSTM
+        from keras.utils.np_utils import to_categorical
+        from keras.wrappers.scikit_learn import KerasClassifier
+        RESULT = (concatenate, Add, Dense, Dropout, LSTM, to_categorical([1]).dtype.name,
+                  KerasClassifier.__name__)
+    """)
+    result = run_script(script)["RESULT"]
+    assert result == (layers.concatenate, layers.Add, layers.Dense, layers.Dropout, layers.LSTM,
+                      "float32", "KerasClassifier")

@@ -24,8 +24,9 @@ NOT_SUPPORTED = {
         "Quantizer", "quantizers", "distillation", "dtype_policies",
         # context managers over Keras's own device/name state
         "device", "name_scope",
-        # modules not ported yet (export, wrappers: sklearn, visualization: plotting boxes)
-        "export", "wrappers", "visualization",
+        # modules not ported yet (export, visualization: plotting boxes); `wrappers` holds
+        # Keras 2's scikit_learn wrappers, not yet Keras 3's SKLearnClassifier & co.
+        "export", "visualization",
         # Keras's implementation package
         "src",
     ],

@@ -3,6 +3,7 @@
 import numpy as np
 import torch
 
+from kerastorch import backend
 from kerastorch.callbacks.callback import Callback
 
 
@@ -50,4 +51,5 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs["learning_rate"] = _get_lr(self.model.optimizer)
+            lr_key = "lr" if backend.keras2_defaults() else "learning_rate"  # tf.keras 2's: "lr"
+            logs[lr_key] = _get_lr(self.model.optimizer)

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from kerastorch import backend
 from kerastorch.callbacks.callback import Callback
 from kerastorch.callbacks.learning_rate_scheduler import _get_lr
 from kerastorch.callbacks.learning_rate_scheduler import _set_lr
@@ -43,7 +44,8 @@ class ReduceLROnPlateau(_MonitorMixin, Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer
-        logs["learning_rate"] = float(np.asarray(_get_lr(optimizer)))
+        lr_key = "lr" if backend.keras2_defaults() else "learning_rate"  # tf.keras 2's: "lr"
+        logs[lr_key] = float(np.asarray(_get_lr(optimizer)))
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(f"Learning rate reduction is conditioned on metric `{self.monitor}` "
@@ -59,7 +61,7 @@ class ReduceLROnPlateau(_MonitorMixin, Callback):
         elif self.cooldown_counter <= 0:
             self.wait += 1
             if self.wait >= self.patience:
-                old_lr = logs["learning_rate"]
+                old_lr = logs[lr_key]
                 if old_lr > np.float32(self.min_lr):
                     new_lr = max(old_lr * self.factor, self.min_lr)
                     _set_lr(optimizer, new_lr)

@@ -5,6 +5,7 @@ import warnings
 import torch
 import torch.nn.functional as F
 
+from kerastorch import backend
 from kerastorch import initializers
 from kerastorch.layers.layer import Layer
 
@@ -33,7 +34,13 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  weights=None, lora_rank=None, lora_alpha=None, **kwargs):
-        if kwargs.pop("input_length", None) is not None:
+        input_length = kwargs.pop("input_length", None)
+        if backend.keras2_defaults():
+            # Keras 2's Embedding always has an input shape, `(input_length,)` (None: any
+            # length), so `Sequential([Embedding(...), ...])` is built at once.
+            if kwargs.get("input_shape") is None and kwargs.get("batch_input_shape") is None:
+                kwargs["input_shape"] = (input_length,)
+        elif input_length is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.")
         super().__init__(**kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):

@@ -727,4 +727,7 @@ ALL_OBJECTS_DICT.update({"bce": binary_crossentropy, "BCE": binary_crossentropy,
                          "mape": mean_absolute_percentage_error,
                          "MAPE": mean_absolute_percentage_error,
                          "msle": mean_squared_logarithmic_error,
-                         "MSLE": mean_squared_logarithmic_error})
+                         "MSLE": mean_squared_logarithmic_error,
+                         # tf.keras 2's longer and older names
+                         "kullback_leibler_divergence": kl_divergence,
+                         "logcosh": log_cosh, "huber_loss": huber})

@@ -90,7 +90,11 @@ ALL_OBJECTS_DICT.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
                          "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
                          "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
                          "msle": MeanSquaredLogarithmicError,
-                         "MSLE": MeanSquaredLogarithmicError})
+                         "MSLE": MeanSquaredLogarithmicError,
+                         # tf.keras 2's other names
+                         "acc": Accuracy, "ACC": Accuracy, "cosine_proximity": CosineSimilarity,
+                         "kullback_leibler_divergence": KLDivergence, "log_cosh": LogCoshError,
+                         "logcosh": LogCoshError})
 
 
 def serialize(metric):
@@ -129,7 +133,8 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None):
     the function, a class name an instance). Called as `compile()` resolves its metrics -- with
     any of `loss`, `output_shape` (the model output's shape) or `y_true_shape` -- it returns a
     `Metric` named by the identifier, as Keras's compile does ('mse' -> MeanSquaredError named
-    'mse'; functions wrapped in MeanMetricWrapper), and resolves 'accuracy'/'acc':
+    'mse'; functions wrapped in MeanMetricWrapper), and resolves 'accuracy'/'acc' (and
+    'crossentropy'/'ce' to the matching cross-entropy) by the same rule:
 
     - with both shapes, by Keras 3's rule: binary when the output's last axis is 1, sparse
       categorical when the labels have fewer axes (or a last axis of 1 against several
@@ -147,7 +152,7 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None):
     compile_mode = loss is not None or output_shape is not None or y_true_shape is not None
     if not compile_mode:
         return object_lookup.get(identifier, ALL_OBJECTS_DICT, "metric")
-    if str(identifier).lower() in ("accuracy", "acc"):
+    if str(identifier).lower() in ("accuracy", "acc", "crossentropy", "ce"):
         name = str(identifier)
         if output_shape is not None and y_true_shape is not None:
             is_binary, is_sparse = is_binary_or_sparse_categorical(tuple(y_true_shape),
@@ -157,6 +162,12 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None):
             is_binary = (output_shape is not None and output_shape[-1] == 1) or \
                 "binary" in loss_name
             is_sparse = "sparse" in loss_name
+        if str(identifier).lower() in ("crossentropy", "ce"):  # tf.keras 2's strings
+            if is_binary:
+                return BinaryCrossentropy(name=name)
+            if is_sparse:
+                return SparseCategoricalCrossentropy(name=name)
+            return CategoricalCrossentropy(name=name)
         if is_binary:
             return BinaryAccuracy(name=name)
         if is_sparse:

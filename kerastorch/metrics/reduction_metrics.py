@@ -122,6 +122,9 @@ class MeanMetricWrapper(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         if isinstance(y_pred, torch.Tensor) and y_pred.requires_grad:
             y_pred = y_pred.detach()
+        if isinstance(y_true, torch.Tensor) and isinstance(y_pred, torch.Tensor) and \
+                y_true.dim() == y_pred.dim() - 1 and y_pred.shape[-1] == 1:
+            y_true = y_true.unsqueeze(-1)  # labels (n,) for outputs (n, 1), as tf.keras 2
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         return super().update_state(values, sample_weight=sample_weight)
 

@@ -1,7 +1,9 @@
 """Model: a functional graph of layers (inputs -> outputs), or a subclass with its own `call`."""
 
+import torch
 from torch import nn
 
+from kerastorch import backend
 from kerastorch import tree
 from kerastorch.layers.input_layer import InputLayer
 from kerastorch.layers.layer import Layer
@@ -11,6 +13,33 @@ from kerastorch.saving.keras_saveable import KerasSaveable
 from kerastorch.tensor.keras_tensor import KerasTensor
 from kerastorch.tensor.shapes import flatten_shapes
 from kerastorch.tensor.shapes import map_shapes
+
+
+def _input_casts(nodes, inputs):
+    """Per model input, the float dtype an integer or bool tensor given for it is cast to (as
+    Keras casts a model's inputs to its `Input`'s dtype), or None where it is not an `Input`
+    of a floating dtype or only `Embedding` layers read it (they take the ids as they are);
+    None when no input needs it."""
+    from kerastorch.layers.embedding import Embedding
+    casts = []
+    for t in inputs:
+        readers = [n.layer for n in nodes if any(i is t for i in tree.flatten(n.call_inputs))]
+        wants_float = isinstance(t, KerasTensor) and backend.is_float_dtype(t.dtype)
+        casts.append(backend.to_torch_dtype(t.dtype) if wants_float and not (
+            readers and all(isinstance(r, Embedding) for r in readers)) else None)
+    return casts if any(c is not None for c in casts) else None
+
+
+def _cast_integer_inputs(flat, casts):
+    if len(flat) == 1:  # the common case, a tuple of one tensor: no list made
+        x, dtype = flat[0], casts[0]
+        if dtype is not None and isinstance(x, torch.Tensor) and not x.is_floating_point() \
+                and not x.is_complex():
+            return (x.to(dtype),)
+        return flat
+    return [x.to(dtype) if dtype is not None and isinstance(x, torch.Tensor) and
+            not x.is_floating_point() and not x.is_complex() else x
+            for x, dtype in zip(flat, casts)]
 
 
 class Model(Trainer, KerasSaveable, Layer):
@@ -28,6 +57,7 @@ class Model(Trainer, KerasSaveable, Layer):
     """
 
     _has_masks = False  # set with the plan: some layer makes Keras masks (see masked_call)
+    _input_casts = None  # set with the plan: float dtypes integer inputs are cast to
 
     def __new__(cls, *args, **kwargs):
         # keras.Model(inputs, outputs) makes a Functional, as Keras does (summaries show it).
@@ -98,6 +128,7 @@ class Model(Trainer, KerasSaveable, Layer):
                                                 self._outputs_struct)
         self._single_output = self._plan.single_output
         self._has_masks = self._plan.has_masks
+        self._input_casts = _input_casts(nodes, self.inputs)
 
     def call(self, inputs, training=None, mask=None):
         if not self._is_graph_network:
@@ -106,6 +137,8 @@ class Model(Trainer, KerasSaveable, Layer):
         plan = self._plan
         flat = ((inputs,) if plan.single_io and not isinstance(inputs, (list, tuple, dict))
                 else self._flatten_inputs(inputs))
+        if self._input_casts is not None:
+            flat = _cast_integer_inputs(flat, self._input_casts)
         if self._has_masks or mask is not None:
             return functional.run_masked(plan, flat, training, mask)
         return functional.run(plan, flat, training, self._explain_step_error)
@@ -197,7 +230,8 @@ class Model(Trainer, KerasSaveable, Layer):
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
     def _check_weights_available(self):
-        if not self.built:
+        # Keras 3 gives an unbuilt model's weights as []; Keras 2 (and kerastorch) raise.
+        if not self.built and backend.keras_defaults() != 3:
             raise ValueError(f"Weights for model {self.name} have not yet been created. Weights "
                              "are created when the Model is first called on inputs or `build()` "
                              "is called with an `input_shape`.")

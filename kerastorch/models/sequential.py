@@ -163,6 +163,10 @@ class Sequential(Model):
         if self._has_masks or mask is not None:
             return masked_call.run_chain(self, inputs, training, mask)
         x = inputs
+        casts = self._input_casts
+        if casts is not None and type(x) is torch.Tensor and not x.is_floating_point() and \
+                not x.is_complex():
+            x = x.to(casts[0])  # integer inputs: to the Input's float dtype, as Keras
         if training is None:
             for layer in self._stack:
                 x = layer(x)

@@ -395,6 +395,23 @@ class Optimizer:
         self.apply(grads, variables)
         return self.iterations
 
+    def minimize(self, loss, var_list, tape=None):
+        """Keras 2's `minimize`: one step on `loss` (a tensor, or a callable returning it)
+        over `var_list` (a list, or a callable returning it); torch's autograd computes the
+        gradients (`tape` is accepted and not needed). Returns `iterations`."""
+        variables = list(var_list() if callable(var_list) else var_list)
+        if not self.built:
+            self.build(variables)  # from the variables: their names name the slots
+        params = [_torch_param(v) for v in variables]
+        value = loss() if callable(loss) else loss
+        grads = torch.autograd.grad(value, params, allow_unused=True)
+        # Gradients of the torch tensors, in their layout: applied to those tensors.
+        pairs = [(g, p) for g, p in zip(grads, params) if g is not None]
+        if not pairs:
+            raise ValueError("No gradients provided for any variable.")
+        self.apply_gradients(pairs)
+        return self.iterations
+
     def apply(self, grads, trainable_variables=None):
         """Updates `trainable_variables` (default: the built ones) with `grads`, as Keras does."""
         if len(grads) == 0:

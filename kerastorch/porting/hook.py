@@ -16,6 +16,7 @@ import importlib.util
 import sys
 import types
 
+from kerastorch import backend
 from kerastorch.porting.errors import NotSupportedAttributeError
 from kerastorch.porting.errors import NotSupportedImportError
 
@@ -26,8 +27,16 @@ KERAS_ROOTS = {"keras": "kerastorch", "tf_keras": "kerastorch", "tensorflow.kera
 TENSORFLOW_SHIM = "kerastorch.porting.tf"
 _HANDLED_ROOTS = ("keras", "tf_keras", "tensorflow", "keras_preprocessing")
 # TF 2 module paths of APIs that Keras 3 moved, not changed: same classes, new home.
+# Module paths whose import means a Keras 2 script: Keras 2's defaults while it runs
+# (backend.keras2_defaults; README, "Coming from Keras 2").
+KERAS2_ROOTS = ("tf_keras", "tensorflow.keras", "keras_preprocessing")
 LEGACY_MODULES = {"layers.experimental.preprocessing": "layers", "layers.experimental": "layers",
-                  "optimizers.legacy": "optimizers"}
+                  "optimizers.legacy": "optimizers",
+                  # Keras 2's layer modules (`from keras.layers.merge import concatenate`).
+                  **{f"layers.{name}": "layers" for name in (
+                      "merge", "core", "convolutional", "pooling", "normalization",
+                      "recurrent", "embeddings", "advanced_activations", "wrappers", "noise",
+                      "local", "convolutional_recurrent", "dense_attention")}}
 
 
 def keras_relative(name):
@@ -36,6 +45,10 @@ def keras_relative(name):
         if name.startswith(root + "."):
             return name[len(root) + 1:]
     return None
+
+
+def _is_keras2(name):
+    return any(name == root or name.startswith(root + ".") for root in KERAS2_ROOTS)
 
 
 def _legacy_module(name):
@@ -70,6 +83,8 @@ class PortedModule(types.ModuleType):
             if value is None:
                 raise NotSupportedAttributeError(f"{self.__name__}.{attr}") from None
         if isinstance(value, types.ModuleType):
+            if _is_keras2(f"{self.__name__}.{attr}"):  # `tf.keras` of `import tensorflow`
+                backend.set_keras_defaults(2)
             value = self.__dict__["_kt_finder"].ported(f"{self.__name__}.{attr}", value)
         self.__dict__[attr] = value
         return value
@@ -150,6 +165,10 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.util.spec_from_loader(fullname, self, is_package=True)
 
     def create_module(self, spec):
+        if _is_keras2(spec.name):
+            backend.set_keras_defaults(2)
+        elif spec.name.split(".")[0] == "keras" and backend.keras_defaults() is None:
+            backend.set_keras_defaults(3)  # a Keras 3 script (a Keras 2 import wins)
         return self.ported(spec.name, self._resolve(spec.name))
 
     def exec_module(self, module):
@@ -185,6 +204,7 @@ class KerasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def keras_import_hook():
     """Within this block `import keras` (and friends) gives kerastorch; restored afterwards."""
     finder = KerasFinder()
+    keras_defaults = backend.keras_defaults()
     saved = {name: mod for name, mod in sys.modules.items()
              if name.split(".")[0] in _HANDLED_ROOTS}
     for name in saved:
@@ -198,3 +218,4 @@ def keras_import_hook():
         for name in [n for n in sys.modules if n.split(".")[0] in _HANDLED_ROOTS]:
             del sys.modules[name]
         sys.modules.update(saved)
+        backend.set_keras_defaults(keras_defaults)

@@ -88,6 +88,17 @@ def _compile_options(jit_compile):
     return bool(jit_compile), {}
 
 
+def _loading_arguments(kwargs):
+    """Keras 2's `workers`, `use_multiprocessing` and `max_queue_size`, taken out of `kwargs`."""
+    return (kwargs.pop("workers", None), kwargs.pop("use_multiprocessing", False),
+            kwargs.pop("max_queue_size", 10))
+
+
+def _deprecated(name, replacement):
+    warnings.warn(f"`Model.{name}` is deprecated and will be removed in a future version. "
+                  f"Please use `Model.{replacement}`, which supports generators.", stacklevel=3)
+
+
 def _overrides(model, method):
     """True when the model's class defines its own `train_step`/`test_step`/`predict_step`."""
     return getattr(type(model), method) is not getattr(Trainer, method)
@@ -503,12 +514,17 @@ class Trainer(CompileLossAndMetrics):
             sample_weight: per-sample weights for in-memory data.
             steps_per_epoch: batches per epoch (default: the whole data).
             validation_freq: validate every this many epochs, or at the listed epochs.
+            workers, use_multiprocessing, max_queue_size: Keras 2's: a `Sequence` /
+                `PyDataset` (or an `ImageDataGenerator` iterator) is read by `workers` threads,
+                or DataLoader processes with `use_multiprocessing`, at most `max_queue_size`
+                batches ahead.
 
         Example:
             >>> history = model.fit(x, y, batch_size=32, epochs=5, validation_split=0.1)
             >>> history.history["val_loss"]
         """
         from kerastorch import callbacks as callbacks_module
+        workers, use_multiprocessing, max_queue_size = _loading_arguments(kwargs)
         if kwargs:
             raise TypeError(f"fit() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("fit")
@@ -520,7 +536,8 @@ class Trainer(CompileLossAndMetrics):
             callbacks = ddp.chief_callbacks(callbacks)
         iterator, val_iterator = self._fit_iterators(
             x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch,
-            validation_split, validation_data, validation_steps, validation_batch_size, dist_on)
+            validation_split, validation_data, validation_steps, validation_batch_size, dist_on,
+            (workers, use_multiprocessing, max_queue_size))
         cbs = callbacks if isinstance(callbacks, callbacks_module.CallbackList) else \
             callbacks_module.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                           model=self, verbose=verbose, epochs=epochs,
@@ -544,6 +561,10 @@ class Trainer(CompileLossAndMetrics):
 
         epoch_logs = {}
         training_logs = None
+        loading = [data_adapters.with_workers(d, workers, use_multiprocessing)
+                   for d in (x, validation_data)]
+        for source in loading:
+            source.__enter__()
         cbs.on_train_begin()
         try:
             for epoch in range(initial_epoch, epochs):
@@ -574,6 +595,8 @@ class Trainer(CompileLossAndMetrics):
         finally:
             self.eval()
             self.__dict__.pop("_kt_ddp", None)
+            for source in loading:
+                source.__exit__(None, None, None)
         cbs.on_train_end(training_logs)
         history = next((c for c in cbs if isinstance(c, callbacks_module.History)), None)
         if history is not None:
@@ -582,8 +605,12 @@ class Trainer(CompileLossAndMetrics):
 
     def _fit_iterators(self, x, y, sample_weight, batch_size, shuffle, class_weight,
                        steps_per_epoch, validation_split, validation_data, validation_steps,
-                       validation_batch_size, dist_on):
-        """The epoch iterators of `fit`'s training data and validation data (or None)."""
+                       validation_batch_size, dist_on, loading=(None, False, 10)):
+        """The epoch iterators of `fit`'s training data and validation data (or None);
+        `loading` is `(workers, use_multiprocessing, max_queue_size)`."""
+        workers, use_multiprocessing, max_queue_size = loading
+        workers = dict(workers=workers or 1, use_multiprocessing=use_multiprocessing,
+                       max_queue_size=max_queue_size)
         if validation_split and validation_data is None:
             if not data_adapters.is_array_structure(x):
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy "
@@ -595,7 +622,8 @@ class Trainer(CompileLossAndMetrics):
             (x, y, sample_weight), validation_data = data_adapters.train_validation_split(
                 (xs, ys, sws), validation_split)
         adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size,
-                                            shuffle=shuffle, class_weight=class_weight)
+                                            shuffle=shuffle, class_weight=class_weight,
+                                            **workers)
         val_adapter = None
         if validation_data is not None:
             if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
@@ -606,7 +634,7 @@ class Trainer(CompileLossAndMetrics):
             else:
                 val_adapter = data_adapters.get_adapter(validation_data,
                                                         batch_size=validation_batch_size
-                                                        or batch_size)
+                                                        or batch_size, **workers)
         iterator = EpochIterator(adapter, steps_per_epoch, distribute=dist_on, training=True,
                                  source=x, batch_size=batch_size, shuffle=shuffle)
         val_iterator = None if val_adapter is None else EpochIterator(
@@ -652,11 +680,15 @@ class Trainer(CompileLossAndMetrics):
             >>> loss, acc = model.evaluate(x_test, y_test, verbose=0)
         """
         from kerastorch import callbacks as callbacks_module
+        workers, use_multiprocessing, max_queue_size = _loading_arguments(kwargs)
         if kwargs:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
-        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size)
+        adapter = data_adapters.get_adapter(x, y, sample_weight, batch_size=batch_size,
+                                            workers=workers or 1,
+                                            use_multiprocessing=use_multiprocessing,
+                                            max_queue_size=max_queue_size)
         dist_on = ddp.active()
         if dist_on:
             ddp.ensure_initialized()
@@ -667,7 +699,8 @@ class Trainer(CompileLossAndMetrics):
         self._setup_device()
         iterator.to(self._device)
         self._clear_added_losses()
-        logs = self._evaluate_loop(iterator, cbs)
+        with data_adapters.with_workers(x, workers, use_multiprocessing):
+            logs = self._evaluate_loop(iterator, cbs)
         return self._format_logs(logs, return_dict)
 
     def _format_logs(self, logs, return_dict):
@@ -687,6 +720,7 @@ class Trainer(CompileLossAndMetrics):
         Example:
             >>> probs = model.predict(x_test, batch_size=64, verbose=0)
         """
+        workers, use_multiprocessing, max_queue_size = _loading_arguments(kwargs)
         if kwargs:
             raise TypeError(f"predict() got unexpected keyword argument(s): {sorted(kwargs)}")
         verbose = 1 if verbose == "auto" else int(verbose)
@@ -699,7 +733,9 @@ class Trainer(CompileLossAndMetrics):
         from kerastorch import callbacks as callbacks_module
         if isinstance(x, (tuple, list)) and not data_adapters.is_array_structure(x):
             raise ValueError(f"Unrecognized data type for `predict`: {type(x)}")
-        adapter = data_adapters.get_adapter(x, batch_size=bs)
+        adapter = data_adapters.get_adapter(x, batch_size=bs, workers=workers or 1,
+                                            use_multiprocessing=use_multiprocessing,
+                                            max_queue_size=max_queue_size)
         dist_on = ddp.active()
         if dist_on:  # each rank predicts its part of every batch; all parts come back in order
             ddp.ensure_initialized()
@@ -712,7 +748,7 @@ class Trainer(CompileLossAndMetrics):
         self.eval()
         cbs.on_predict_begin()
         outputs = []
-        with torch.no_grad():
+        with torch.no_grad(), data_adapters.with_workers(x, workers, use_multiprocessing):
             seen = self._run_batches(iterator.epoch(), self._step_function("predict"), cbs,
                                      _PREDICT_HOOKS, None, cbs.progbar, outputs=outputs)
         if cbs.progbar is not None:
@@ -733,6 +769,36 @@ class Trainer(CompileLossAndMetrics):
             result = tree.pack_sequence_as(first, cat)
         cbs.on_predict_end()
         return result
+
+    # ------------------------------------------------------------------ Keras 2's names
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, validation_freq=1,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """Keras 2's `fit` for generators and Sequences (deprecated there too): `fit`."""
+        _deprecated("fit_generator", "fit")
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        class_weight=class_weight, max_queue_size=max_queue_size,
+                        workers=workers, use_multiprocessing=use_multiprocessing,
+                        shuffle=shuffle, initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2's `evaluate` for generators and Sequences: `evaluate`."""
+        _deprecated("evaluate_generator", "evaluate")
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose,
+                             max_queue_size=max_queue_size, workers=workers,
+                             use_multiprocessing=use_multiprocessing)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2's `predict` for generators and Sequences: `predict`."""
+        _deprecated("predict_generator", "predict")
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose,
+                            max_queue_size=max_queue_size, workers=workers,
+                            use_multiprocessing=use_multiprocessing)
 
     def _predict_one_batch(self, x, verbose):
         """`predict` on one small array: the forward and the conversions, nothing else."""

@@ -5,7 +5,8 @@ import torch
 
 
 def to_categorical(x, num_classes=None):
-    """One-hot encodes class ids: numpy in, float64 numpy out (a tensor gives a float32 tensor).
+    """One-hot encodes class ids: numpy in, float64 numpy out (a tensor gives a float32 tensor);
+    float32 in a Keras 2 script, as tf.keras 2's `to_categorical(y, num_classes, dtype="float32")`.
 
     Args:
         x: class ids, any shape (a trailing axis of size 1 is dropped).
@@ -27,7 +28,8 @@ def to_categorical(x, num_classes=None):
     x = x.reshape(-1)
     if not num_classes:
         num_classes = int(np.max(x)) + 1
-    out = np.zeros((x.shape[0], num_classes))
+    from kerastorch import backend
+    out = np.zeros((x.shape[0], num_classes), "float32" if backend.keras2_defaults() else "float64")
     out[np.arange(x.shape[0]), x] = 1
     return out.reshape(shape + (num_classes,))
 

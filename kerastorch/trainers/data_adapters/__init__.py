@@ -18,12 +18,19 @@ from kerastorch.trainers.data_adapters.data_adapter_utils import to_tensor_struc
 from kerastorch.trainers.data_adapters.data_adapter_utils import train_validation_split  # noqa: F401,E501
 from kerastorch.trainers.data_adapters.data_adapter_utils import unpack_x_y_sample_weight  # noqa: F401,E501
 from kerastorch.trainers.data_adapters.iterable_data_adapter import IterableAdapter
+from kerastorch.trainers.data_adapters.iterable_data_adapter import WorkerSequence
 from kerastorch.trainers.data_adapters.iterable_data_adapter import _IteratorWrapper
 
 
 def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None,
-                steps=None):
-    """The adapter for `x` (and `y`, `sample_weight` when `x` is in memory)."""
+                steps=None, workers=1, use_multiprocessing=False, max_queue_size=10):
+    """The adapter for `x` (and `y`, `sample_weight` when `x` is in memory).
+
+    `workers` > 1 (Keras 2's `fit(workers=...)`) reads a `Sequence` / `PyDataset` by that
+    many threads, or DataLoader processes with `use_multiprocessing`; an object that takes
+    `workers` itself (the `ImageDataGenerator` iterators) is given them
+    (`with_workers`). Other inputs ignore it, as Keras 2 did for arrays.
+    """
     if isinstance(x, torch.utils.data.Dataset) and not isinstance(x, torch.utils.data.DataLoader):
         if y is not None:
             raise ValueError("`y` argument is not supported when using a torch Dataset as "
@@ -44,6 +51,10 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, c
                              f"{type(x).__name__} as input.")
         if not hasattr(x, "__iter__") and hasattr(x, "__next__"):
             x = _IteratorWrapper(x)
+        elif workers and workers > 1 and not _takes_workers(x) and \
+                hasattr(x, "__getitem__") and hasattr(x, "__len__") and \
+                not isinstance(x, torch.utils.data.DataLoader):
+            x = WorkerSequence(x, workers, use_multiprocessing, max_queue_size)
         return IterableAdapter(x, class_weight=class_weight)
     if not is_array_structure(x):
         raise ValueError(f"Unrecognized data type: x={x!r} (of type {type(x)})")
@@ -51,3 +62,29 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, c
                            to_tensor_structure(sample_weight))
     return ArrayAdapter(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
                         class_weight=class_weight, steps=steps)
+
+
+def _takes_workers(x):
+    prop = getattr(type(x), "workers", None)
+    return isinstance(prop, property) and prop.fset is not None
+
+
+class with_workers:  # noqa: N801 - used as a context manager, like open()
+    """Gives `x` (an object with settable `workers` / `use_multiprocessing`, such as an
+    `ImageDataGenerator` iterator) `fit`'s `workers` and `use_multiprocessing` while the
+    block runs; its own settings come back afterwards. Other objects are left alone."""
+
+    def __init__(self, x, workers, use_multiprocessing):
+        self.x = x if workers is not None and _takes_workers(x) else None
+        self.settings = (workers, use_multiprocessing)
+
+    def __enter__(self):
+        if self.x is not None:
+            self.saved = (self.x.workers, self.x.use_multiprocessing)
+            self.x.workers, self.x.use_multiprocessing = self.settings
+        return self
+
+    def __exit__(self, *exc):
+        if self.x is not None:
+            self.x.workers, self.x.use_multiprocessing = self.saved
+        return False

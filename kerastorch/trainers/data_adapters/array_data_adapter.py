@@ -17,6 +17,8 @@ class ArrayAdapter:
                  class_weight=None, steps=None):
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.num_samples = check_cardinality(x, y, sample_weight)
+        if self.num_samples == 0:  # Keras 2 and 3 both refuse to train or predict on nothing
+            raise ValueError("Expected input data to be non-empty.")
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")

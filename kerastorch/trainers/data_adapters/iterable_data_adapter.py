@@ -1,5 +1,7 @@
 """Already-batched sources: a torch DataLoader, a Keras `PyDataset`, a generator or an iterator."""
 
+import collections
+import concurrent.futures
 import types
 
 import torch
@@ -74,3 +76,48 @@ class _IteratorWrapper:
 
     def __iter__(self):
         return self.it
+
+
+def _identity(batch):
+    return batch
+
+
+class WorkerSequence:
+    """A Keras `Sequence` / `PyDataset` read by `workers` workers, as `fit(workers=n,
+    use_multiprocessing=...)` asks in Keras 2: a torch DataLoader of `n` processes with
+    `use_multiprocessing`, else `n` threads; at most `max_queue_size` batches ahead, in order."""
+
+    def __init__(self, sequence, workers, use_multiprocessing=False, max_queue_size=10):
+        self.sequence = sequence
+        self.workers = int(workers)
+        self.use_multiprocessing = bool(use_multiprocessing)
+        self.max_queue_size = max(int(max_queue_size), 1)
+        self._loader = None
+
+    def __len__(self):
+        return len(self.sequence)
+
+    def on_epoch_end(self):
+        if hasattr(self.sequence, "on_epoch_end"):
+            self.sequence.on_epoch_end()
+
+    def __iter__(self):
+        if self.use_multiprocessing:
+            if self._loader is None:
+                self._loader = torch.utils.data.DataLoader(
+                    self.sequence, batch_size=None, num_workers=self.workers,
+                    collate_fn=_identity,
+                    prefetch_factor=max(2, self.max_queue_size // self.workers))
+            return iter(self._loader)
+        return self._threaded()
+
+    def _threaded(self):
+        indices = iter(range(len(self.sequence)))
+        with concurrent.futures.ThreadPoolExecutor(self.workers) as pool:
+            queue = collections.deque(pool.submit(self.sequence.__getitem__, i) for _, i in
+                                      zip(range(self.max_queue_size), indices))
+            while queue:
+                batch = queue.popleft().result()
+                queue.extend(pool.submit(self.sequence.__getitem__, i) for _, i in
+                             zip(range(1), indices))
+                yield batch

@@ -41,3 +41,10 @@ def test_structures_of_arrays_are_sliced_together():
     bx, by, sw = next(iter(adapter.epoch()))
     assert bx["a"].shape == (4, 2) and bx["b"][0].shape == (4, 3) and bx["b"][1].shape == (4,)
     assert sw.shape == (4,)
+
+
+def test_empty_arrays_raise_keras_error():
+    import pytest
+    for args in ((np.zeros((0, 3)), np.zeros((0, 1))), (np.zeros((0, 3)),)):
+        with pytest.raises(ValueError, match="^Expected input data to be non-empty.$"):
+            data_adapter.get_adapter(*args)
