@@ -28,10 +28,10 @@ from kerastorch import testing
 from kerastorch import utils
 from kerastorch.initializers import Initializer
 from kerastorch.layers.input_layer import Input
-from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.layer import Variable
+from kerastorch.tensor import KerasTensor
 from kerastorch.variables import Variable  # noqa: F811 - standalone keras.Variable; add_weight's views are instances too
 from kerastorch.losses.loss import Loss
 from kerastorch.metrics.metric import Metric

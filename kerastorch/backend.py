@@ -82,6 +82,11 @@ def device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def device_override():
+    """The device `set_device()` chose, or None when the default (CUDA if present) applies."""
+    return _DEVICE
+
+
 def set_device(device):
     global _DEVICE
     _DEVICE = None if device is None else torch.device(device)
@@ -165,7 +170,7 @@ def result_type(*dtypes):
 
 def is_keras_tensor(x):
     """True for a symbolic tensor of the functional API (what `keras.Input` returns)."""
-    from kerastorch.layers.input_layer import KerasTensor
+    from kerastorch.tensor import KerasTensor
     return isinstance(x, KerasTensor)
 
 
@@ -204,7 +209,7 @@ def __getattr__(name):
         import importlib
         return importlib.import_module("kerastorch.random")
     if name == "KerasTensor":
-        from kerastorch.layers.input_layer import KerasTensor
+        from kerastorch.tensor import KerasTensor
         return KerasTensor
     if name == "Variable":
         from kerastorch.variables import Variable

@@ -5,12 +5,12 @@ import warnings
 import numpy as np
 
 from kerastorch.callbacks.callback import Callback
-from kerastorch.callbacks.learning_rate_scheduler import _get_lr
-from kerastorch.callbacks.learning_rate_scheduler import _set_lr
-from kerastorch.callbacks.monitor_callback import _MonitorMixin
+from kerastorch.callbacks.learning_rate_scheduler import get_learning_rate
+from kerastorch.callbacks.learning_rate_scheduler import set_learning_rate
+from kerastorch.callbacks.monitor_callback import MonitorMixin
 
 
-class ReduceLROnPlateau(_MonitorMixin, Callback):
+class ReduceLROnPlateau(MonitorMixin, Callback):
     """Multiplies the learning rate by `factor` when `monitor` stopped improving.
 
     Args:
@@ -43,7 +43,7 @@ class ReduceLROnPlateau(_MonitorMixin, Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer
-        logs["learning_rate"] = float(np.asarray(_get_lr(optimizer)))
+        logs["learning_rate"] = float(np.asarray(get_learning_rate(optimizer)))
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(f"Learning rate reduction is conditioned on metric `{self.monitor}` "
@@ -62,7 +62,7 @@ class ReduceLROnPlateau(_MonitorMixin, Callback):
                 old_lr = logs["learning_rate"]
                 if old_lr > np.float32(self.min_lr):
                     new_lr = max(old_lr * self.factor, self.min_lr)
-                    _set_lr(optimizer, new_lr)
+                    set_learning_rate(optimizer, new_lr)
                     if self.verbose > 0:
                         print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate "
                               f"to {new_lr}.")

@@ -22,8 +22,9 @@ _CUDA = None
 def current_device():
     """`backend.device()`, without asking CUDA for its availability on every call."""
     global _CUDA
-    if backend._DEVICE is not None:
-        return backend._DEVICE
+    chosen = backend.device_override()
+    if chosen is not None:
+        return chosen
     if _CUDA is None:
         _CUDA = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return _CUDA

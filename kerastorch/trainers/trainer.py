@@ -24,8 +24,8 @@ from kerastorch import tree
 from kerastorch.distribution import ddp
 from kerastorch.trainers import data_adapters
 from kerastorch.trainers.compile_utils import CompileLossAndMetrics
-from kerastorch.trainers.compile_utils import _LossTracker
-from kerastorch.trainers.compile_utils import _pythonify_logs
+from kerastorch.trainers.compile_utils import LossTracker
+from kerastorch.trainers.compile_utils import pythonify_logs
 from kerastorch.trainers.epoch_iterator import EpochIterator
 from kerastorch.trainers.epoch_iterator import current_device
 from kerastorch.trainers.epoch_iterator import to_device
@@ -127,7 +127,7 @@ class Trainer(CompileLossAndMetrics):
         self._amp_dtype = mixed_precision.autocast_dtype()
         self._scaler = (mixed_precision.LossScaler()
                         if self._amp_dtype == torch.float16 and auto_scale_loss else None)
-        self._loss_tracker = _LossTracker("loss")
+        self._loss_tracker = LossTracker("loss")
         self._outputs_resolved = False
         self._optimizer_ready = False
         self.compiled = True
@@ -804,7 +804,7 @@ class Trainer(CompileLossAndMetrics):
                 out.update(value)
             else:
                 out[m.name] = value
-        return _pythonify_logs(out)
+        return pythonify_logs(out)
 
     def _prepare_custom_step(self, batch):
         """Before the first overridden step: build the model, the optimizer and the compiled

@@ -18,7 +18,7 @@ from kerastorch.trainers.data_adapters.data_adapter_utils import to_tensor_struc
 from kerastorch.trainers.data_adapters.data_adapter_utils import train_validation_split  # noqa: F401,E501
 from kerastorch.trainers.data_adapters.data_adapter_utils import unpack_x_y_sample_weight  # noqa: F401,E501
 from kerastorch.trainers.data_adapters.iterable_data_adapter import IterableAdapter
-from kerastorch.trainers.data_adapters.iterable_data_adapter import _IteratorWrapper
+from kerastorch.trainers.data_adapters.iterable_data_adapter import IteratorWrapper
 
 
 def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None,
@@ -43,7 +43,7 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, c
             raise ValueError(f"`sample_weight` argument is not supported when using "
                              f"{type(x).__name__} as input.")
         if not hasattr(x, "__iter__") and hasattr(x, "__next__"):
-            x = _IteratorWrapper(x)
+            x = IteratorWrapper(x)
         return IterableAdapter(x, class_weight=class_weight)
     if not is_array_structure(x):
         raise ValueError(f"Unrecognized data type: x={x!r} (of type {type(x)})")

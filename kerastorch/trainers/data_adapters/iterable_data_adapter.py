@@ -68,7 +68,9 @@ class IterableAdapter:
     exhausted = False
 
 
-class _IteratorWrapper:
+class IteratorWrapper:
+    """An iterator seen as an iterable (one pass): what `get_adapter` wraps a bare iterator in."""
+
     def __init__(self, it):
         self.it = it
 
