@@ -334,7 +334,11 @@ class SafeModeScope:
 
 def in_safe_mode():
     """The `safe_mode` of the innermost `SafeModeScope` (None outside any scope), as Keras 3's
-    `serialization_lib.in_safe_mode`: only False allows deserializing Python code."""
+    `serialization_lib.in_safe_mode`: only False allows deserializing Python code. After
+    `keras.config.enable_unsafe_deserialization()` it is False everywhere, as in Keras 3."""
+    from kerastorch import config
+    if config.is_unsafe_deserialization_enabled():
+        return False
     return getattr(_SAFE_MODE, "value", None)
 
 

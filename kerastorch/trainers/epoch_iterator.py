@@ -8,10 +8,12 @@ With `steps` on in-memory data, `fit` continues through the data across epochs (
 """
 
 import itertools
+import warnings
 
 import torch
 
 from kerastorch import backend
+from kerastorch import config
 from kerastorch import tree
 from kerastorch.trainers.data_adapters.iterable_data_adapter import IterableAdapter
 from kerastorch.trainers.data_adapters.sharded_data_adapter import shard
@@ -59,6 +61,10 @@ class EpochIterator:
             adapter = shard(adapter, for_training=training, source=source,
                             batch_size=batch_size, shuffle=shuffle)
         self.adapter = adapter
+        limit = config.max_steps_per_epoch()
+        if limit and (not steps or limit < steps):  # keras.config.set_max_steps_per_epoch
+            warnings.warn(f"Limiting steps_per_epoch to {limit}", stacklevel=3)
+            steps = limit
         self.steps = steps
         self.num_batches = steps or adapter.num_batches
         self._iterable = isinstance(adapter, IterableAdapter)

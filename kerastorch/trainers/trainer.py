@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from kerastorch import backend
+from kerastorch import config
 from kerastorch import mixed_precision
 from kerastorch import tree
 from kerastorch.distribution import ddp
@@ -467,6 +468,9 @@ class Trainer(CompileLossAndMetrics):
         if kwargs:
             raise TypeError(f"fit() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("fit")
+        if config.max_epochs() and config.max_epochs() < epochs:  # keras.config.set_max_epochs
+            warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
+            epochs = config.max_epochs()
         verbose = 1 if verbose == "auto" else int(verbose)
         dist_on = ddp.active()
         if dist_on:  # under torchrun: this rank's share of the data; rank 0 prints and writes
