@@ -44,7 +44,7 @@ def test_layer_configs_use_keras_public_modules():
 
 @pytest.mark.parametrize("make", [
     lambda k: k.initializers.GlorotUniform(seed=1),
-    lambda k: k.optimizers.SGD(0.1, momentum=0.9),
+    lambda k: k.optimizers.SGD(0.1, momentum=0.9, name="opt"),
     lambda k: k.layers.Dense(3, activation="relu", kernel_regularizer=k.regularizers.L2(0.01),
                                name="d"),
     lambda k: k.layers.Dropout(0.5, name="dr"),
