@@ -135,7 +135,10 @@ def convert_to_tensor(x, dtype=None):
             dtype = _FLOATX
         elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray):
             dtype = "int32"
-        t = torch.from_numpy(np.ascontiguousarray(arr)) if arr.dtype != object else torch.as_tensor(x)
+        if arr.dtype == object:
+            t = torch.as_tensor(x)
+        else:  # (np.ascontiguousarray would make a 0-d array 1-d)
+            t = torch.from_numpy(arr if arr.flags.c_contiguous else np.ascontiguousarray(arr))
         return t if dtype is None else t.to(to_torch_dtype(dtype))
     return torch.as_tensor(np.asarray(x), dtype=to_torch_dtype(dtype))
 
