@@ -40,7 +40,8 @@ def test_weights_file_keys_variables_by_object_path_as_keras3_does(tmp_path):
     keras3 = import_keras3()
     _model(keras3).save_weights(tmp_path / "theirs.weights.h5")
     _model(keras).save_weights(tmp_path / "ours.weights.h5")
-    theirs, ours = _datasets(tmp_path / "theirs.weights.h5"), _datasets(tmp_path / "ours.weights.h5")
+    theirs = _datasets(tmp_path / "theirs.weights.h5")
+    ours = _datasets(tmp_path / "ours.weights.h5")
     assert ours == theirs
     # by class, made unique within each list; trainable variables first
     assert ours["layers/dense/vars/0"] == (3, 4) and ours["layers/dense_1/vars/0"] == (4, 2)
@@ -67,7 +68,8 @@ def test_keras_file_is_a_zip_of_config_metadata_and_weights(tmp_path):
         assert sorted(archive.namelist()) == ["config.json", "metadata.json", "model.weights.h5"]
         config = json.loads(archive.read("config.json"))
         metadata = json.loads(archive.read("metadata.json"))
-    assert config["class_name"] == "Functional" and config["module"] == "keras.src.models.functional"
+    assert config["class_name"] == "Functional"
+    assert config["module"] == "keras.src.models.functional"
     assert metadata["keras_version"].startswith("3.")
     assert {"kerastorch_version", "date_saved"} <= set(metadata)
     loaded = saving_lib.load_model(path)
