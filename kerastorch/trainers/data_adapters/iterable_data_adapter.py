@@ -32,6 +32,10 @@ class IterableAdapter:
         return self.num_batches
 
     def _fresh(self):
+        """A new pass over the data; a PyDataset hears `on_epoch_begin()` first (and
+        `on_epoch_end()` when the pass runs out), as in Keras 3."""
+        if hasattr(self.data, "on_epoch_begin"):
+            self.data.on_epoch_begin()
         if self._is_sequence:
             return (self.data[i] for i in range(len(self.data)))
         return iter(self.data)
