@@ -29,9 +29,9 @@ from kerastorch import utils
 from kerastorch import wrappers
 from kerastorch.initializers import Initializer
 from kerastorch.layers.input_layer import Input
-from kerastorch.layers.input_layer import KerasTensor
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
+from kerastorch.tensor import KerasTensor
 from kerastorch.variables import Variable
 from kerastorch.losses.loss import Loss
 from kerastorch.metrics.metric import Metric

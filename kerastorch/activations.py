@@ -5,12 +5,13 @@ import torch.nn.functional as F
 
 from kerastorch import backend
 from kerastorch import object_lookup
+from kerastorch.ops import nn as _nn_ops
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return torch.relu(x)
-    out = torch.where(x >= threshold, x, negative_slope * (x - threshold))
+    out = torch.where(x > threshold, x, negative_slope * (x - threshold))  # x == threshold: 0
     if max_value is not None:
         out = out.clamp(max=max_value)
     return out
@@ -98,58 +99,53 @@ def linear(x):
     return x
 
 
-# Keras 3's newer activations, each Keras 3's op of the same name (kerastorch.ops.nn).
+# Keras 3's other activations: the parity-tested ops of the same names.
 def celu(x, alpha=1.0):
-    return _nn().celu(x, alpha=alpha)
+    return _nn_ops.celu(x, alpha=alpha)
 
 
 def glu(x, axis=-1):
-    return _nn().glu(x, axis=axis)
+    return _nn_ops.glu(x, axis=axis)
 
 
 def hard_shrink(x, threshold=0.5):
-    return _nn().hard_shrink(x, threshold=threshold)
+    return _nn_ops.hard_shrink(x, threshold=threshold)
 
 
 def hard_tanh(x):
-    return _nn().hard_tanh(x)
+    return _nn_ops.hard_tanh(x)
 
 
 def log_sigmoid(x):
-    return _nn().log_sigmoid(x)
+    return _nn_ops.log_sigmoid(x)
 
 
 def soft_shrink(x, threshold=0.5):
-    return _nn().soft_shrink(x, threshold=threshold)
+    return _nn_ops.soft_shrink(x, threshold=threshold)
 
 
 def sparse_plus(x):
-    return _nn().sparse_plus(x)
+    return _nn_ops.sparse_plus(x)
 
 
 def sparse_sigmoid(x):
-    return _nn().sparse_sigmoid(x)
+    return _nn_ops.sparse_sigmoid(x)
 
 
 def sparsemax(x, axis=-1):
-    return _nn().sparsemax(x, axis=axis)
+    return _nn_ops.sparsemax(x, axis=axis)
 
 
 def squareplus(x, b=4):
-    return _nn().squareplus(x, b=b)
+    return _nn_ops.squareplus(x, b=b)
 
 
 def tanh_shrink(x):
-    return _nn().tanh_shrink(x)
+    return _nn_ops.tanh_shrink(x)
 
 
 def threshold(x, threshold, default_value):
-    return _nn().threshold(x, threshold, default_value)
-
-
-def _nn():
-    from kerastorch.ops import nn
-    return nn
+    return _nn_ops.threshold(x, threshold, default_value)
 
 
 _BY_NAME = {f.__name__: f for f in (

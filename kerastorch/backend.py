@@ -110,6 +110,11 @@ def device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def device_override():
+    """The device `set_device()` chose, or None when the default (CUDA if present) applies."""
+    return _DEVICE
+
+
 def set_device(device):
     global _DEVICE
     _DEVICE = None if device is None else torch.device(device)
@@ -161,7 +166,10 @@ def convert_to_tensor(x, dtype=None):
             dtype = _FLOATX
         elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray):
             dtype = "int32"
-        t = torch.from_numpy(np.ascontiguousarray(arr)) if arr.dtype != object else torch.as_tensor(x)
+        if arr.dtype == object:
+            t = torch.as_tensor(x)
+        else:  # (np.ascontiguousarray would make a 0-d array 1-d)
+            t = torch.from_numpy(arr if arr.flags.c_contiguous else np.ascontiguousarray(arr))
         return t if dtype is None else t.to(to_torch_dtype(dtype))
     return torch.as_tensor(np.asarray(x), dtype=to_torch_dtype(dtype))
 
@@ -196,7 +204,7 @@ def result_type(*dtypes):
 
 def is_keras_tensor(x):
     """True for a symbolic tensor of the functional API (what `keras.Input` returns)."""
-    from kerastorch.layers.input_layer import KerasTensor
+    from kerastorch.tensor import KerasTensor
     return isinstance(x, KerasTensor)
 
 
@@ -238,7 +246,7 @@ def __getattr__(name):
         import importlib
         return importlib.import_module("kerastorch.random")
     if name == "KerasTensor":
-        from kerastorch.layers.input_layer import KerasTensor
+        from kerastorch.tensor import KerasTensor
         return KerasTensor
     if name == "Variable":
         from kerastorch.variables import Variable

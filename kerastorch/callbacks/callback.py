@@ -1,9 +1,10 @@
 """The `Callback` base class: hooks into `fit` / `evaluate` / `predict`."""
 
 
-_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
-                "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
-                "on_predict_batch_end")
+# The per-batch hooks: CallbackList calls one only when some callback overrides it.
+BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+               "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+               "on_predict_batch_end")
 
 
 class Callback:

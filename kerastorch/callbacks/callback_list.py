@@ -1,6 +1,6 @@
 """`CallbackList`: the callbacks of one `fit`/`evaluate`/`predict` call, batch hooks on demand."""
 
-from kerastorch.callbacks.callback import _BATCH_HOOKS
+from kerastorch.callbacks.callback import BATCH_HOOKS
 from kerastorch.callbacks.history import History
 from kerastorch.callbacks.progbar_logger import ProgbarLogger
 
@@ -26,7 +26,7 @@ class CallbackList:
         self._by_hook = {h: [c for c in self.callbacks if c._overrides(h) or
                              (h in ("on_train_batch_begin", "on_train_batch_end") and
                               c._overrides(h.replace("train_", "")))]
-                         for h in _BATCH_HOOKS}
+                         for h in BATCH_HOOKS}
 
     def set_model(self, model):
         self.model = model

@@ -3,11 +3,15 @@
 import warnings
 
 from kerastorch.callbacks.callback import Callback
-from kerastorch.callbacks.monitor_callback import _MonitorMixin
-from kerastorch.callbacks.monitor_callback import _state_copy
+from kerastorch.callbacks.monitor_callback import MonitorMixin
 
 
-class EarlyStopping(_MonitorMixin, Callback):
+def _state_copy(model):
+    """A detached copy of the model's state_dict (the best weights so far)."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+class EarlyStopping(MonitorMixin, Callback):
     """Stops training when `monitor` has stopped improving for `patience` epochs.
 
     Args:

@@ -6,10 +6,10 @@ import warnings
 import torch
 
 from kerastorch.callbacks.callback import Callback
-from kerastorch.callbacks.monitor_callback import _MonitorMixin
+from kerastorch.callbacks.monitor_callback import MonitorMixin
 
 
-class ModelCheckpoint(_MonitorMixin, Callback):
+class ModelCheckpoint(MonitorMixin, Callback):
     """Saves the model or its weights at the end of each epoch (or only when it improved).
 
     `filepath` may contain `{epoch}` and log names (`"ckpt-{epoch:02d}-{val_loss:.2f}.pt"`).

@@ -3,7 +3,7 @@
 import warnings
 
 
-class _MonitorMixin:
+class MonitorMixin:
     """Shared by callbacks that watch a metric: min/max mode and improvement test."""
 
     def _init_monitor(self, monitor, mode, min_delta):
@@ -46,6 +46,3 @@ class _MonitorMixin:
             return value - self.min_delta > reference
         return value + self.min_delta < reference
 
-
-def _state_copy(model):
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}

@@ -6,12 +6,12 @@ import numpy as np
 
 from kerastorch import backend
 from kerastorch.callbacks.callback import Callback
-from kerastorch.callbacks.learning_rate_scheduler import _get_lr
-from kerastorch.callbacks.learning_rate_scheduler import _set_lr
-from kerastorch.callbacks.monitor_callback import _MonitorMixin
+from kerastorch.callbacks.learning_rate_scheduler import get_learning_rate
+from kerastorch.callbacks.learning_rate_scheduler import set_learning_rate
+from kerastorch.callbacks.monitor_callback import MonitorMixin
 
 
-class ReduceLROnPlateau(_MonitorMixin, Callback):
+class ReduceLROnPlateau(MonitorMixin, Callback):
     """Multiplies the learning rate by `factor` when `monitor` stopped improving.
 
     Args:
@@ -45,7 +45,7 @@ class ReduceLROnPlateau(_MonitorMixin, Callback):
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer
         lr_key = "lr" if backend.keras2_defaults() else "learning_rate"  # tf.keras 2's: "lr"
-        logs[lr_key] = float(np.asarray(_get_lr(optimizer)))
+        logs[lr_key] = float(np.asarray(get_learning_rate(optimizer)))
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(f"Learning rate reduction is conditioned on metric `{self.monitor}` "
@@ -64,7 +64,7 @@ class ReduceLROnPlateau(_MonitorMixin, Callback):
                 old_lr = logs[lr_key]
                 if old_lr > np.float32(self.min_lr):
                     new_lr = max(old_lr * self.factor, self.min_lr)
-                    _set_lr(optimizer, new_lr)
+                    set_learning_rate(optimizer, new_lr)
                     if self.verbose > 0:
                         print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate "
                               f"to {new_lr}.")

@@ -27,6 +27,17 @@ from kerastorch import tree
 _DISTRIBUTION = None  # set by keras.distribution.set_distribution
 
 
+def current_distribution():
+    """The `keras.distribution` distribution in effect (None: one process, one device)."""
+    return _DISTRIBUTION
+
+
+def set_current_distribution(value):
+    """Records `value` (validated by `keras.distribution.set_distribution`) for fit to use."""
+    global _DISTRIBUTION
+    _DISTRIBUTION = value
+
+
 def launched():
     """True when started by torchrun (or another launcher) with more than one process."""
     return int(os.environ.get("WORLD_SIZE", "1")) > 1 and "RANK" in os.environ
@@ -86,8 +97,9 @@ def is_chief():
 
 def device():
     """This rank's device: its own GPU (LOCAL_RANK) on CUDA, else the default device."""
-    if backend._DEVICE is not None:
-        return backend._DEVICE
+    chosen = backend.device_override()
+    if chosen is not None:
+        return chosen
     if torch.cuda.is_available():
         return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
     return torch.device("cpu")

@@ -65,8 +65,8 @@ def set_distribution(value):
     """Sets the distribution `fit`/`evaluate`/`predict` use (None: single process)."""
     if value is not None and not isinstance(value, DataParallel):
         raise ValueError(f"Expected a DataParallel distribution or None. Received: {value!r}")
-    ddp._DISTRIBUTION = value
+    ddp.set_current_distribution(value)
 
 
 def distribution():
-    return ddp._DISTRIBUTION
+    return ddp.current_distribution()

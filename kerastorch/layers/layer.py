@@ -30,8 +30,8 @@ _KERAS2_WEIGHT_ARGS = ("name", "shape", "dtype", "initializer", "regularizer", "
                        "constraint")
 
 # Keyword arguments every Keras layer accepts besides its own.
-_BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "weights",
-                "autocast", "dynamic", "implementation")
+BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "weights",
+               "autocast", "dynamic", "implementation")
 
 
 def to_snake_case(name):
@@ -119,7 +119,7 @@ class Layer(nn.Module):
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  **kwargs):
-        unknown = [k for k in kwargs if k not in _BASE_KWARGS]
+        unknown = [k for k in kwargs if k not in BASE_KWARGS]
         if unknown:
             raise TypeError(f"Keyword argument not understood: {unknown[0]!r} "
                             f"(passed to {type(self).__name__})")
@@ -259,7 +259,7 @@ class Layer(nn.Module):
                 seen.add(key)
                 out.append(var)
         for child in self._children_for_weights():
-            out.extend(_module_weights(child, seen))
+            out.extend(module_weights(child, seen))
         return out
 
     def _children_for_weights(self):
@@ -659,7 +659,9 @@ def _clear_added_losses_hook(module, args):
             layer._added_losses = []
 
 
-def _module_weights(module, seen):
+def module_weights(module, seen):
+    """The Keras-layout weights of `module` and below (a Layer's own, or a plain torch module's
+    parameters and buffers), in order, each once (`seen` holds what was listed already)."""
     if getattr(module, "_weights_shown_by_views", False):
         return []  # e.g. a timm model whose weights its Keras-named view layers present
     if isinstance(module, Layer):
@@ -679,7 +681,7 @@ def _module_weights(module, seen):
             module.__dict__.setdefault("name", type(module).__name__)
         out.append(cache[attr])
     for child in module.children():
-        out.extend(_module_weights(child, seen))
+        out.extend(module_weights(child, seen))
     return out
 
 

@@ -74,9 +74,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     x = np.asarray(x)
     if x.dtype == np.uint32:
         x = x.astype(np.int64)
-    if dtype is None:
-        return _on_device(torch.from_numpy(np.ascontiguousarray(x)) if x.dtype != object
-                          else torch.as_tensor(x))
+    if dtype is None:  # (np.ascontiguousarray would make a 0-d array 1-d)
+        if x.dtype == object:
+            return _on_device(torch.as_tensor(x))
+        return _on_device(torch.from_numpy(x if x.flags.c_contiguous else np.ascontiguousarray(x)))
     return _on_device(torch.as_tensor(x, dtype=_to_torch_dtype(dtype)))
 
 

@@ -1,6 +1,6 @@
 """keras.ops.rearrange: einops-style axis rearrangement, a thin call of the einops library."""
 
-from kerastorch.ops.numpy import _t
+from kerastorch.ops.core import convert_to_tensor as _t
 from kerastorch.ops.symbolic import op
 
 

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from kerastorch.optimizers.optimizer import Optimizer, _f32
+from kerastorch.optimizers.optimizer import Optimizer, f32
 
 
 class Adam(Optimizer):
@@ -61,8 +61,8 @@ class Adam(Optimizer):
 
     def _update_step(self, params, grads, slots, lr):
         t = self.iterations + 1
-        beta_1_power = _f32(_f32(self.beta_1) ** t)
-        beta_2_power = _f32(_f32(self.beta_2) ** t)
+        beta_1_power = f32(f32(self.beta_1) ** t)
+        beta_2_power = f32(f32(self.beta_2) ** t)
         alpha = lr * math.sqrt(1 - beta_2_power) / (1 - beta_1_power)
         m, v = slots["momentum"], slots["velocity"]
         if self._fused and all(g.dtype == p.dtype and g.stride() == p.stride()

@@ -2,7 +2,7 @@
 
 import torch
 
-from kerastorch.optimizers.optimizer import Optimizer, _f32
+from kerastorch.optimizers.optimizer import Optimizer, f32
 
 
 class Adamax(Optimizer):
@@ -35,7 +35,7 @@ class Adamax(Optimizer):
         return [("momentum", "norm")]
 
     def _update_step(self, params, grads, slots, lr):
-        beta_1_power = _f32(_f32(self.beta_1) ** (self.iterations + 1))
+        beta_1_power = f32(f32(self.beta_1) ** (self.iterations + 1))
         m, u = slots["momentum"], slots["norm"]
         torch._foreach_mul_(m, self.beta_1)
         torch._foreach_add_(m, grads, alpha=1 - self.beta_1)

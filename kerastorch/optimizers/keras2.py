@@ -9,7 +9,7 @@ serialization are those of the Keras 3 class of the same name.
 import torch
 
 from kerastorch.optimizers import nadam
-from kerastorch.optimizers.optimizer import _f32
+from kerastorch.optimizers.optimizer import f32
 
 
 class Nadam(nadam.Nadam):
@@ -57,17 +57,17 @@ class Nadam(nadam.Nadam):
         if self._first_count is None:  # fixed when tf.keras traces its train step
             self._first_count = 1 if self._state_loaded else 1 + len(params)
         t = it + 1
-        b1 = _f32(self.beta_1)
-        u_t = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** t)))
-        u_t_1 = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** (t + 1))))
-        beta_2_power = _f32(_f32(self.beta_2) ** t)
+        b1 = f32(self.beta_1)
+        u_t = f32(b1 * (1.0 - 0.5 * f32(f32(0.96) ** t)))
+        u_t_1 = f32(b1 * (1.0 - 0.5 * f32(f32(0.96) ** (t + 1))))
+        beta_2_power = f32(f32(self.beta_2) ** t)
         u_product, m_scale, g_scale = self._u_product, [], []
         for k in range(len(params)):
             if self._first_count + k != it + 2:
-                u_product = _f32(u_product * u_t)
-            m_scale.append(_f32(u_t_1 / (1.0 - _f32(u_product * u_t_1))))
+                u_product = f32(u_product * u_t)
+            m_scale.append(f32(u_t_1 / (1.0 - f32(u_product * u_t_1))))
             # u_product 1 (one variable, at the first step): tf.keras divides by 0 (inf, NaN)
-            g_scale.append(_f32((1.0 - u_t) / (1.0 - u_product)) if u_product != 1.0
+            g_scale.append(f32((1.0 - u_t) / (1.0 - u_product)) if u_product != 1.0
                            else float("inf"))
         self._u_product = u_product
         m, v = slots["momentum"], slots["velocity"]

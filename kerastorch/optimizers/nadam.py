@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from kerastorch.optimizers.optimizer import Optimizer, _f32
+from kerastorch.optimizers.optimizer import Optimizer, f32
 
 
 class Nadam(Optimizer):
@@ -72,12 +72,12 @@ class Nadam(Optimizer):
 
     def _update_step(self, params, grads, slots, lr):
         t = self.iterations + 1
-        b1 = _f32(self.beta_1)
-        u_t = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** t)))
-        u_t_1 = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** (t + 1))))
-        u_product_t = _f32(self._u_product * u_t)
-        u_product_t_1 = _f32(u_product_t * u_t_1)
-        beta_2_power = _f32(_f32(self.beta_2) ** t)
+        b1 = f32(self.beta_1)
+        u_t = f32(b1 * (1.0 - 0.5 * f32(f32(0.96) ** t)))
+        u_t_1 = f32(b1 * (1.0 - 0.5 * f32(f32(0.96) ** (t + 1))))
+        u_product_t = f32(self._u_product * u_t)
+        u_product_t_1 = f32(u_product_t * u_t_1)
+        beta_2_power = f32(f32(self.beta_2) ** t)
         self._u_product = u_product_t
         m, v = slots["momentum"], slots["velocity"]
         torch._foreach_mul_(m, self.beta_1)

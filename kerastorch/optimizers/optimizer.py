@@ -11,7 +11,7 @@ from kerastorch.optimizers.schedules.learning_rate_schedule import LearningRateS
 from kerastorch.utils.naming import to_snake_case
 
 
-def _f32(x):
+def f32(x):
     """`x` rounded to float32, as Keras computes its step scalars (bias corrections...)."""
     return float(np.float32(x))
 
@@ -126,7 +126,7 @@ class Optimizer:
                 f"and returns the corresponding learning rate value). Received instead: "
                 f"learning_rate={learning_rate}")
         # A float rate is kept rounded to float32, as Keras keeps it in a float32 variable.
-        self._learning_rate = learning_rate if callable(learning_rate) else _f32(learning_rate)
+        self._learning_rate = learning_rate if callable(learning_rate) else f32(learning_rate)
         self._raw_iterations = 0
         self._exclude_ids = set()
         self._exclude_pattern = None
@@ -225,7 +225,7 @@ class Optimizer:
                     target.copy_(value)
         self._raw_iterations = int(state.get("iterations", 0))
         if state.get("learning_rate") is not None and not callable(self._learning_rate):
-            self._learning_rate = _f32(state["learning_rate"])
+            self._learning_rate = f32(state["learning_rate"])
         self._load_extra_state(state.get("extra", {}))
 
     def _extra_state(self):
@@ -251,7 +251,7 @@ class Optimizer:
         self._raw_iterations = int(values[0])
         k = 1
         if not callable(self._learning_rate):
-            self._learning_rate = _f32(values[1])
+            self._learning_rate = f32(values[1])
             k = 2
         owners = self._slot_owners()
         with torch.no_grad():
@@ -307,7 +307,7 @@ class Optimizer:
                 "`learning_rate` constructor argument, hence its learning rate is not settable. "
                 "If you need the learning rate to be settable, you should instantiate the "
                 "optimizer with a float `learning_rate` argument.")
-        self._learning_rate = _f32(value)
+        self._learning_rate = f32(value)
 
     @property
     def lr(self):

@@ -151,7 +151,7 @@ def _call_arg_names(layer):
 
 
 def _functional_config(model):
-    from kerastorch.layers.input_layer import KerasTensor
+    from kerastorch.tensor import KerasTensor
     own = model._network_nodes
 
     def node_index(layer, index):

@@ -251,7 +251,7 @@ def _lambda_function(config, key, module_key, type_key, layer_name):
     if kind == "function":
         return _named_function(value, module, layer_name)
     if kind == "lambda":
-        if getattr(serialization_lib._SAFE_MODE, "value", None) is not False:
+        if serialization_lib.in_safe_mode() is not False:
             raise ValueError(_LAMBDA_SAFE_MODE_MESSAGE)
         return _load_marshalled(value, module, layer_name)
     raise TypeError(f"Unsupported value for `{type_key}` argument of Lambda layer "
@@ -289,7 +289,7 @@ def _lambda_globals(module):
              "tf_keras": kerastorch, "K": kerastorch.backend, "ops": kerastorch.ops}
     if module in sys.modules and module != "__main__":
         scope.update(vars(sys.modules[module]))
-    for custom in getattr(object_registration._SCOPE, "stack", []):
+    for custom in object_registration.scoped_custom_objects():
         scope.update(custom)
     return scope
 
@@ -399,7 +399,7 @@ def functional_from_keras2_config(cls, config, custom_objects=None):
     unprocessed = {}
     for layer_data in config["layers"]:
         name = layer_data.get("name") or layer_data.get("config", {}).get("name")
-        layer = model_config._deserialize_layer(layer_data, custom_objects)
+        layer = model_config.deserialize_layer(layer_data, custom_objects)
         created[name] = layer
         order.append(name)
         node_count[name] = 1 if _counts_own_node(layer_data) else 0

@@ -68,7 +68,7 @@ class KerasSaveable:
         from kerastorch.saving import saving_lib
         from kerastorch.saving import serialization_lib
         return json.dumps(serialization_lib.serialize_keras_object(self),
-                          default=saving_lib._json_default, **kwargs)
+                          default=saving_lib.json_default, **kwargs)
 
     def get_build_config(self):
         from kerastorch.saving import serialization_lib

@@ -88,7 +88,7 @@ def _saved_layers(group):
             if weight_name not in layer_group:
                 raise ValueError(f"The weights file has no dataset '{name}/{weight_name}' "
                                  "(truncated or corrupt file?).")
-            values.append((weight_name, saving_lib._read_dataset(layer_group[weight_name],
+            values.append((weight_name, saving_lib.read_dataset(layer_group[weight_name],
                                                                  f"{name}/{weight_name}")))
         out.append((name, values))
     return out
@@ -164,13 +164,13 @@ def save_model_to_hdf5(model, filepath, include_optimizer=True):
     # Keras 2's layout (tf.keras 2 reads it back); computed before the file is opened, so a
     # model that cannot be written leaves no half-written file.
     model_json = json.dumps(keras2_config.model_config(model),
-                            default=saving_lib._json_default).encode("utf8")
+                            default=saving_lib.json_default).encode("utf8")
     compile_config = serialization_lib.get_compile_config(model)
     training_json = None
     if compile_config:
         compile_config = serialization_lib.serialize_keras_object(compile_config)
         training_json = json.dumps(keras2_config.training_config(compile_config),
-                                   default=saving_lib._json_default).encode("utf8")
+                                   default=saving_lib.json_default).encode("utf8")
     with saving_lib.open_h5(filepath, "w") as h5:
         h5.attrs["keras_version"] = b"2.21.0"  # the Keras 2 layout this file follows
         h5.attrs["backend"] = b"tensorflow"
@@ -205,7 +205,7 @@ def _save_optimizer_weights(h5, optimizer):
             dataset[()] = value
 
 
-def _load_optimizer_weights(h5, model):
+def load_optimizer_weights(h5, model):
     """Restores `optimizer_weights` by order; a layout that does not fit (tf.keras's) warns."""
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or "optimizer_weights" not in h5 or \
@@ -213,14 +213,14 @@ def _load_optimizer_weights(h5, model):
         return
     group = h5["optimizer_weights"]
     names = _read_names(group, "weight_names")
-    values = [saving_lib._read_dataset(group[n], f"optimizer_weights/{n}") for n in names]
+    values = [saving_lib.read_dataset(group[n], f"optimizer_weights/{n}") for n in names]
     if not optimizer.built:
         prepare = getattr(model, "_prepare_optimizer", None)
         prepare() if prepare is not None else optimizer.build(model.trainable_weights)
-    _load_optimizer_state(optimizer, names, values)
+    load_optimizer_state(optimizer, names, values)
 
 
-def _load_optimizer_state(optimizer, names, values):
+def load_optimizer_state(optimizer, names, values):
     """Loads tf.keras 2's optimizer state (`names`, `values` of its `optimizer_weights`) into
     the built `optimizer`; a state that does not fit warns and changes nothing."""
     load_keras2 = getattr(optimizer, "_load_keras2_weights", None)
@@ -288,6 +288,6 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
                             **{k: training[k] for k in ("loss", "metrics", "weighted_metrics",
                                                         "loss_weights") if k in training}}
             saving_lib.compile_from_config(model, training, custom_objects)
-            _load_optimizer_weights(h5, model)
+            load_optimizer_weights(h5, model)
     return model
 

@@ -7,6 +7,7 @@ lists, as found in legacy `.h5` files) is read too.
 
 from kerastorch import tree
 from kerastorch.saving import serialization_lib
+from kerastorch.tensor import KerasTensor
 
 
 def layer_config_for_keras(layer, config):
@@ -50,7 +51,6 @@ def functional_config(model):
                                              tensor_index]}}
 
     def serialize_arg(value):
-        from kerastorch.layers.input_layer import KerasTensor
         if isinstance(value, KerasTensor):
             return tensor_config(value)
         if isinstance(value, (list, tuple)):
@@ -104,7 +104,8 @@ def model_from_config(cls, config, custom_objects=None):
                         f"as keyword arguments). Config: {config}. Error: {err}") from err
 
 
-def _deserialize_layer(layer_data, custom_objects):
+def deserialize_layer(layer_data, custom_objects):
+    """The layer of one entry of a model config's `layers` (ValueError if it is no layer)."""
     from kerastorch.layers.layer import Layer
     layer = serialization_lib.deserialize_keras_object(layer_data, custom_objects)
     if not isinstance(layer, Layer):
@@ -119,21 +120,20 @@ def sequential_from_config(cls, config, custom_objects=None):
     kwargs = {k: config[k] for k in ("name", "trainable") if config.get(k) is not None}
     model = cls(**kwargs)
     for layer_data in config["layers"]:
-        model.add(_deserialize_layer(layer_data, custom_objects))
+        model.add(deserialize_layer(layer_data, custom_objects))
     shape = config.get("build_input_shape")
     if not model.built and shape is not None and model.layers:
-        model.build(serialization_lib._to_shape(shape))
+        model.build(serialization_lib.to_shape(shape))
     return model
 
 
 def functional_from_config(cls, config, custom_objects=None):
-    from kerastorch.layers.input_layer import KerasTensor
     created = {}
     offsets = {}
     pending = []
     for layer_data in config["layers"]:
         name = layer_data.get("name", layer_data.get("config", {}).get("name"))
-        layer = _deserialize_layer(layer_data, custom_objects)
+        layer = deserialize_layer(layer_data, custom_objects)
         created[name] = layer
         legacy = "module" not in layer_data
         model_class = layer_data.get("class_name") in ("Functional", "Model", "Sequential")

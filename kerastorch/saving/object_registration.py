@@ -52,6 +52,11 @@ def get_registered_name(obj):
     return obj.__name__
 
 
+def scoped_custom_objects():
+    """The custom-object dicts of the active `custom_object_scope`s, outermost first."""
+    return list(getattr(_SCOPE, "stack", []))
+
+
 def get_registered_object(name, custom_objects=None, module_objects=None):
     """Finds `name` in the active scopes, `custom_objects`, the registry, then `module_objects`."""
     for scope in reversed(getattr(_SCOPE, "stack", [])):

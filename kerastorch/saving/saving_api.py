@@ -113,7 +113,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         import zipfile
         try:
             with zipfile.ZipFile(filepath) as archive:
-                data = archive.read(saving_lib._VARS_FILENAME)
+                data = archive.read(saving_lib.VARS_FILENAME)
         except (zipfile.BadZipFile, KeyError, OSError) as err:
             raise ValueError(f"Could not read the weights in '{filepath}' (not a valid "
                              f"`.keras` file?): {err}") from None

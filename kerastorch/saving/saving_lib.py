@@ -30,7 +30,7 @@ from kerastorch.saving import serialization_lib
 
 _CONFIG_FILENAME = "config.json"
 _METADATA_FILENAME = "metadata.json"
-_VARS_FILENAME = "model.weights.h5"
+VARS_FILENAME = "model.weights.h5"
 # The Keras release whose `.keras` layout kerastorch writes (metadata.json; Keras does not read it).
 _KERAS_FORMAT_VERSION = "3.15.1"
 
@@ -113,7 +113,7 @@ def _own_variables(layer):
     seen = {(id(layer), v._attr) for v in own}
     for child in layer._modules.values():
         if child is not None and not _is_layer(child) and not _is_container(child):
-            ordered.extend(layer_module._module_weights(child, seen))
+            ordered.extend(layer_module.module_weights(child, seen))
     return ordered
 
 
@@ -244,7 +244,8 @@ def check_shape(var, value, where, skip_mismatch, layer_name):
     raise ValueError(message)
 
 
-def _read_dataset(dataset, where):
+def read_dataset(dataset, where):
+    """The array of an h5py dataset; a damaged one raises ValueError naming `where` in the file."""
     try:
         return np.asarray(dataset[()])
     except (OSError, KeyError, TypeError) as err:
@@ -301,7 +302,7 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True,
             if str(i) not in group:
                 raise ValueError(f"The weights file has no dataset '{vars_path}/{i}' for weight "
                                  f"'{var.name}' of layer '{name}'.")
-            value = _read_dataset(group[str(i)], f"{vars_path}/{i}")
+            value = read_dataset(group[str(i)], f"{vars_path}/{i}")
             if check_shape(var, value, f"'{vars_path}/{i}'", skip_mismatch, name):
                 candidate.append((var, value))
         pairs.extend(candidate)
@@ -339,9 +340,9 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True,
         if keras2:  # tf.keras 2.11+'s layout, as in its `.h5` files: `iteration`, the slots
             from kerastorch.saving import legacy_h5_format
             group = h5["optimizer"]["vars"]
-            values = [_read_dataset(group[str(i)], f"optimizer/vars/{i}")
+            values = [read_dataset(group[str(i)], f"optimizer/vars/{i}")
                       for i in range(len(group))]
-            legacy_h5_format._load_optimizer_state(
+            legacy_h5_format.load_optimizer_state(
                 optimizer, ["iteration:0"] + [f"slot_{i}:0" for i in range(1, len(values))],
                 values)
             return
@@ -392,7 +393,7 @@ class _H5Store:
         return len(self._group)
 
     def __getitem__(self, key):
-        return _read_dataset(self._group[key], f"{self._group.name}/{key}")
+        return read_dataset(self._group[key], f"{self._group.name}/{key}")
 
     def __contains__(self, key):
         return key in self._group
@@ -413,7 +414,7 @@ def save_model(model, filepath):
     """Writes `model` as a Keras 3 `.keras` zip: config.json, metadata.json, model.weights.h5."""
     from kerastorch import __version__
     config = serialization_lib.serialize_keras_object(model)
-    config_json = json.dumps(config, default=_json_default)
+    config_json = json.dumps(config, default=json_default)
     metadata = json.dumps({"keras_version": _KERAS_FORMAT_VERSION,
                            "kerastorch_version": __version__,
                            "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")})
@@ -423,10 +424,11 @@ def save_model(model, filepath):
     with zipfile.ZipFile(filepath, "w") as archive:
         archive.writestr(_METADATA_FILENAME, metadata)
         archive.writestr(_CONFIG_FILENAME, config_json)
-        archive.writestr(_VARS_FILENAME, buffer.getvalue())
+        archive.writestr(VARS_FILENAME, buffer.getvalue())
 
 
-def _json_default(obj):
+def json_default(obj):
+    """`json.dumps(default=...)` for configs: numpy scalars, tuples and sets, torch dtypes."""
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, (tuple, set)):
@@ -452,7 +454,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                              f"{_CONFIG_FILENAME} (found {names}).")
         try:
             config = json.loads(archive.read(_CONFIG_FILENAME))
-            weights = archive.read(_VARS_FILENAME) if _VARS_FILENAME in names else None
+            weights = archive.read(VARS_FILENAME) if VARS_FILENAME in names else None
             metadata = json.loads(archive.read(_METADATA_FILENAME)) \
                 if _METADATA_FILENAME in names else {}
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:

@@ -183,7 +183,7 @@ def _KerasSaveableBuild():
 
 def _shapes_dict_config(layer, build_params):
     """Keras 3's `shapes_dict`: the shape of each call argument, keyed `<argument>_shape`."""
-    from kerastorch.layers.input_layer import KerasTensor
+    from kerastorch.tensor import KerasTensor
     if not layer._inbound_nodes:
         return None
     node = layer._inbound_nodes[0]
@@ -198,14 +198,14 @@ def _shapes_dict_config(layer, build_params):
     return {"shapes_dict": shapes} if shapes else None
 
 
-def _to_shape(value):
+def to_shape(value):
     """JSON lists back to shape tuples (a list of shapes stays a list of tuples)."""
     if isinstance(value, (list, tuple)) and all(v is None or isinstance(v, int) for v in value):
         return tuple(value)
     if isinstance(value, (list, tuple)):
-        return [_to_shape(v) for v in value]
+        return [to_shape(v) for v in value]
     if isinstance(value, dict):
-        return {k: _to_shape(v) for k, v in value.items()}
+        return {k: to_shape(v) for k, v in value.items()}
     return value
 
 
@@ -214,7 +214,7 @@ def build_from_config(layer, build_config):
     if not build_config or layer.built:
         return
     if "shapes_dict" in build_config and "input_shape" not in build_config:
-        shapes = {k: _to_shape(v) for k, v in build_config["shapes_dict"].items()}
+        shapes = {k: to_shape(v) for k, v in build_config["shapes_dict"].items()}
         layer.build(**shapes)
         layer.built = True
         layer._build_input_shape = next(iter(shapes.values()), None)
@@ -222,7 +222,7 @@ def build_from_config(layer, build_config):
     shape = build_config.get("input_shape")
     if shape is None:
         return
-    shape = _to_shape(shape)
+    shape = to_shape(shape)
     from kerastorch.models.model import Model
     if isinstance(layer, Model):
         layer.build(shape)
@@ -332,8 +332,18 @@ class SafeModeScope:
         _SAFE_MODE.value = self._previous
 
 
+def in_safe_mode():
+    """The `safe_mode` of the innermost `SafeModeScope` (None outside any scope), as Keras 3's
+    `serialization_lib.in_safe_mode`: only False allows deserializing Python code. After
+    `keras.config.enable_unsafe_deserialization()` it is False everywhere, as in Keras 3."""
+    from kerastorch import config
+    if config.is_unsafe_deserialization_enabled():
+        return False
+    return getattr(_SAFE_MODE, "value", None)
+
+
 def _load_lambda(inner):
-    if getattr(_SAFE_MODE, "value", None) is not False:
+    if in_safe_mode() is not False:
         raise ValueError("Requested the deserialization of a Python lambda. This carries a "
                          "potential risk of arbitrary code execution and thus it is disallowed "
                          "by default. If you trust the source of the file, pass "
@@ -370,7 +380,7 @@ def accepted_arguments(cls):
         names.update(p for p in params if p != "self")
         has_var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
         if klass is layer_module.Layer:
-            names.update(layer_module._BASE_KWARGS)
+            names.update(layer_module.BASE_KWARGS)
             return names - {"kwargs", "args"}
         if not has_var_kw:
             return names - {"kwargs", "args"}

@@ -11,7 +11,7 @@ import torch
 from kerastorch import tree
 
 
-class _LossTracker:
+class LossTracker:
     """The running mean of the loss over an epoch, kept on the device (Keras's `Mean("loss")`)."""
 
     def __init__(self, name="loss"):
@@ -50,14 +50,14 @@ def _loss_name(fn):
     return getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
 
 
-def _pythonify_logs(logs):
+def pythonify_logs(logs):
     """Keras's logs from a step's returned dict: sorted keys, nested dicts merged, floats."""
     out = {}
     if not isinstance(logs, dict):
         return out
     for key, value in sorted(logs.items()):
         if isinstance(value, dict):
-            out.update(_pythonify_logs(value))
+            out.update(pythonify_logs(value))
             continue
         try:
             value = float(value.detach() if isinstance(value, torch.Tensor) else value)
@@ -161,7 +161,7 @@ class CompileLossAndMetrics:
         self._output_metrics = build_metrics(self._metrics_arg, "metrics")
         self._output_weighted_metrics = build_metrics(self._weighted_metrics_arg,
                                                       "weighted_metrics")
-        self._output_loss_trackers = ([_LossTracker(f"{name}_loss") for name in names]
+        self._output_loss_trackers = ([LossTracker(f"{name}_loss") for name in names]
                                       if multi else [])
         self._multi_output = multi
         self._single_loss = self._loss_fns[0] if not multi else None
@@ -288,7 +288,7 @@ class CompileLossAndMetrics:
 
     def _step_logs(self):
         """The logs an overridden step returned last (Keras 3 makes them the logs)."""
-        return _pythonify_logs(self.__dict__.get("_kt_step_logs"))
+        return pythonify_logs(self.__dict__.get("_kt_step_logs"))
 
 
 class _Prefixed:

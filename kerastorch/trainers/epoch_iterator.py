@@ -8,12 +8,14 @@ With `steps` on in-memory data, `fit` continues through the data across epochs (
 """
 
 import itertools
+import warnings
 
 import numpy as np
 
 import torch
 
 from kerastorch import backend
+from kerastorch import config
 from kerastorch import tree
 from kerastorch.trainers.data_adapters.iterable_data_adapter import IterableAdapter
 from kerastorch.trainers.data_adapters.sharded_data_adapter import shard
@@ -24,8 +26,9 @@ _CUDA = None
 def current_device():
     """`backend.device()`, without asking CUDA for its availability on every call."""
     global _CUDA
-    if backend._DEVICE is not None:
-        return backend._DEVICE
+    chosen = backend.device_override()
+    if chosen is not None:
+        return chosen
     if _CUDA is None:
         _CUDA = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return _CUDA
@@ -62,6 +65,10 @@ class EpochIterator:
             adapter = shard(adapter, for_training=training, source=source,
                             batch_size=batch_size, shuffle=shuffle)
         self.adapter = adapter
+        limit = config.max_steps_per_epoch()
+        if limit and (not steps or limit < steps):  # keras.config.set_max_steps_per_epoch
+            warnings.warn(f"Limiting steps_per_epoch to {limit}", stacklevel=3)
+            steps = limit
         self.steps = steps
         self.num_batches = steps or adapter.num_batches
         self._iterable = isinstance(adapter, IterableAdapter)

@@ -21,13 +21,14 @@ import numpy as np
 import torch
 
 from kerastorch import backend
+from kerastorch import config
 from kerastorch import mixed_precision
 from kerastorch import tree
 from kerastorch.distribution import ddp
 from kerastorch.trainers import data_adapters
 from kerastorch.trainers.compile_utils import CompileLossAndMetrics
-from kerastorch.trainers.compile_utils import _LossTracker
-from kerastorch.trainers.compile_utils import _pythonify_logs
+from kerastorch.trainers.compile_utils import LossTracker
+from kerastorch.trainers.compile_utils import pythonify_logs
 from kerastorch.trainers.data_adapters.data_adapter_utils import accept_strings
 from kerastorch.trainers.epoch_iterator import EpochIterator
 from kerastorch.trainers.epoch_iterator import current_device
@@ -182,7 +183,7 @@ class Trainer(CompileLossAndMetrics):
         self._amp_dtype = mixed_precision.autocast_dtype()
         self._scaler = (mixed_precision.LossScaler()
                         if self._amp_dtype == torch.float16 and auto_scale_loss else None)
-        self._loss_tracker = _LossTracker("loss")
+        self._loss_tracker = LossTracker("loss")
         self._outputs_resolved = False
         self._optimizer_ready = False
         self.compiled = True
@@ -528,6 +529,9 @@ class Trainer(CompileLossAndMetrics):
         if kwargs:
             raise TypeError(f"fit() got unexpected keyword argument(s): {sorted(kwargs)}")
         self._assert_compiled("fit")
+        if config.max_epochs() and config.max_epochs() < epochs:  # keras.config.set_max_epochs
+            warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
+            epochs = config.max_epochs()
         verbose = 1 if verbose == "auto" else int(verbose)
         dist_on = ddp.active()
         if dist_on:  # under torchrun: this rank's share of the data; rank 0 prints and writes
@@ -921,7 +925,7 @@ class Trainer(CompileLossAndMetrics):
                 out.update(value)
             else:
                 out[m.name] = value
-        return _pythonify_logs(out)
+        return pythonify_logs(out)
 
     def _prepare_custom_step(self, batch):
         """Before the first overridden step: build the model, the optimizer and the compiled

@@ -2,7 +2,7 @@
 
 from kerastorch.layers.rnn.cells import GRUCell
 from kerastorch.layers.rnn.rnn_base import BaseRNN
-from kerastorch.layers.rnn.rnn_base import _cell_property
+from kerastorch.layers.rnn.rnn_base import cell_property
 
 
 class GRU(BaseRNN):
@@ -32,7 +32,7 @@ class GRU(BaseRNN):
 
     cell_class = GRUCell
     cell_args = ("reset_after",)
-    reset_after = _cell_property("reset_after")
+    reset_after = cell_property("reset_after")
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",

@@ -2,7 +2,7 @@
 
 from kerastorch.layers.rnn.cells import LSTMCell
 from kerastorch.layers.rnn.rnn_base import BaseRNN
-from kerastorch.layers.rnn.rnn_base import _cell_property
+from kerastorch.layers.rnn.rnn_base import cell_property
 
 
 class LSTM(BaseRNN):
@@ -37,7 +37,7 @@ class LSTM(BaseRNN):
 
     cell_class = LSTMCell
     cell_args = ("unit_forget_bias",)
-    unit_forget_bias = _cell_property("unit_forget_bias")
+    unit_forget_bias = cell_property("unit_forget_bias")
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",

@@ -20,7 +20,7 @@ _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "un
              "zero_output_for_mask")
 
 
-def _cell_property(name):
+def cell_property(name):
     return property(lambda self: getattr(self.cell, name),
                     doc=f"The cell's `{name}`.")
 
@@ -83,7 +83,7 @@ class BaseRNN(RNN):
 
 
 for _name in _CELL_ARGS + _CELL_WEIGHTS:
-    setattr(BaseRNN, _name, _cell_property(_name))
+    setattr(BaseRNN, _name, cell_property(_name))
 
 
 def _load_flat_state_dict(module, state_dict, prefix, *args):

@@ -5,7 +5,7 @@ import math
 import torch
 
 from kerastorch.optimizers.legacy.optimizer_v2 import OptimizerV2
-from kerastorch.optimizers.optimizer import _f32
+from kerastorch.optimizers.optimizer import f32
 
 
 class Adam(OptimizerV2):
@@ -40,9 +40,9 @@ class Adam(OptimizerV2):
 
     def _update_step(self, params, grads, slots, lr):
         t = self.iterations + 1
-        beta_1_power = _f32(_f32(self.beta_1) ** t)
-        beta_2_power = _f32(_f32(self.beta_2) ** t)
-        alpha = _f32(lr * math.sqrt(1 - beta_2_power) / (1 - beta_1_power))
+        beta_1_power = f32(f32(self.beta_1) ** t)
+        beta_2_power = f32(f32(self.beta_2) ** t)
+        alpha = f32(lr * math.sqrt(1 - beta_2_power) / (1 - beta_1_power))
         m, v = slots["m"], slots["v"]
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)
         torch._foreach_mul_(v, self.beta_2)

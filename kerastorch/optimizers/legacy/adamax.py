@@ -3,7 +3,7 @@
 import torch
 
 from kerastorch.optimizers.legacy.optimizer_v2 import OptimizerV2
-from kerastorch.optimizers.optimizer import _f32
+from kerastorch.optimizers.optimizer import f32
 
 
 class Adamax(OptimizerV2):
@@ -35,13 +35,13 @@ class Adamax(OptimizerV2):
 
     def _update_step(self, params, grads, slots, lr):
         t = self.iterations + 1
-        beta_1_power = _f32(_f32(self.beta_1) ** t)
+        beta_1_power = f32(f32(self.beta_1) ** t)
         m, v = slots["m"], slots["v"]
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)
         torch._foreach_mul_(v, self.beta_2)
         torch._foreach_maximum_(v, torch._foreach_abs(grads))
         denom = torch._foreach_add(v, self.epsilon)
-        torch._foreach_addcdiv_(params, m, denom, value=-_f32(lr / (1 - beta_1_power)))
+        torch._foreach_addcdiv_(params, m, denom, value=-f32(lr / (1 - beta_1_power)))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

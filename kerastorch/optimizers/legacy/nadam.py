@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from kerastorch.optimizers.legacy.optimizer_v2 import OptimizerV2
-from kerastorch.optimizers.optimizer import _f32
+from kerastorch.optimizers.optimizer import f32
 
 
 class Nadam(OptimizerV2):
@@ -92,7 +92,7 @@ class Nadam(OptimizerV2):
         torch._foreach_addcmul_(v, grads, grads, value=1 - self.beta_2)
         m_bar = torch._foreach_mul(m, float(mu_next / (f(1.0) - cache_next)))
         torch._foreach_add_(m_bar, grads, alpha=float((f(1.0) - mu_t) / (f(1.0) - cache)))
-        denom = torch._foreach_div(v, _f32(1.0 - _f32(b2 ** f(t))))
+        denom = torch._foreach_div(v, f32(1.0 - f32(b2 ** f(t))))
         torch._foreach_sqrt_(denom)
         torch._foreach_add_(denom, self.epsilon)
         torch._foreach_addcdiv_(params, m_bar, denom, value=-lr)

@@ -311,7 +311,7 @@ def _load_optimizer_state(graph, model):
     from kerastorch.saving import legacy_h5_format
     state = _optimizer_values(graph)
     if state:
-        legacy_h5_format._load_optimizer_weights({"optimizer_weights": _Group(state)}, model)
+        legacy_h5_format.load_optimizer_weights({"optimizer_weights": _Group(state)}, model)
 
 
 # ------------------------------------------------------------------ SavedModel

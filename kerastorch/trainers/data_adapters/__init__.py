@@ -19,7 +19,7 @@ from kerastorch.trainers.data_adapters.data_adapter_utils import train_validatio
 from kerastorch.trainers.data_adapters.data_adapter_utils import unpack_x_y_sample_weight  # noqa: F401,E501
 from kerastorch.trainers.data_adapters.iterable_data_adapter import IterableAdapter
 from kerastorch.trainers.data_adapters.iterable_data_adapter import WorkerSequence
-from kerastorch.trainers.data_adapters.iterable_data_adapter import _IteratorWrapper
+from kerastorch.trainers.data_adapters.iterable_data_adapter import IteratorWrapper
 
 
 def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None,
@@ -50,7 +50,7 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, c
             raise ValueError(f"`sample_weight` argument is not supported when using "
                              f"{type(x).__name__} as input.")
         if not hasattr(x, "__iter__") and hasattr(x, "__next__"):
-            x = _IteratorWrapper(x)
+            x = IteratorWrapper(x)
         elif workers and workers > 1 and not _takes_workers(x) and \
                 hasattr(x, "__getitem__") and hasattr(x, "__len__") and \
                 not isinstance(x, torch.utils.data.DataLoader):

@@ -34,6 +34,10 @@ class IterableAdapter:
         return self.num_batches
 
     def _fresh(self):
+        """A new pass over the data; a PyDataset hears `on_epoch_begin()` first (and
+        `on_epoch_end()` when the pass runs out), as in Keras 3."""
+        if hasattr(self.data, "on_epoch_begin"):
+            self.data.on_epoch_begin()
         if self._is_sequence:
             return (self.data[i] for i in range(len(self.data)))
         return iter(self.data)
@@ -70,7 +74,9 @@ class IterableAdapter:
     exhausted = False
 
 
-class _IteratorWrapper:
+class IteratorWrapper:
+    """An iterator seen as an iterable (one pass): what `get_adapter` wraps a bare iterator in."""
+
     def __init__(self, it):
         self.it = it
 

@@ -1,6 +1,6 @@
-"""Ops on KerasTensors build TFOpLambda graph nodes: functional models with `x + y`,
-`ops.concatenate`, indexing and reductions run, list the nodes in summary(), and compute what
-Keras 3 computes."""
+"""ops/symbolic.py: ops on KerasTensors build TFOpLambda graph nodes: functional models with
+`x + y`, `ops.concatenate`, indexing and reductions run, list the nodes in summary(), and
+compute what Keras 3 computes."""
 
 import numpy as np
 import pytest
