@@ -1,6 +1,7 @@
 """`tf.dtypes`: TensorFlow's dtype objects, each naming a torch dtype.
 
-A `DType` is a `str` subclass holding TensorFlow's name ("float32"), so everything in kerastorch
+A `DType` is a `str` subclass holding TensorFlow's name ("float32"; `str()` of it is
+TensorFlow's "<dtype: 'float32'>"), so everything in kerastorch
 that takes a Keras dtype name takes it as it is (`keras.Input(dtype=tf.float32)`,
 `backend.to_torch_dtype(tf.int32)`), and it compares equal to the torch dtype it stands for
 (`x.dtype == tf.float32` for a torch tensor `x`). It has TensorFlow's attributes: `name`,
@@ -31,7 +32,7 @@ class DType(str):
 
     @property
     def name(self):
-        return str(self)
+        return str.__str__(self)
 
     @property
     def torch(self):
@@ -48,7 +49,7 @@ class DType(str):
 
     @property
     def real_dtype(self):
-        return {"complex64": float32, "complex128": float64}.get(str(self), self)
+        return {"complex64": float32, "complex128": float64}.get(self.name, self)
 
     @property
     def is_floating(self):
@@ -65,7 +66,7 @@ class DType(str):
 
     @property
     def is_unsigned(self):
-        return str(self) in ("uint8", "uint16", "uint32", "uint64") or self._torch is torch.bool
+        return self.name in ("uint8", "uint16", "uint32", "uint64")
 
     @property
     def is_bool(self):
@@ -109,10 +110,16 @@ class DType(str):
     __hash__ = str.__hash__
 
     def __repr__(self):
-        return f"tf.{self}"
+        return f"tf.{self.name}"
+
+    def __str__(self):
+        return f"<dtype: {self.name!r}>"
+
+    def __format__(self, spec):
+        return format(str(self), spec)
 
     def __reduce__(self):
-        return as_dtype, (str(self),)
+        return as_dtype, (self.name,)
 
 
 float16 = half = DType("float16", torch.float16, np.float16)

@@ -122,7 +122,7 @@ class Variable(_keras_variables.Variable):
     def __repr__(self):
         arr = self.numpy()
         text = repr(arr.item()) if np.ndim(arr) == 0 else repr(arr)
-        return (f"<tf.Variable '{self.name}' shape={tuple(self.shape)} dtype={self.dtype}, "
+        return (f"<tf.Variable '{self.name}' shape={tuple(self.shape)} dtype={self.dtype.name}, "
                 f"numpy={text}>")
 
     def __abs__(self):
