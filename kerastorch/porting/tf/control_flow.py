@@ -118,8 +118,14 @@ def _format_number(x, dtype):
     if dtype == torch.bool:
         return "1" if x else "0"
     if dtype.is_floating_point:
-        digits = 17 if dtype == torch.float64 else 9
-        return f"{float(x):.{digits}g}"
+        # TensorFlow's FloatToBuffer / DoubleToBuffer: the short form where it reads back as
+        # the same number, else enough digits to do so.
+        short, full = (15, 17) if dtype == torch.float64 else (6, 9)
+        value = float(x)
+        text = f"{value:.{short}g}"
+        same = float(text) == value if dtype == torch.float64 else \
+            np.float32(text) == np.float32(value)
+        return text if same or not np.isfinite(value) else f"{value:.{full}g}"
     if dtype.is_complex:
         return str(complex(x))
     return str(int(x))

@@ -45,3 +45,17 @@ def assert_same(ours, theirs, name, atol=1e-5, rtol=1e-5):
             np.testing.assert_allclose(a, b, atol=atol, rtol=rtol, err_msg=where)
         else:
             np.testing.assert_array_equal(a, b, err_msg=where)
+
+
+def run_kerastorch(script, cwd, timeout=300):
+    """stdout of `python -m kerastorch run script` (this checkout's kerastorch first)."""
+    import os
+    import subprocess
+    import sys
+    root = HERE.parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.run([sys.executable, "-m", "kerastorch", "run", str(script)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{script} failed under kerastorch run:\n{proc.stdout}\n" \
+                                 f"{proc.stderr[-4000:]}"
+    return proc.stdout
