@@ -1,6 +1,6 @@
 """Tensors as TensorFlow makes and describes them, on torch: `tf.constant`,
 `tf.convert_to_tensor`, `tf.cast`, `tf.TensorSpec`, `tf.shape` / `rank` / `size`, `tf.identity`,
-`tf.stop_gradient`.
+`tf.stop_gradient`; and `tf.Tensor.numpy()` on any torch tensor.
 
 A `tf.Tensor` is a `torch.Tensor` (`.numpy()`, `.shape`, `.dtype`, `.ndim` are torch's). TF's
 conversion rules hold: Python floats become float32, Python ints int32 (int64 when they do not
@@ -9,6 +9,7 @@ another dtype is an error, as in TensorFlow (`tf.cast` converts).
 """
 
 import builtins
+import warnings
 
 import numpy as np
 import torch
@@ -268,3 +269,28 @@ class TensorSpec:
 
     def __repr__(self):
         return f"TensorSpec(shape={tuple(self.shape)}, dtype={self.dtype!r}, name={self.name!r})"
+
+
+# ---------------------------------------------------------------------- tf.Tensor.numpy()
+_base_numpy = torch._C.TensorBase.numpy
+
+
+def _tensor_numpy(self, *, force=False):
+    """`tf.Tensor.numpy()`: the values as a numpy array, from any device and whether or not
+    autograd tracks the tensor (TensorFlow's eager tensors have no such restriction)."""
+    if self.requires_grad or self.device.type != "cpu":
+        return _base_numpy(self.detach().cpu(), force=force)
+    return _base_numpy(self, force=force)
+
+
+def install_tensor_methods():
+    """Makes `torch.Tensor.numpy()` behave as `tf.Tensor.numpy()` (done when the `tensorflow`
+    of kerastorch is imported; a tensor that torch could convert converts exactly as before),
+    and `float(loss)` of a tensor a tape recorded quiet, as in TensorFlow."""
+    if torch.Tensor.__dict__.get("numpy") is not _tensor_numpy:
+        torch.Tensor.numpy = _tensor_numpy
+    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True to "
+                                              "a scalar", category=UserWarning)
+
+
+install_tensor_methods()
