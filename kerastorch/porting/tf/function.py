@@ -4,30 +4,18 @@ where that fails.
 
 What TensorFlow checks at the call still holds: with `input_signature`, the arguments must fit
 the `TensorSpec`s (TypeError otherwise, as TensorFlow's "Binding inputs to tf.function
-failed"), and numpy arrays become tensors. `autograph`, `reduce_retracing` and the
+failed") and become tensors of the spec's dtype. Without one, arguments pass as they are
+(numpy arrays stay arrays: kerastorch's layers take them as floatx, where a float64 tensor would
+not be cast). `autograph`, `reduce_retracing` and the
 `experimental_*` options change nothing here: there is no tracing.
 """
 
 import functools
 import warnings
 
-import numpy as np
 import torch
 
 from kerastorch.porting.tf import tensor as _tensor
-
-
-def _to_tensors(value):
-    """numpy arrays (nested in lists, tuples, dicts) become tensors, as tf.function does."""
-    if isinstance(value, np.ndarray):
-        return _tensor.convert_to_tensor(value)
-    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict))
-                                                for v in value):
-        out = [_to_tensors(v) for v in value]
-        return type(value)(out) if type(value) in (list, tuple) else value
-    if isinstance(value, dict):
-        return {k: _to_tensors(v) for k, v in value.items()}
-    return value
 
 
 class Function:
@@ -56,9 +44,7 @@ class Function:
             args = head + self._bind(args, kwargs)
             kwargs = {}
         else:
-            args = head + tuple(_to_tensors(a) for a in args)
-            if kwargs:
-                kwargs = {k: _to_tensors(v) for k, v in kwargs.items()}
+            args = head + args
         if self._jit_compile and not self._compile_failed:
             return self._call_compiled(args, kwargs)
         return self.python_function(*args, **kwargs)
