@@ -74,3 +74,29 @@ def test_function_is_a_descriptor_and_keeps_the_python_function():
         m.apply(tf.constant([[1.0]]))
     assert M.apply.python_function.__name__ == "apply"
     assert M.apply.get_concrete_function() is M.apply
+
+
+def test_a_tf_function_train_step_is_the_step_fit_runs():
+    import numpy as np
+
+    import kerastorch as keras
+    from kerastorch.porting import tf
+    calls = []
+
+    class Custom(keras.Model):
+        @tf.function
+        def train_step(self, data):
+            calls.append(1)
+            x, y = data
+            with tf.GradientTape() as tape:
+                loss = self.compiled_loss(y, self(x, training=True))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+            return {"loss": loss}
+
+    inputs = keras.Input((3,))
+    model = Custom(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 3), "float32")
+    history = model.fit(x, x[:, :1], batch_size=4, epochs=2, verbose=0)
+    assert len(calls) == 4 and len(history.history["loss"]) == 2
