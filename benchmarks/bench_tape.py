@@ -10,7 +10,9 @@ Each side runs in its own process: the TF-style loop (`loop_tf` below) as a scri
 step, the accuracy count on the device), and the TF-style loop under the TensorFlow venv when
 one is found (KERASTORCH_TF_PYTHON or ~/.cache/kerastorch/tf-2.21). The figure is the best
 epoch time after a warm-up epoch (median too) and the ratios.
-Run: `python benchmarks/bench_tape.py [--model mlp|cnn|all] [--epochs 3] [--samples N]`.
+Run: `python benchmarks/bench_tape.py [--model mlp|cnn|all] [--epochs 3] [--samples N]
+[--threads 1]` (on a shared machine `--threads 1`: torch's spinning OpenMP threads lose far more
+to other jobs than TensorFlow's pool does).
 """
 
 import argparse
@@ -36,10 +38,13 @@ def data(model, samples):
     return x, y
 
 
-def loop_tf(model_kind, samples, epochs):
+def loop_tf(model_kind, samples, epochs, threads=None):
     """The loop as a tf.keras user writes it (`tensorflow` is real TF or kerastorch's)."""
     import tensorflow as tf
     from tensorflow import keras
+    if threads:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
     x, y = data(model_kind, samples)
     if model_kind == "mlp":
         model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(64, activation="relu"),
@@ -78,11 +83,12 @@ def loop_tf(model_kind, samples, epochs):
     return times[1:]
 
 
-def loop_torch(model_kind, samples, epochs):
+def loop_torch(model_kind, samples, epochs, threads=None):
     """The same training written in torch (NCHW convolutions, as a torch user writes them)."""
     import torch
     from torch import nn
-    torch.set_num_threads(torch.get_num_threads())
+    if threads:
+        torch.set_num_threads(threads)
     x, y = data(model_kind, samples)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     if model_kind == "mlp":
@@ -131,12 +137,14 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=None,
                         help="default: 30000 (mlp), 6000 (cnn)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="intra-op threads of every side (0: each library's default)")
     parser.add_argument("--side", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-tf", action="store_true", help="skip real TensorFlow")
     args = parser.parse_args()
     if args.side is not None:  # one side, in this process
         fn = loop_torch if args.side == "torch" else loop_tf
-        print(json.dumps(fn(args.model, args.samples, args.epochs)))
+        print(json.dumps(fn(args.model, args.samples, args.epochs, args.threads)))
         return
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     tf_python = None if args.no_tf else _tf_python()
@@ -144,12 +152,13 @@ def main():
                   CUDA_VISIBLE_DEVICES=os.environ.get("CUDA_VISIBLE_DEVICES", ""))
     tf_env.pop("PYTHONPATH", None)
     import torch
-    print(f"torch {torch.__version__}, threads={torch.get_num_threads()}, "
+    print(f"torch {torch.__version__}, threads={args.threads or torch.get_num_threads()}, "
           f"device={'cuda' if torch.cuda.is_available() else 'cpu'}")
     models = ["mlp", "cnn"] if args.model == "all" else [args.model]
     for model in models:
         samples = args.samples or (30000 if model == "mlp" else 6000)
-        common = ["--model", model, "--samples", str(samples), "--epochs", str(args.epochs)]
+        common = ["--model", model, "--samples", str(samples), "--epochs", str(args.epochs),
+                  "--threads", str(args.threads)]
         ours = _side([sys.executable, "-m", "kerastorch", "run", str(HERE), "--side", "tf"]
                      + common, env)
         twin = _side([sys.executable, str(HERE), "--side", "torch"] + common, env)
