@@ -27,6 +27,7 @@ from kerastorch.porting.tf import distribute  # noqa: F401
 from kerastorch.porting.tf import dtypes  # noqa: F401
 from kerastorch.porting.tf import errors  # noqa: F401
 from kerastorch.porting.tf import summary  # noqa: F401
+from kerastorch.porting.tf import test  # noqa: F401
 from kerastorch.porting.tf import train  # noqa: F401
 from kerastorch.porting.tf.control_flow import case, cond, executing_eagerly, print  # noqa: F401,A004
 from kerastorch.porting.tf.control_flow import switch_case, while_loop  # noqa: F401

@@ -71,3 +71,11 @@ def test_strategy_scope_run_and_reduce():
     ctx_sizes = strategy.distribute_datasets_from_function(
         lambda ctx: ctx.get_per_replica_batch_size(64))
     assert ctx_sizes == 64
+
+
+def test_tf_test_device_queries_follow_torch_cuda():
+    assert tf.test.is_gpu_available() == torch.cuda.is_available()
+    assert tf.test.gpu_device_name() == ("/device:GPU:0" if torch.cuda.is_available() else "")
+    assert tf.test.is_built_with_cuda() == (torch.version.cuda is not None)
+    with pytest.raises(NotSupportedAttributeError, match="tensorflow.test.TestCase"):
+        tf.test.TestCase  # noqa: B018
