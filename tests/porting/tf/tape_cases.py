@@ -260,3 +260,23 @@ def case_variable_updates_by_optimizer(tf, np):
             loss = tf.reduce_sum(v ** 2)
         opt.apply_gradients([(tape.gradient(loss, v), v)])
     return [v.numpy(), v.name]
+
+
+def case_keras_batchnorm_embedding_and_lstm_weights(tf, np):
+    emb = tf.keras.layers.Embedding(10, 4)
+    lstm = tf.keras.layers.LSTM(3)
+    bn = tf.keras.layers.BatchNormalization()
+    ids = tf.constant([[1, 2, 3], [4, 1, 9]])
+    emb.build((None, 3))
+    lstm.build((None, 3, 4))
+    bn.build((None, 3))
+    emb.set_weights([_data(np, 10, 4, seed=29)])
+    lstm.set_weights([_data(np, 4, 12, seed=30), _data(np, 3, 12, seed=31),
+                      _data(np, 12, seed=32)])
+    with tf.GradientTape() as tape:
+        h = bn(lstm(emb(ids)), training=True)
+        loss = tf.reduce_sum(h * tf.constant([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]))
+    weights = emb.trainable_weights + lstm.trainable_weights + bn.trainable_weights
+    grads = tape.gradient(loss, weights)
+    return [[tuple(w.shape) for w in weights], [tf.convert_to_tensor(g) for g in grads],
+            bn.moving_mean]
