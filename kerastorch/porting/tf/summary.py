@@ -8,6 +8,7 @@ False, as in TensorFlow.
 """
 
 import contextlib
+import sys
 import types
 
 import numpy as np
@@ -24,7 +25,7 @@ class SummaryWriter:
 
     def __init__(self, logdir, max_queue=None, flush_millis=None, filename_suffix=None):
         try:
-            from torch.utils.tensorboard import SummaryWriter as _TorchWriter
+            _TorchWriter = _torch_summary_writer()
         except ImportError as err:
             raise ImportError("tf.summary needs the `tensorboard` package: pip install "
                               "'kerastorch[tensorboard]'") from err
@@ -62,6 +63,19 @@ class SummaryWriter:
 
     def init(self):
         pass
+
+
+def _torch_summary_writer():
+    """torch's SummaryWriter class, imported with `tensorflow` hidden: tensorboard probes for
+    TensorFlow, and under `kerastorch run` the script's `tensorflow` (this package) sits in
+    sys.modules, where the import hook cannot tell tensorboard that it is not the real one."""
+    hidden = {name: sys.modules.pop(name) for name in list(sys.modules)
+              if name == "tensorflow" or name.startswith("tensorflow.")}
+    try:
+        from torch.utils.tensorboard import SummaryWriter as writer_class
+    finally:
+        sys.modules.update(hidden)
+    return writer_class
 
 
 def create_file_writer(logdir, max_queue=None, flush_millis=None, filename_suffix=None,

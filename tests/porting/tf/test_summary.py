@@ -50,3 +50,19 @@ def test_image_needs_four_dimensions(tmp_path):
         with pytest.raises(ValueError, match="4-D"):
             tf.summary.image("bad", np.ones((4, 4, 3)))
     writer.close()
+
+
+def test_summary_under_kerastorch_run_sees_tensorboard_without_the_shim(tmp_path):
+    """tensorboard probes `import tensorflow`; the script's own (kerastorch's) must not be it."""
+    from tests.porting.tf import parity
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import glob, sys\n"
+        "import tensorflow as tf\n"
+        "writer = tf.summary.create_file_writer(sys.argv[0] + '.logs')\n"
+        "with writer.as_default():\n"
+        "    tf.summary.scalar('loss', tf.constant(0.5), step=1)\n"
+        "writer.close()\n"
+        "print(len(glob.glob(sys.argv[0] + '.logs/events.out.tfevents.*')))\n")
+    assert parity.run_kerastorch(script, tmp_path).split() == ["1"]
+    assert [e.value for e in _events(str(script) + ".logs").Scalars("loss")] == [0.5]
