@@ -1072,3 +1072,20 @@ def test_plot_model_writes_dot_and_needs_graphviz_for_images(tmp_path):
     else:
         with pytest.raises(ImportError, match="You must install graphviz"):
             keras.utils.plot_model(model, to_file=tmp_path / "model.png", show_shapes=True)
+
+
+def test_port_reports_tensorflow_core_calls_as_kerastorch_run_provides_them():
+    source = textwrap.dedent("""
+        import tensorflow as tf
+        v = tf.Variable(1.0)
+        with tf.GradientTape() as tape:
+            y = v * v
+        g = tape.gradient(y, v)
+        raw = tf.io.read_file("x.png")
+    """).lstrip()
+    result = port_source(source)
+    usages = usage_map(result)
+    assert usages["tf.Variable"].supported and usages["tf.GradientTape"].supported
+    assert "kerastorch run provides it" in usages["tf.GradientTape"].note
+    assert not usages["tf.io.read_file"].supported
+    assert "import tensorflow as tf" in result.ported.splitlines()
