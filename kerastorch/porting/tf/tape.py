@@ -174,7 +174,11 @@ class GradientTape:
         return t
 
     def _graph_flags(self):
-        create = torch.is_grad_enabled() and bool(_recording_tapes())
+        # The gradient is recorded when another tape records (or this one, when persistent: it
+        # may differentiate its own gradients); a non-persistent tape asked inside its own
+        # `with` block does not record its single answer.
+        create = torch.is_grad_enabled() and any(
+            t is not self or t._persistent for t in _recording_tapes())
         if not self._persistent:
             _live.discard(self)
         retain = self._persistent or create or len(_live) > 0

@@ -71,3 +71,17 @@ def test_non_persistent_tape_frees_its_graph_when_no_other_tape_is_live():
     tape.gradient(y, v)
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         torch.autograd.grad(y, v.value)
+
+
+def test_gradient_inside_its_own_non_persistent_tape_builds_no_second_graph():
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(v ** 3)
+        g = tape.gradient(y, v)
+    assert g.grad_fn is None and g.tolist() == [3.0, 12.0]
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = tf.reduce_sum(v ** 3)
+        g = inner.gradient(y, v)
+    assert g.grad_fn is not None
+    assert outer.gradient(g, v).tolist() == [6.0, 12.0]
