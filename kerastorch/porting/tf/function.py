@@ -39,7 +39,7 @@ class Function:
     def __call__(self, *args, **kwargs):
         return self._call((), *args, **kwargs)
 
-    def _call(self, head, *args, **kwargs):
+    def _call(self, head, /, *args, **kwargs):
         if self.input_signature is not None:
             args = head + self._bind(args, kwargs)
             kwargs = {}
