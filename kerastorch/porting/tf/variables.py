@@ -122,6 +122,8 @@ class Variable(_keras_variables.Variable):
     def __repr__(self):
         arr = self.numpy()
         text = repr(arr.item()) if np.ndim(arr) == 0 else repr(arr)
+        if "\n" in text:
+            text = "\n" + text  # TensorFlow starts a multi-line array on its own line
         return (f"<tf.Variable '{self.name}' shape={tuple(self.shape)} dtype={self.dtype.name}, "
                 f"numpy={text}>")
 

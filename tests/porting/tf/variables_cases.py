@@ -17,7 +17,9 @@ def case_variable_basics(tf, np):
     return [v.name, tf.Variable(1.0).name, v.shape.as_list(), v.dtype.name, i.dtype.name,
             d.dtype.name, bool(v.trainable), bool(tf.Variable(1.0, trainable=False).trainable),
             v.numpy(), v.read_value(), repr(tf.Variable(1.0, name="s")),
-            repr(tf.Variable([1, 2], name="ints"))]
+            repr(tf.Variable([1, 2], name="ints")),
+            repr(tf.Variable(np.ones((2, 2), np.float32), name="m")),
+            repr(tf.Variable([True, False]))]
 
 
 def case_variable_assign(tf, np):
