@@ -110,7 +110,7 @@ def constant(value, dtype=None, shape=None, name=None):
                             f"dtype {_dtypes.as_dtype(value.dtype)!r}.")
         t = value.detach().clone()
     else:
-        t = _from_python(value, dtype, strict=True)
+        t = _from_python(value, dtype, strict=True).detach()  # a constant: no gradient through it
     if shape is not None:
         shape = tuple(int(d) for d in shape)
         if t.numel() == int(np.prod(shape, dtype=np.int64)):
