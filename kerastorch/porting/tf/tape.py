@@ -18,6 +18,11 @@ torch already built (no copies, no second forward). What differs from a plain `b
   a GAN step, both work).
 
 `stop_recording()` is `torch.no_grad()` (TensorFlow pauses every tape of the thread too).
+
+Where torch differs and this module does not hide it: operations run before a tape on tensors
+that require gradients (a model's weights) are part of torch's graph, so their gradients reach
+the tape's sources where TensorFlow would give None; `watch` leaves the tensor requiring
+gradients after the tape; `reset()` forgets what was watched, not what torch recorded.
 """
 
 import contextlib
