@@ -218,7 +218,7 @@ class GradientTape:
                 continue
             outputs.append(t)
             if g is None:
-                g = torch.ones_like(t)
+                g = None if t.dim() == 0 else torch.ones_like(t)  # autograd seeds a scalar
             else:
                 g = _target_tensor(g) if _target_tensor(g) is not None else torch.as_tensor(g)
                 g = g.to(device=t.device, dtype=t.dtype).expand_as(t)
