@@ -5,11 +5,12 @@ Two models, as in TensorFlow's "training loop from scratch" guide:
 - `mlp`: 784 -> 64 -> 64 -> 10 on 30,000 x 784 samples, batch 64;
 - `cnn`: Conv2D(32) / MaxPool / Conv2D(64) / MaxPool / Dense(10) on 28x28x1 images, batch 64.
 
-Each side runs in its own process: the TF-style loop (`loop_tf` below) as a script under
-`python -m kerastorch run`, its torch twin (`loop_torch`: zero_grad, forward, loss, backward,
-step, the accuracy count on the device), and the TF-style loop under the TensorFlow venv when
-one is found (KERASTORCH_TF_PYTHON or ~/.cache/kerastorch/tf-2.21). The figure is the best
-epoch time after a warm-up epoch (median too) and the ratios.
+The TF-style loop (`loop_tf` below) runs with `tensorflow` imported through `kerastorch run`'s
+import hook, and its torch twin (`loop_torch`: zero_grad, forward, loss, backward, step, the
+accuracy count on the device) in the same process, their epochs interleaved; the TF-style loop
+also runs under the TensorFlow venv when one is found (KERASTORCH_TF_PYTHON or
+~/.cache/kerastorch/tf-2.21), in its own process. The figure is the best epoch time after a
+warm-up epoch (median too) and the ratios.
 Run: `python benchmarks/bench_tape.py [--model mlp|cnn|all] [--epochs 3] [--samples N]
 [--threads 1]` (on a shared machine `--threads 1`: torch's spinning OpenMP threads lose far more
 to other jobs than TensorFlow's pool does).
@@ -38,8 +39,9 @@ def data(model, samples):
     return x, y
 
 
-def loop_tf(model_kind, samples, epochs, threads=None):
-    """The loop as a tf.keras user writes it (`tensorflow` is real TF or kerastorch's)."""
+def loop_tf(model_kind, samples, threads=None):
+    """The loop as a tf.keras user writes it (`tensorflow` is real TF or kerastorch's): a
+    generator of epoch times."""
     import tensorflow as tf
     from tensorflow import keras
     if threads:
@@ -72,19 +74,18 @@ def loop_tf(model_kind, samples, epochs, threads=None):
         acc.update_state(yb, logits)
         return loss
 
-    times = []
-    for _ in range(epochs + 1):
+    while True:
         start = time.perf_counter()
         for xb, yb in dataset:
             loss = train_step(xb, yb)
         float(loss), float(acc.result())
-        times.append(time.perf_counter() - start)
         acc.reset_state()
-    return times[1:]
+        yield time.perf_counter() - start
 
 
-def loop_torch(model_kind, samples, epochs, threads=None):
-    """The same training written in torch (NCHW convolutions, as a torch user writes them)."""
+def loop_torch(model_kind, samples, threads=None):
+    """The same training written in torch (NCHW convolutions, as a torch user writes them): a
+    generator of epoch times."""
     import torch
     from torch import nn
     if threads:
@@ -101,8 +102,7 @@ def loop_torch(model_kind, samples, epochs, threads=None):
                               nn.Linear(64 * 5 * 5, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
-    times = []
-    for _ in range(epochs + 1):
+    while True:
         start = time.perf_counter()
         correct = torch.zeros((), dtype=torch.int64)
         for i in range(0, len(x), 64):
@@ -114,8 +114,7 @@ def loop_torch(model_kind, samples, epochs, threads=None):
             optimizer.step()
             correct += (logits.detach().argmax(1) == yb).sum()
         float(loss), int(correct)
-        times.append(time.perf_counter() - start)
-    return times[1:]
+        yield time.perf_counter() - start
 
 
 def _tf_python():
@@ -142,9 +141,23 @@ def main():
     parser.add_argument("--side", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-tf", action="store_true", help="skip real TensorFlow")
     args = parser.parse_args()
-    if args.side is not None:  # one side, in this process
-        fn = loop_torch if args.side == "torch" else loop_tf
-        print(json.dumps(fn(args.model, args.samples, args.epochs, args.threads)))
+    if args.side == "tf":  # real TensorFlow, in its own process
+        epochs = loop_tf(args.model, args.samples, args.threads)
+        next(epochs)  # warm-up
+        print(json.dumps([next(epochs) for _ in range(args.epochs)]))
+        return
+    if args.side == "pair":  # kerastorch run's tensorflow and the torch twin, interleaved
+        from kerastorch.porting.hook import keras_import_hook
+        with keras_import_hook():
+            ours = loop_tf(args.model, args.samples, args.threads)
+            next(ours)
+        twin = loop_torch(args.model, args.samples, args.threads)
+        next(twin)
+        times = [[], []]
+        for _ in range(args.epochs):
+            times[0].append(next(ours))
+            times[1].append(next(twin))
+        print(json.dumps(times))
         return
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     tf_python = None if args.no_tf else _tf_python()
@@ -159,9 +172,7 @@ def main():
         samples = args.samples or (30000 if model == "mlp" else 6000)
         common = ["--model", model, "--samples", str(samples), "--epochs", str(args.epochs),
                   "--threads", str(args.threads)]
-        ours = _side([sys.executable, "-m", "kerastorch", "run", str(HERE), "--side", "tf"]
-                     + common, env)
-        twin = _side([sys.executable, str(HERE), "--side", "torch"] + common, env)
+        ours, twin = _side([sys.executable, str(HERE), "--side", "pair"] + common, env)
         line = (f"{model} ({samples} samples, batch 64): kerastorch run {min(ours):.3f}s "
                 f"(median {statistics.median(ours):.3f}), torch {min(twin):.3f}s "
                 f"(median {statistics.median(twin):.3f}), ratio {min(ours) / min(twin):.3f}")
