@@ -280,3 +280,29 @@ def case_keras_batchnorm_embedding_and_lstm_weights(tf, np):
     grads = tape.gradient(loss, weights)
     return [[tuple(w.shape) for w in weights], [tf.convert_to_tensor(g) for g in grads],
             bn.moving_mean]
+
+
+def case_keras_conv_critic_gradient_penalty(tf, np):
+    conv = tf.keras.layers.Conv2D(3, 3, padding="same", activation="tanh")
+    dense = tf.keras.layers.Dense(1)
+    conv.build((None, 6, 6, 2))
+    dense.build((None, 108))
+    conv.set_weights([_data(np, 3, 3, 2, 3, seed=33), _data(np, 3, seed=34)])
+    dense.set_weights([_data(np, 108, 1, seed=35), _data(np, 1, seed=36)])
+    real = tf.constant(_data(np, 4, 6, 6, 2, seed=37))
+    fake = tf.constant(_data(np, 4, 6, 6, 2, seed=38))
+    alpha = tf.constant(np.random.RandomState(39).uniform(0, 1, (4, 1, 1, 1)).astype("float32"))
+
+    def critic(x):
+        return dense(tf.reshape(conv(x), (4, 108)))
+
+    with tf.GradientTape() as tape:
+        mixed = real + alpha * (fake - real)
+        with tf.GradientTape() as gp_tape:
+            gp_tape.watch(mixed)
+            pred = critic(mixed)
+        grads = gp_tape.gradient(pred, mixed)
+        norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))
+        gp = tf.reduce_mean((norm - 1.0) ** 2)
+        loss = tf.reduce_mean(critic(fake)) - tf.reduce_mean(critic(real)) + 10.0 * gp
+    return [gp, tape.gradient(loss, conv.trainable_weights + dense.trainable_weights)]
