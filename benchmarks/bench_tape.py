@@ -55,8 +55,8 @@ def loop_tf(model_kind, samples, threads=None):
     else:
         model = keras.Sequential([keras.Input((28, 28, 1)),
                                   keras.layers.Conv2D(32, 3, activation="relu"),
-                                  keras.layers.MaxPooling2D(), keras.layers.Conv2D(64, 3,
-                                                                                   activation="relu"),
+                                  keras.layers.MaxPooling2D(),
+                                  keras.layers.Conv2D(64, 3, activation="relu"),
                                   keras.layers.MaxPooling2D(), keras.layers.Flatten(),
                                   keras.layers.Dense(10)])
     optimizer = keras.optimizers.Adam(learning_rate=1e-3)

@@ -29,12 +29,14 @@ from kerastorch.porting.tf import errors  # noqa: F401
 from kerastorch.porting.tf import summary  # noqa: F401
 from kerastorch.porting.tf import test  # noqa: F401
 from kerastorch.porting.tf import train  # noqa: F401
-from kerastorch.porting.tf.control_flow import case, cond, executing_eagerly, print  # noqa: F401,A004
+from kerastorch.porting.tf.control_flow import case, cond, executing_eagerly  # noqa: F401
+from kerastorch.porting.tf.control_flow import print  # noqa: F401,A004
 from kerastorch.porting.tf.control_flow import switch_case, while_loop  # noqa: F401
 from kerastorch.porting.tf.debugging import assert_equal, assert_greater  # noqa: F401
 from kerastorch.porting.tf.debugging import assert_greater_equal, assert_less  # noqa: F401
 from kerastorch.porting.tf.debugging import assert_less_equal, assert_rank  # noqa: F401
-from kerastorch.porting.tf.dtypes import DType, as_dtype, bfloat16, bool, complex64  # noqa: F401,A004
+from kerastorch.porting.tf.dtypes import DType, as_dtype, bfloat16, complex64  # noqa: F401
+from kerastorch.porting.tf.dtypes import bool  # noqa: F401,A004
 from kerastorch.porting.tf.dtypes import complex128, double, float16, float32  # noqa: F401
 from kerastorch.porting.tf.dtypes import float64, half, int8, int16, int32, int64  # noqa: F401
 from kerastorch.porting.tf.dtypes import string, uint8, uint16, uint32, uint64  # noqa: F401

@@ -1,5 +1,5 @@
-"""tf.cond, tf.case, tf.switch_case, tf.while_loop: cases run under real TensorFlow and under kerastorch's `tensorflow`
-(see case_runner.py)."""
+"""tf.cond, tf.case, tf.switch_case, tf.while_loop: cases run under real TensorFlow and under
+kerastorch's `tensorflow` (see case_runner.py)."""
 
 
 def catch(fn):

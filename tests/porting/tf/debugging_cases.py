@@ -1,5 +1,5 @@
-"""tf.debugging assertions and tf.errors: cases run under real TensorFlow and under kerastorch's `tensorflow`
-(see case_runner.py)."""
+"""tf.debugging assertions and tf.errors: cases run under real TensorFlow and under kerastorch's
+`tensorflow` (see case_runner.py)."""
 
 
 def catch(fn):

@@ -1,5 +1,5 @@
-"""tf.function: with and without arguments, input_signature, on methods: cases run under real TensorFlow and under kerastorch's `tensorflow`
-(see case_runner.py)."""
+"""tf.function: with and without arguments, input_signature, on methods: cases run under real
+TensorFlow and under kerastorch's `tensorflow` (see case_runner.py)."""
 
 
 def catch(fn):

@@ -1,5 +1,6 @@
-"""tf.constant, convert_to_tensor, cast, shape/rank/size, identity, stop_gradient, the dtype objects and TensorSpec: cases run under real TensorFlow and under kerastorch's `tensorflow`
-(see case_runner.py)."""
+"""tf.constant, convert_to_tensor, cast, shape/rank/size, identity, stop_gradient, the dtype
+objects and TensorSpec: cases run under real TensorFlow and under kerastorch's `tensorflow` (see
+case_runner.py)."""
 
 
 def catch(fn):

@@ -1,5 +1,5 @@
-"""porting/tf/tensor.py against real TensorFlow 2.21: the cases of tensor_cases.py run under both and
-give the same values, dtypes, shapes and error types."""
+"""porting/tf/tensor.py against real TensorFlow 2.21: the cases of tensor_cases.py run under both
+and give the same values, dtypes, shapes and error types."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""porting/tf/variables.py against real TensorFlow 2.21: the cases of variables_cases.py run under both and
-give the same values, dtypes, shapes and error types."""
+"""porting/tf/variables.py against real TensorFlow 2.21: the cases of variables_cases.py run under
+both and give the same values, dtypes, shapes and error types."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""tf.Variable: names, dtypes, assign, use in ops: cases run under real TensorFlow and under kerastorch's `tensorflow`
-(see case_runner.py)."""
+"""tf.Variable: names, dtypes, assign, use in ops: cases run under real TensorFlow and under
+kerastorch's `tensorflow` (see case_runner.py)."""
 
 
 def catch(fn):
