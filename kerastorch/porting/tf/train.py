@@ -7,8 +7,9 @@ variable as its value (nested Checkpoints are saved recursively). `save(prefix)`
 `<prefix>-<n>.index` (a small JSON header) and `<prefix>-<n>.data-00000-of-00001` (the torch
 payload), and the directory's `checkpoint` file, as TensorFlow names them; `restore(path)`
 loads them back, into an optimizer that is not built yet at its first step, as TensorFlow's
-deferred restoration does. Checkpoints written by TensorFlow itself are read by
-`model.load_weights` (kerastorch.saving), not here.
+deferred restoration does (a model must be built before the restore: a clear ValueError
+otherwise). Checkpoints written by TensorFlow itself are read by `model.load_weights`
+(kerastorch.saving), not here.
 """
 
 import json
@@ -144,6 +145,14 @@ class Checkpoint:
             elif kind == "optimizer":
                 obj.load_state_dict(value)
             elif kind == "module":
+                own = obj.state_dict()
+                absent = [k for k in value if k not in own]
+                if absent and len(own) < len(value):
+                    raise ValueError(
+                        f"Checkpoint: {where}{key} has {len(own)} weights, the checkpoint "
+                        f"{len(value)} ({absent[:3]} ...): build the model first (call it on a "
+                        "batch, or model.build(input_shape)), then restore; kerastorch does "
+                        "not defer a restore until the weights exist, as TensorFlow does.")
                 obj.load_state_dict(value)
             elif kind in ("variable", "tensor"):
                 target = obj if kind == "tensor" else obj.value

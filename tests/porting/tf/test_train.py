@@ -94,3 +94,12 @@ def test_a_checkpoint_written_by_tensorflow_is_refused_with_directions(tmp_path)
     with pytest.raises(NotImplementedError, match="load_weights"):
         tf.train.Checkpoint(a=tf.Variable(1.0)).restore(str(prefix))
     assert torch.is_tensor(tf.constant(1.0))
+
+
+def test_restoring_into_an_unbuilt_model_says_to_build_it_first(tmp_path):
+    path = tf.train.Checkpoint(net=_model()).write(str(tmp_path / "m"))
+    unbuilt = keras.Sequential([keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="build the model first"):
+        tf.train.Checkpoint(net=unbuilt).restore(path)
+    unbuilt.build((None, 2))
+    tf.train.Checkpoint(net=unbuilt).restore(path).assert_consumed()
