@@ -7,14 +7,16 @@ variable as its value (nested Checkpoints are saved recursively). `save(prefix)`
 `<prefix>-<n>.index` (a small JSON header) and `<prefix>-<n>.data-00000-of-00001` (the torch
 payload), and the directory's `checkpoint` file, as TensorFlow names them; `restore(path)`
 loads them back, into an optimizer that is not built yet at its first step, as TensorFlow's
-deferred restoration does (a model must be built before the restore: a clear ValueError
-otherwise). Checkpoints written by TensorFlow itself are read by `model.load_weights`
+deferred restoration does; an unbuilt model is built by one call on zeros of the input shape
+it had when saved (else a ValueError says to build it first). An iterator in the checkpoint is
+accepted with a warning: its position is not saved. Checkpoints written by TensorFlow itself are read by `model.load_weights`
 (kerastorch.saving), not here.
 """
 
 import json
 import os
 import re
+import warnings
 
 import torch
 from torch import nn
@@ -32,6 +34,35 @@ def _is_variable(obj):
 def _is_optimizer(obj):
     return hasattr(obj, "state_dict") and hasattr(obj, "load_state_dict") and \
         hasattr(obj, "apply_gradients")
+
+
+def _is_iterator(obj):
+    return hasattr(obj, "__next__") and not isinstance(obj, (torch.Tensor, nn.Module))
+
+
+_warned_iterators = set()
+
+
+def _warn_iterator(key):
+    if key not in _warned_iterators:
+        _warned_iterators.add(key)
+        warnings.warn(f"tf.train.Checkpoint: {key!r} is an iterator; kerastorch does not save "
+                      "an iterator's position (a restored run starts its data from the "
+                      "beginning).", stacklevel=4)
+
+
+def _build_like_saved(module, input_shape):
+    """Creates an unbuilt model's weights by calling it once on zeros of the shape it was
+    built with when saved (TensorFlow instead defers the restore until the weights exist)."""
+    if input_shape is None or not all(isinstance(d, (int, type(None))) for d in input_shape):
+        return
+    params = list(module.parameters()) + list(module.buffers())
+    device = params[0].device if params else None
+    with torch.no_grad():
+        try:
+            module(torch.zeros(tuple(1 if d is None else d for d in input_shape), device=device))
+        except Exception:  # noqa: BLE001 - not buildable this way: the restore explains
+            pass
 
 
 def _cpu(value):
@@ -113,12 +144,16 @@ class Checkpoint:
     def _state(self):
         out = {}
         for key, obj in self._objects.items():
+            if _is_iterator(obj):
+                _warn_iterator(key)
+                continue
             if isinstance(obj, Checkpoint):
                 out[key] = ("checkpoint", obj._state())
             elif _is_optimizer(obj):
                 out[key] = ("optimizer", _cpu(obj.state_dict()))
             elif isinstance(obj, nn.Module):
-                out[key] = ("module", _cpu(obj.state_dict()))
+                out[key] = ("module", _cpu(obj.state_dict()),
+                            getattr(obj, "_build_input_shape", None))
             elif _is_variable(obj):
                 out[key] = ("variable", _cpu(obj.value))
             elif isinstance(obj, torch.Tensor):
@@ -133,11 +168,13 @@ class Checkpoint:
     def _load(self, state, where=""):
         missing, unused = [], [where + k for k in state if k not in self._objects
                                  and k != "save_counter"]
+        missing += [where + k for k, obj in self._objects.items() if _is_iterator(obj)]
         for key, obj in self._objects.items():
             if key not in state:
-                missing.append(where + key)
+                if not _is_iterator(obj):
+                    missing.append(where + key)
                 continue
-            kind, value = state[key]
+            kind, value = state[key][:2]
             if kind == "checkpoint":
                 m, u = obj._load(value, f"{where}{key}.")
                 missing += m
@@ -145,6 +182,8 @@ class Checkpoint:
             elif kind == "optimizer":
                 obj.load_state_dict(value)
             elif kind == "module":
+                if len(state[key]) > 2 and len(obj.state_dict()) < len(value):
+                    _build_like_saved(obj, state[key][2])
                 own = obj.state_dict()
                 absent = [k for k in value if k not in own]
                 if absent and len(own) < len(value):

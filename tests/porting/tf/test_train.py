@@ -96,10 +96,38 @@ def test_a_checkpoint_written_by_tensorflow_is_refused_with_directions(tmp_path)
     assert torch.is_tensor(tf.constant(1.0))
 
 
-def test_restoring_into_an_unbuilt_model_says_to_build_it_first(tmp_path):
-    path = tf.train.Checkpoint(net=_model()).write(str(tmp_path / "m"))
+def test_restoring_into_an_unbuilt_model(tmp_path):
+    saved = _model()
+    path = tf.train.Checkpoint(net=saved).write(str(tmp_path / "m"))
     unbuilt = keras.Sequential([keras.layers.Dense(3)])
+    tf.train.Checkpoint(net=unbuilt).restore(path).assert_consumed()  # built as saved: (None, 2)
+    for a, b in zip(saved.get_weights(), unbuilt.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    layer = keras.layers.Dense(3)
+    layer.build((None, 2))  # built directly: no input shape recorded to build a twin with
+    path = tf.train.Checkpoint(net=layer).write(str(tmp_path / "layer"))
     with pytest.raises(ValueError, match="build the model first"):
-        tf.train.Checkpoint(net=unbuilt).restore(path)
-    unbuilt.build((None, 2))
-    tf.train.Checkpoint(net=unbuilt).restore(path).assert_consumed()
+        tf.train.Checkpoint(net=keras.layers.Dense(3)).restore(path)
+
+
+def test_an_unbuilt_subclassed_model_is_built_on_restore_and_iterators_are_skipped(tmp_path):
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.l1 = keras.layers.Dense(5)
+            self.out = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.out(tf.nn.relu(self.l1(x)))
+
+    net = Net()
+    net(tf.ones((4, 3)))
+    iterator = iter(tf.data.Dataset.from_tensor_slices([1.0, 2.0]))
+    with pytest.warns(UserWarning, match="iterator"):
+        path = tf.train.Checkpoint(net=net, iterator=iterator).save(str(tmp_path / "c"))
+    fresh = Net()
+    status = tf.train.Checkpoint(net=fresh, iterator=iter([1])).restore(path)
+    status.expect_partial()
+    for a, b in zip(net.get_weights(), fresh.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(fresh(tf.ones((2, 3))).numpy(), net(tf.ones((2, 3))).numpy())
