@@ -360,3 +360,37 @@ def test_adam_fused_and_multi_tensor_paths_agree(amsgrad):
         results.append([p.detach().clone() for p in params])
     for a, b in zip(*results, strict=True):
         torch.testing.assert_close(a, b, atol=1e-6, rtol=0)
+
+
+# ---------------------------------------------------------------- Keras 2's minimize / get_gradients
+def _dense_loss():
+    layer = kerastorch.layers.Dense(2)
+    x = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    return layer, lambda: (layer(x) ** 2).sum()
+
+
+def test_minimize_with_a_callable_loss_matches_apply_gradients():
+    layer, loss_fn = _dense_loss()
+    layer(torch.zeros((1, 3)))
+    start = [w.numpy() for w in layer.trainable_weights]
+    grads = optimizers.SGD(0.1).get_gradients(loss_fn(), layer.trainable_weights)
+    assert [tuple(g.shape) for g in grads] == [(3, 2), (2,)]
+    opt = optimizers.SGD(0.1)
+    opt.minimize(loss_fn, layer.trainable_weights)
+    for w, w0, g in zip(layer.trainable_weights, start, grads):
+        np.testing.assert_allclose(w.numpy(), w0 - 0.1 * g.numpy(), atol=ATOL)
+    assert opt.iterations == 1
+
+
+def test_minimize_with_a_tape_and_get_gradients_of_an_unused_variable():
+    from kerastorch.porting import tf
+    layer, loss_fn = _dense_loss()
+    layer(torch.zeros((1, 3)))
+    opt = optimizers.Adam(0.01)
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    opt.minimize(loss, lambda: layer.trainable_weights, tape=tape)
+    assert opt.iterations == 1
+    unused = kerastorch.Variable(np.ones(2, "float32"))
+    with pytest.raises(ValueError, match="has `None` for gradient"):
+        opt.get_gradients(loss_fn(), [layer.trainable_weights[0], unused])

@@ -1126,3 +1126,20 @@ def test_keras2_layer_modules_resolve_under_the_hook(tmp_path):
     result = run_script(script)["RESULT"]
     assert result == (layers.concatenate, layers.Add, layers.Dense, layers.Dropout, layers.LSTM,
                       "float32", "KerasClassifier")
+
+
+def test_port_reports_tensorflow_core_calls_as_kerastorch_run_provides_them():
+    source = textwrap.dedent("""
+        import tensorflow as tf
+        v = tf.Variable(1.0)
+        with tf.GradientTape() as tape:
+            y = v * v
+        g = tape.gradient(y, v)
+        raw = tf.io.read_file("x.png")
+    """).lstrip()
+    result = port_source(source)
+    usages = usage_map(result)
+    assert usages["tf.Variable"].supported and usages["tf.GradientTape"].supported
+    assert "kerastorch run provides it" in usages["tf.GradientTape"].note
+    assert not usages["tf.io.read_file"].supported
+    assert "import tensorflow as tf" in result.ported.splitlines()

@@ -396,21 +396,33 @@ class Optimizer:
         return self.iterations
 
     def minimize(self, loss, var_list, tape=None):
-        """Keras 2's `minimize`: one step on `loss` (a tensor, or a callable returning it)
-        over `var_list` (a list, or a callable returning it); torch's autograd computes the
-        gradients (`tape` is accepted and not needed). Returns `iterations`."""
-        variables = list(var_list() if callable(var_list) else var_list)
-        if not self.built:
-            self.build(variables)  # from the variables: their names name the slots
-        params = [_torch_param(v) for v in variables]
-        value = loss() if callable(loss) else loss
-        grads = torch.autograd.grad(value, params, allow_unused=True)
-        # Gradients of the torch tensors, in their layout: applied to those tensors.
-        pairs = [(g, p) for g, p in zip(grads, params) if g is not None]
-        if not pairs:
-            raise ValueError("No gradients provided for any variable.")
-        self.apply_gradients(pairs)
-        return self.iterations
+        """Keras 2's `minimize`: the gradients of `loss` (a tensor, or a function returning
+        one) with respect to `var_list`, taken by `tape` when given (a `tf.GradientTape`),
+        then applied. Returns `iterations`."""
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if tape is not None:
+            grads = tape.gradient(loss, var_list)
+        else:
+            if callable(loss) and not isinstance(loss, torch.Tensor):
+                with torch.enable_grad():
+                    loss = loss()
+            grads = _gradients(loss, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def get_gradients(self, loss, params):
+        """Keras 2's `get_gradients`: the gradients of `loss` for `params` (in their Keras
+        layout); a parameter the loss does not depend on is a ValueError."""
+        params = list(params)
+        grads = _gradients(loss, params)
+        for p, g in zip(params, grads):
+            if g is None:
+                raise ValueError(f"Variable {getattr(p, 'name', p)} has `None` for gradient. "
+                                 "Please make sure that all of your ops have a gradient "
+                                 "defined (i.e. are differentiable). Common ops without "
+                                 "gradient: K.argmax, K.round, K.eval.")
+        return grads
 
     def apply(self, grads, trainable_variables=None):
         """Updates `trainable_variables` (default: the built ones) with `grads`, as Keras does."""
@@ -608,6 +620,20 @@ class Optimizer:
 def _torch_param(v):
     """The torch tensor behind a parameter or a Keras-style Variable."""
     return v if isinstance(v, torch.Tensor) else v.torch_tensor
+
+
+def _gradients(loss, variables):
+    """d loss / d variable for each variable, in its Keras layout (None where unconnected)."""
+    params = [_torch_param(v) for v in variables]
+    wanted = [i for i, p in enumerate(params) if p.requires_grad]
+    grads = [None] * len(params)
+    if not wanted or not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+        return grads
+    found = torch.autograd.grad(loss, [params[i] for i in wanted], allow_unused=True)
+    for i, g in zip(wanted, found):
+        convert = getattr(variables[i], "_keras_layout_of", None)
+        grads[i] = convert(g) if (g is not None and convert is not None) else g
+    return grads
 
 
 def _to_torch_layout(grad, variable, param):

@@ -344,6 +344,11 @@ def port_source(source, filename="<script>"):
         rewrite = TF_REWRITES.get(helper)
         if rewrite is None:
             tf_names_kept.add(root)
+            if helper and _resolve_tf_shim(helper) is not _MISSING:
+                # TensorFlow's own API (tf.GradientTape, tf.function, ...): the import stays and
+                # `kerastorch run` provides it, as it does for the unported script.
+                use(f"tf.{helper}", node.lineno, True, "kept: kerastorch run provides it")
+                continue
             use(f"tf.{helper}" if helper else "tensorflow", node.lineno, False,
                 "no kerastorch equivalent" if helper else "the module itself")
             continue
@@ -450,6 +455,17 @@ def _resolve_tf_data(helper):
         try:
             obj = getattr(obj, part)
         except AttributeError:
+            return _MISSING
+    return obj
+
+
+def _resolve_tf_shim(helper):
+    """The object `tf.<helper>` is under `kerastorch run` (kerastorch.porting.tf), or _MISSING."""
+    obj = importlib.import_module("kerastorch.porting.tf")
+    for part in helper.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:  # NotSupportedAttributeError included
             return _MISSING
     return obj
 

@@ -209,7 +209,7 @@ class CompileLossAndMetrics:
             if m._added_losses:
                 m._added_losses = []
 
-    def _compute_loss(self, y, y_pred, sample_weight, track=True):
+    def _compute_loss(self, y, y_pred, sample_weight, track=True, extra_losses=True):
         if not self._multi_output:
             fn = self._single_loss
             loss = fn(y, y_pred, sample_weight) if fn is not None else None
@@ -227,13 +227,24 @@ class CompileLossAndMetrics:
                     self._output_loss_trackers[i].update_state(value, flat_pred[i].shape[0])
                 value = value * w if w != 1.0 else value
                 loss = value if loss is None else loss + value
-        extra = self._extra_losses()
+        extra = self._extra_losses() if extra_losses else None
         if extra:
             total = sum(extra)
             loss = total if loss is None else loss + total
-        if loss is None:
+        if loss is None and extra_losses:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         return loss
+
+    @property
+    def compiled_loss(self):
+        """Keras 2's `model.compiled_loss(y, y_pred, sample_weight=None,
+        regularization_losses=None)`, for an overridden `train_step`."""
+        return _CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self):
+        """Keras 2's `model.compiled_metrics.update_state(y, y_pred, sample_weight=None)`."""
+        return _CompiledMetrics(self)
 
     def _flatten_y(self, y):
         if isinstance(y, dict):
@@ -309,3 +320,68 @@ class _Prefixed:
 
     def reset_state(self):
         return self._metric.reset_state()
+
+
+def _ready(model, y, y_pred):
+    if not model._optimizer_ready:
+        model._prepare_optimizer()
+    if not model._outputs_resolved:
+        model._resolve_outputs(y_pred, y)
+
+
+class _CompiledLoss:
+    """Keras 2's `compiled_loss`: the compiled losses of a batch (weighted as compiled) plus
+    the `regularization_losses` given, tracked in the model's `loss` metric."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        model = self._model
+        _ready(model, y_true, y_pred)
+        loss = model._compute_loss(y_true, y_pred, sample_weight, extra_losses=False)
+        if regularization_losses:
+            penalty = sum(torch.as_tensor(v).sum() for v in regularization_losses)
+            loss = penalty if loss is None else loss + penalty
+        if loss is None:
+            loss = torch.zeros((), device=tree.flatten(y_pred)[0].device)
+        first = tree.flatten(y_pred)[0]
+        model._loss_tracker.update_state(loss, first.shape[0] if first.dim() else 1)
+        return loss
+
+    @property
+    def metrics(self):
+        model = self._model
+        return [model._loss_tracker] + list(getattr(model, "_output_loss_trackers", []) or [])
+
+    def reset_state(self):
+        for m in self.metrics:
+            m.reset_state()
+
+
+class _CompiledMetrics:
+    """Keras 2's `compiled_metrics`: the metrics given to `compile()`."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        model = self._model
+        if not model.compiled:
+            return
+        _ready(model, y_true, y_pred)
+        model._update_metrics(y_true, y_pred, sample_weight)
+
+    @property
+    def metrics(self):
+        model = self._model
+        if not model.compiled or not model._outputs_resolved:
+            return []
+        out = []
+        for group in model._output_metrics + model._output_weighted_metrics:
+            out += group
+        return out
+
+    def reset_state(self):
+        for m in self.metrics:
+            m.reset_state()

@@ -81,3 +81,73 @@ def test_loss_that_does_not_fit_the_output_raises_value_error():
     with pytest.raises(ValueError):
         model.fit(x, np.zeros((64, 5), "float32"), verbose=0)
     assert model.optimizer.iterations == 0
+
+
+# ---------------------------------------------------------------- Keras 2's train_step API
+def _keras2_model():
+    inputs = keras.Input((6,))
+    hidden = layers.Dense(8, activation="relu",
+                          kernel_regularizer=keras.regularizers.l2(0.1))(inputs)
+    model = keras.Model(inputs, layers.Dense(1)(hidden))
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    return model
+
+
+def test_compiled_loss_adds_the_given_regularization_losses_once():
+    import torch
+    model = _keras2_model()
+    x, _ = _data()
+    y = np.ones((64, 1), "float32")
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    y_pred = model(xt)
+    penalty = model.losses
+    assert len(penalty) == 1
+    loss = model.compiled_loss(yt, y_pred, regularization_losses=penalty)
+    expected = torch.mean((y_pred - yt) ** 2) + penalty[0]
+    assert torch.allclose(loss, expected, atol=1e-6)
+    without = model.compiled_loss(yt, y_pred)
+    assert torch.allclose(without, torch.mean((y_pred - yt) ** 2), atol=1e-6)
+    tracker = model.metrics[0]
+    assert tracker.name == "loss"
+    assert np.isclose(float(tracker.result()), float((loss + without) / 2), atol=1e-6)
+    assert model.compiled_loss.metrics[0] is tracker
+
+
+def test_compiled_metrics_update_the_compiled_metrics_only():
+    import torch
+    model = _keras2_model()
+    x, _ = _data()
+    yt = torch.zeros((64, 1))
+    y_pred = model(torch.from_numpy(x))
+    model.compiled_metrics.update_state(yt, y_pred)
+    names = [m.name for m in model.compiled_metrics.metrics]
+    assert names == ["mae"]
+    mae = model.compiled_metrics.metrics[0]
+    assert np.isclose(float(mae.result()), float(y_pred.detach().abs().mean()), atol=1e-6)
+    assert [m.name for m in model.metrics] == ["loss", "mae"]
+    model.compiled_metrics.reset_state()
+    assert float(mae.result()) == 0.0
+
+
+def test_keras2_train_step_with_compiled_loss_and_minimize_trains_under_fit():
+    from kerastorch.porting import tf
+
+    class Custom(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+            self.optimizer.minimize(loss, self.trainable_variables, tape=tape)
+            self.compiled_metrics.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    inputs = keras.Input((6,))
+    model = Custom(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", metrics=["mae"])
+    x, _ = _data()
+    y = x[:, :1] * 2.0
+    history = model.fit(x, y, batch_size=16, epochs=4, verbose=0)
+    assert sorted(history.history) == ["loss", "mae"]
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.optimizer.iterations == 16

@@ -21,14 +21,37 @@ from kerastorch import backend
 from kerastorch import data as _data
 from kerastorch import ops
 from kerastorch.porting.errors import NotSupportedAttributeError
+from kerastorch.porting.tf import config  # noqa: F401
+from kerastorch.porting.tf import debugging  # noqa: F401
+from kerastorch.porting.tf import distribute  # noqa: F401
+from kerastorch.porting.tf import dtypes  # noqa: F401
+from kerastorch.porting.tf import errors  # noqa: F401
+from kerastorch.porting.tf import summary  # noqa: F401
+from kerastorch.porting.tf import test  # noqa: F401
+from kerastorch.porting.tf import train  # noqa: F401
+from kerastorch.porting.tf.control_flow import case, cond, executing_eagerly  # noqa: F401
+from kerastorch.porting.tf.control_flow import print  # noqa: F401,A004
+from kerastorch.porting.tf.control_flow import switch_case, while_loop  # noqa: F401
+from kerastorch.porting.tf.debugging import assert_equal, assert_greater  # noqa: F401
+from kerastorch.porting.tf.debugging import assert_greater_equal, assert_less  # noqa: F401
+from kerastorch.porting.tf.debugging import assert_less_equal, assert_rank  # noqa: F401
+from kerastorch.porting.tf.dtypes import DType, as_dtype, bfloat16, complex64  # noqa: F401
+from kerastorch.porting.tf.dtypes import bool  # noqa: F401,A004
+from kerastorch.porting.tf.dtypes import complex128, double, float16, float32  # noqa: F401
+from kerastorch.porting.tf.dtypes import float64, half, int8, int16, int32, int64  # noqa: F401
+from kerastorch.porting.tf.dtypes import string, uint8, uint16, uint32, uint64  # noqa: F401
+from kerastorch.porting.tf.function import Function, function  # noqa: F401
+from kerastorch.porting.tf.tape import GradientTape, UnconnectedGradients  # noqa: F401
+from kerastorch.porting.tf.tape import custom_gradient  # noqa: F401
+from kerastorch.porting.tf.tensor import Tensor, TensorShape, TensorSpec, cast  # noqa: F401
+from kerastorch.porting.tf.tensor import constant, convert_to_tensor, identity  # noqa: F401
+from kerastorch.porting.tf.tensor import identity_n, is_tensor, rank, saturate_cast  # noqa: F401
+from kerastorch.porting.tf.tensor import shape, shape_n, size, stop_gradient  # noqa: F401
+from kerastorch.porting.tf.variables import Variable, VariableAggregation  # noqa: F401
+from kerastorch.porting.tf.variables import VariableSynchronization  # noqa: F401
 
 __version__ = "2.16.0"  # the TensorFlow API level the shim imitates (with Keras 3 behind it)
 
-float16, bfloat16, float32, float64 = torch.float16, torch.bfloat16, torch.float32, torch.float64
-int8, int16, int32, int64, uint8 = torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8
-bool = torch.bool  # noqa: A001
-string = "string"  # Keras's name: `Input(dtype=tf.string)`; no torch dtype (to_torch_dtype raises)
-Tensor = torch.Tensor
 
 
 def _dt(dtype):
@@ -59,29 +82,8 @@ def zeros_like(input, dtype=None, name=None):  # noqa: A002
     return torch.zeros_like(ops.convert_to_tensor(input), dtype=dtype)
 
 
-def constant(value, dtype=None, shape=None, name=None):
-    """tf.constant: a tensor from a value (Python floats -> float32, ints -> int32)."""
-    t = ops.convert_to_tensor(value, dtype=dtype)
-    if shape is not None:
-        shape = _shape(shape)
-        t = t.reshape(shape) if t.numel() == int(np.prod(shape)) else t.expand(shape).clone()
-    return t
-
-
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
-    return ops.convert_to_tensor(value, dtype=dtype)
-
-
-def cast(x, dtype, name=None):
-    return ops.convert_to_tensor(x).to(_dt(dtype))
-
-
 def reshape(tensor, shape, name=None):
     return torch.reshape(ops.convert_to_tensor(tensor), _shape(shape))
-
-
-def shape(input, out_type=None, name=None):  # noqa: A002
-    return torch.tensor(tuple(ops.convert_to_tensor(input).shape), dtype=torch.int32)
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
@@ -225,26 +227,6 @@ nn = _namespace("nn", "tf.nn on torch.",
                     ops.convert_to_tensor(logits), dim=-1 if axis is None else axis))
 sigmoid = nn.sigmoid
 
-
-class PhysicalDevice(collections.namedtuple("PhysicalDevice", ["name", "device_type"])):
-    """tf.config.PhysicalDevice: the CPU and each CUDA device torch sees."""
-
-
-def _list_physical_devices(device_type=None):
-    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")] + [
-        PhysicalDevice(f"/physical_device:GPU:{i}", "GPU")
-        for i in builtins.range(torch.cuda.device_count())]
-    return [d for d in devices if device_type is None or d.device_type == device_type.upper()]
-
-
-def _set_memory_growth(device, enable):
-    """Nothing to do: torch's caching allocator already takes GPU memory as it is needed."""
-
-
-config = _namespace("config", "tf.config on torch.", list_physical_devices=_list_physical_devices,
-                    experimental=_namespace("config.experimental", "tf.config.experimental.",
-                                            set_memory_growth=_set_memory_growth,
-                                            list_physical_devices=_list_physical_devices))
 
 data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.Dataset,
                   AUTOTUNE=_data.AUTOTUNE, INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
