@@ -1,0 +1,178 @@
+"""What the op namespaces of the TensorFlow shim share: TensorFlow's rules for turning values
+into tensors (Python ints int32, floats float32, numpy arrays keep their dtype), for the dtype
+of a binary op (the first argument decides; later Python values and numpy arrays are cast to
+it, later tensors must match), axis handling, and the clear miss of a name not built."""
+
+import builtins
+
+import numpy as np
+import torch
+
+from kerastorch import backend
+from kerastorch import ops
+from kerastorch.porting.errors import NotSupportedAttributeError
+from kerastorch.porting.tf.errors import InvalidArgumentError
+
+FLOATS = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+COMPLEX = (torch.complex64, torch.complex128)
+INTS = (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)
+
+
+def dtype_of(dtype):
+    """A torch dtype from a torch dtype, a name, a numpy dtype or a TF-style DType object."""
+    if dtype is None or isinstance(dtype, torch.dtype):
+        return dtype
+    for attr in ("torch_dtype", "as_numpy_dtype", "name"):
+        inner = getattr(dtype, attr, None)
+        if inner is not None and not isinstance(dtype, (str, np.dtype)) and inner is not dtype:
+            return dtype_of(inner)
+    if isinstance(dtype, type) and issubclass(dtype, builtins.bool):
+        return torch.bool
+    if dtype is builtins.int:
+        return torch.int32
+    if dtype is builtins.float:
+        return torch.float32
+    return backend.to_torch_dtype(dtype)
+
+
+def name_of(dtype):
+    return str(dtype).replace("torch.", "")
+
+
+def _infer(value):
+    """TensorFlow's dtype for a Python value or nested list of them."""
+    arr = np.asarray(value)
+    kind = arr.dtype.kind
+    if kind == "b":
+        return arr, torch.bool
+    if kind in "iu":
+        small = arr.size == 0 or (arr.min() >= -2 ** 31 and arr.max() < 2 ** 31)
+        return arr, torch.int32 if small else torch.int64
+    if kind == "f":
+        return arr, torch.float32
+    if kind == "c":
+        return arr, torch.complex64
+    raise TypeError(f"Failed to convert elements of {value!r} to Tensor: unsupported type "
+                    f"{arr.dtype}.")
+
+
+def convert(value, dtype=None, name="convert_to_tensor"):
+    """tf.convert_to_tensor's rules on torch. A tensor is returned as it is."""
+    dtype = dtype_of(dtype)
+    if isinstance(value, torch.Tensor):
+        if dtype is not None and value.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {name_of(dtype)} for Tensor "
+                             f"with dtype {name_of(value.dtype)}")
+        return value
+    if isinstance(value, (np.ndarray, np.generic)):
+        t = torch.from_numpy(np.ascontiguousarray(value))
+        return t if dtype is None else t.to(dtype)
+    if isinstance(value, (builtins.bool, builtins.int, builtins.float, builtins.complex)) or (
+            isinstance(value, (list, tuple)) and not any_tensor(value)):
+        arr, inferred = _infer(value)
+        if dtype is not None:
+            if inferred.is_floating_point and not (dtype.is_floating_point or dtype.is_complex):
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype "
+                                f"{name_of(dtype)}")
+            inferred = dtype
+        return torch.as_tensor(arr, dtype=inferred)
+    if isinstance(value, (list, tuple)):
+        return torch.stack([convert(v, dtype) for v in value])
+    t = ops.convert_to_tensor(value)  # Variables and other tensor-likes
+    return t if dtype is None else t.to(dtype)
+
+
+def any_tensor(values):
+    for v in values:
+        if isinstance(v, torch.Tensor):
+            return True
+        if isinstance(v, (list, tuple)) and any_tensor(v):
+            return True
+    return False
+
+
+def matching(op, *values):
+    """The values as tensors of one dtype, TensorFlow's way (the first argument decides)."""
+    first = convert(values[0])
+    out = [first]
+    for i, v in enumerate(values[1:], 1):
+        if isinstance(v, torch.Tensor) or not isinstance(
+                v, (np.ndarray, np.generic, builtins.bool, builtins.int, builtins.float,
+                    builtins.complex, list, tuple)):
+            t = convert(v)
+            if t.dtype != first.dtype:
+                raise InvalidArgumentError(
+                    f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
+                    f"{name_of(first.dtype)} tensor but is a {name_of(t.dtype)} tensor")
+        elif isinstance(v, (np.ndarray, np.generic)):
+            t = torch.from_numpy(np.ascontiguousarray(v)).to(first.dtype)
+        else:
+            t = convert(v)
+            if t.dtype != first.dtype and (t.is_floating_point() and not (
+                    first.is_floating_point() or first.is_complex()) or t.dtype == torch.bool
+                    or first.dtype == torch.bool):
+                raise InvalidArgumentError(
+                    f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
+                    f"{name_of(first.dtype)} tensor but is a {name_of(t.dtype)} tensor")
+            t = t.to(first.dtype)
+        if t.device != first.device:
+            t = t.to(first.device)
+        out.append(t)
+    return out
+
+
+def require(op, x, *kinds):
+    """InvalidArgumentError (as TensorFlow's kernel registry) unless x's dtype is of `kinds`
+    ('float', 'complex', 'int', 'bool')."""
+    allowed = {"float": FLOATS, "complex": COMPLEX, "int": INTS, "bool": (torch.bool,)}
+    if not any(x.dtype in allowed[k] for k in kinds):
+        raise InvalidArgumentError(f"Value for attr 'T' of {name_of(x.dtype)} is not in the "
+                                   f"list of allowed values for {op} ({', '.join(kinds)})")
+    return x
+
+
+def broadcast_check(op, *tensors):
+    try:
+        return torch.broadcast_shapes(*[t.shape for t in tensors])
+    except RuntimeError:
+        shapes = " vs. ".join(str(list(t.shape)) for t in tensors)
+        raise InvalidArgumentError(f"Incompatible shapes: {shapes} [Op:{op}]") from None
+
+
+def shape_tuple(shape):
+    if isinstance(shape, torch.Tensor):
+        return tuple(int(d) for d in shape.reshape(-1).tolist())
+    if isinstance(shape, (builtins.int, np.integer)):
+        return (int(shape),)
+    if hasattr(shape, "as_list"):
+        shape = shape.as_list()
+    return tuple(int(d) for d in shape)
+
+
+def axis_list(axis, ndim, op):
+    """`axis` (None, an int, a list or a tensor) as a sorted tuple of non-negative dims."""
+    if axis is None:
+        return tuple(builtins.range(ndim))
+    if isinstance(axis, torch.Tensor):
+        axis = axis.tolist()
+    if isinstance(axis, (builtins.int, np.integer)):
+        axis = [axis]
+    out = []
+    for a in axis:
+        a = int(a)
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise InvalidArgumentError(f"{op}: Invalid reduction dimension ({a} for input with "
+                                       f"{ndim} dimension(s)")
+        out.append(a % max(ndim, 1))
+    return tuple(sorted(set(out)))
+
+
+def namespace_getattr(namespace):
+    """A module-level __getattr__ raising NotSupportedAttributeError("tensorflow.<ns>.<name>")."""
+
+    def __getattr__(name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise NotSupportedAttributeError(f"tensorflow.{namespace}.{name}")
+
+    return __getattr__

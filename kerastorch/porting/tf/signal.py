@@ -1,0 +1,88 @@
+"""tf.signal on torch: `frame`, `stft` (TensorFlow's framing: no centring, a periodic Hann
+window by default, the FFT length the next power of two of frame_length), windows and FFTs."""
+
+import builtins
+import math as _pymath
+
+import torch
+
+from kerastorch.porting.tf._common import convert
+from kerastorch.porting.tf._common import dtype_of
+from kerastorch.porting.tf._common import namespace_getattr
+from kerastorch.porting.tf._common import require
+
+__getattr__ = namespace_getattr("signal")
+
+
+def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1, name=None):
+    """tf.signal.frame: windows of frame_length every frame_step samples along `axis`."""
+    x = convert(signal)
+    axis = int(axis) % x.dim()
+    length, step = int(frame_length), int(frame_step)
+    n = x.shape[axis]
+    if pad_end:
+        frames = -(-n // step)
+        total = builtins.max((frames - 1) * step + length - n, 0)
+        pad = [0, 0] * (x.dim() - 1 - axis) + [0, total]
+        x = torch.nn.functional.pad(x, pad, value=convert(pad_value, x.dtype).item())
+    elif n < length:
+        shape = list(x.shape)
+        shape[axis:axis + 1] = [0, length]
+        return x.new_zeros(shape)
+    return x.unfold(axis, length, step).movedim(-1, axis + 1)
+
+
+def hann_window(window_length, periodic=True, dtype="float32", name=None):
+    n = int(window_length)
+    return torch.hann_window(n, periodic=periodic, dtype=dtype_of(dtype)) if n > 1 else \
+        torch.ones(n, dtype=dtype_of(dtype))
+
+
+def hamming_window(window_length, periodic=True, dtype="float32", name=None):
+    n = int(window_length)
+    return torch.hamming_window(n, periodic=periodic, dtype=dtype_of(dtype)) if n > 1 else \
+        torch.ones(n, dtype=dtype_of(dtype))
+
+
+def _fft_length(frame_length):
+    return 2 ** int(_pymath.ceil(_pymath.log2(frame_length))) if frame_length > 1 else 1
+
+
+def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+         pad_end=False, name=None):
+    """tf.signal.stft: complex64 [..., frames, fft_length // 2 + 1]."""
+    x = require("stft", convert(signals), "float")
+    frame_length = int(frame_length)
+    fft_length = _fft_length(frame_length) if fft_length is None else int(fft_length)
+    frames = frame(x, frame_length, frame_step, pad_end=pad_end)
+    if window_fn is not None:
+        frames = frames * convert(window_fn(frame_length, dtype=x.dtype)).to(x.device)
+    return torch.fft.rfft(frames, n=fft_length, dim=-1)
+
+
+def rfft(input_tensor, fft_length=None, name=None):
+    x = convert(input_tensor)
+    n = None if fft_length is None else int(convert(fft_length).reshape(-1)[0])
+    return torch.fft.rfft(x, n=n, dim=-1)
+
+
+def irfft(input_tensor, fft_length=None, name=None):
+    x = convert(input_tensor)
+    n = None if fft_length is None else int(convert(fft_length).reshape(-1)[0])
+    return torch.fft.irfft(x, n=n, dim=-1)
+
+
+def fft(input, name=None):  # noqa: A002
+    return torch.fft.fft(require("FFT", convert(input), "complex"), dim=-1)
+
+
+def ifft(input, name=None):  # noqa: A002
+    return torch.fft.ifft(require("IFFT", convert(input), "complex"), dim=-1)
+
+
+def fft2d(input, name=None):  # noqa: A002
+    return torch.fft.fft2(require("FFT2D", convert(input), "complex"))
+
+
+def ifft2d(input, name=None):  # noqa: A002
+    return torch.fft.ifft2(require("IFFT2D", convert(input), "complex"))
