@@ -65,7 +65,8 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
 def regex_full_match(input, pattern, name=None):  # noqa: A002
     compiled = re.compile(pattern)
     arr = _text(input)
-    return np.vectorize(lambda s: compiled.fullmatch(s) is not None, otypes=[bool])(arr)
+    return torch.as_tensor(np.vectorize(lambda s: compiled.fullmatch(s) is not None,
+                                        otypes=[bool])(arr))
 
 
 def length(input, name=None, unit="BYTE"):  # noqa: A002
