@@ -121,12 +121,12 @@ def matching(op, *values):
     return out
 
 
-def require(op, x, *kinds):
+def require(op, x, *kinds, error=InvalidArgumentError):
     """InvalidArgumentError (as TensorFlow's kernel registry) unless x's dtype is of `kinds`
     ('float', 'complex', 'int', 'bool')."""
     allowed = {"float": FLOATS, "complex": COMPLEX, "int": INTS, "bool": (torch.bool,)}
     if not any(x.dtype in allowed[k] for k in kinds):
-        raise InvalidArgumentError(f"Value for attr 'T' of {name_of(x.dtype)} is not in the "
+        raise error(f"Value for attr 'T' of {name_of(x.dtype)} is not in the "
                                    f"list of allowed values for {op} ({', '.join(kinds)})")
     return x
 

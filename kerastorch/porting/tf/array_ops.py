@@ -300,21 +300,36 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     if tuple(x.shape[:batch_dims]) != tuple(index.shape[:batch_dims]):
         raise ValueError(f"gather: batch_dims={batch_dims} leading dimensions of params "
                          f"{list(x.shape)} and indices {list(index.shape)} must match")
-    fn = lambda p, i: gather(p, i, axis=axis - batch_dims)  # noqa: E731
-    for _ in builtins.range(batch_dims):
-        fn = torch.vmap(fn)
-    return fn(x, index)
+    batch = tuple(x.shape[:batch_dims])
+    flat_batch = int(np.prod(batch))
+    p = x.reshape((flat_batch,) + tuple(x.shape[batch_dims:])).movedim(axis - batch_dims + 1, 1)
+    i = index.reshape((flat_batch,) + tuple(index.shape[batch_dims:]))
+    rows = torch.arange(flat_batch, device=x.device).reshape((-1,) + (1,) * (i.dim() - 1))
+    out = p[rows, i]  # (batch, index dims..., params dims before axis..., after axis...)
+    n_index, n_before = i.dim() - 1, axis - batch_dims
+    order = [0] + list(builtins.range(1 + n_index, 1 + n_index + n_before)) + \
+        list(builtins.range(1, 1 + n_index)) + list(builtins.range(1 + n_index + n_before,
+                                                                    out.dim()))
+    out = out.permute(order)
+    return out.reshape(batch + tuple(out.shape[1:]))
 
 
 def gather_nd(params, indices, batch_dims=0, name=None):
     """tf.gather_nd: `params[indices[..., 0], indices[..., 1], ...]`."""
     x, index = convert(params), convert(indices)
-    if batch_dims:
-        fn = lambda p, i: gather_nd(p, i)  # noqa: E731
-        for _ in builtins.range(int(batch_dims)):
-            fn = torch.vmap(fn)
-        return fn(x, index)
+    batch_dims = int(batch_dims)
     k = index.shape[-1]
+    if batch_dims:
+        batch = tuple(x.shape[:batch_dims])
+        flat_batch = int(np.prod(batch))
+        p = x.reshape((flat_batch,) + tuple(x.shape[batch_dims:]))
+        i = index.reshape((flat_batch,) + tuple(index.shape[batch_dims:]))
+        for d in builtins.range(k):
+            _check_indices("GatherNd", i[..., d], p.shape[d + 1])
+        i = i.long()
+        rows = torch.arange(flat_batch, device=x.device).reshape((-1,) + (1,) * (i.dim() - 2))
+        out = p[(rows,) + tuple(i[..., d] for d in builtins.range(k))]
+        return out.reshape(batch + tuple(out.shape[1:]))
     if k > x.dim():
         raise InvalidArgumentError(f"GatherNd: index innermost dimension length must be <= "
                                    f"params rank; saw: {k} vs. {x.dim()}")
@@ -402,7 +417,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     if tuple(x.shape[axis:axis + m.dim()]) != tuple(m.shape):
         raise ValueError(f"Shapes {tuple(x.shape[axis:axis + m.dim()])} and {tuple(m.shape)} "
                          "are incompatible")
-    return x[(slice(None),) * axis + (m.to(torch.bool),)]
+    return x[(builtins.slice(None),) * axis + (m.to(torch.bool),)]
 
 
 def sequence_mask(lengths, maxlen=None, dtype="bool", name=None):

@@ -48,18 +48,24 @@ def _keys(t, a=-0.5):
 
 
 def _resample(n_in, n_out, method, dtype):
-    """(n_out, n_in) weights of TensorFlow's half-pixel bicubic (Keys a=-0.5, edges clamped) or
-    area resampling."""
+    """(n_out, n_in) weights of TensorFlow's half-pixel bicubic (Keys a=-0.5; taps outside the
+    image get no weight and the others are renormalised, as TF's kernel does) or area
+    resampling."""
     scale = n_in / n_out
     weights = torch.zeros(n_out, n_in, dtype=torch.float64)
     if method == "bicubic":
-        centre = (torch.arange(n_out, dtype=torch.float64) + 0.5) * scale - 0.5
+        # float32 centres and the fraction rounded to 1/1024, TensorFlow's weight table
+        centre = ((torch.arange(n_out, dtype=torch.float32) + 0.5) *
+                  torch.tensor(scale, dtype=torch.float32) - 0.5).double()
         base = torch.floor(centre)
+        frac = torch.round((centre - base) * 1024) / 1024
         for offset in (-1, 0, 1, 2):
             tap = base + offset
-            w = _keys(centre - tap)
+            inside = (tap >= 0) & (tap <= n_in - 1)
+            w = torch.where(inside, _keys(frac - offset), torch.zeros_like(centre))
             index = tap.clamp(0, n_in - 1).long()
             weights.index_put_((torch.arange(n_out), index), w, accumulate=True)
+        weights = weights / weights.sum(1, keepdim=True)
     else:  # area: the overlap of each output pixel's span with each input pixel
         lo = torch.arange(n_out, dtype=torch.float64) * scale
         hi = lo + scale
@@ -250,9 +256,9 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
     if dtype == x.dtype:
         return x
     if x.dtype in INTS and dtype in INTS:
-        src, dst = torch.iinfo(x.dtype).bits, torch.iinfo(dtype).bits
+        src, dst = torch.iinfo(x.dtype).max + 1, torch.iinfo(dtype).max + 1
         wide = x.to(torch.int64)
-        return (wide >> (src - dst) if src > dst else wide << (dst - src)).to(dtype)
+        return (wide // (src // dst) if src > dst else wide * (dst // src)).to(dtype)
     if x.dtype in INTS:  # int -> float
         return (x.to(torch.float64 if dtype == torch.float64 else torch.float32) /
                 _limit(x.dtype)).to(dtype)
@@ -431,9 +437,9 @@ def psnr(a, b, max_val, name=None):
     x, y = convert(a), convert(b)
     if x.shape != y.shape:
         raise ValueError(f"Shapes {tuple(x.shape)} and {tuple(y.shape)} are incompatible")
+    max_val = float(max_val) / (_limit(x.dtype) if x.dtype in INTS else 1.0)
     x, y = convert_image_dtype(x, torch.float32), convert_image_dtype(y, torch.float32)
     mse = torch.mean(torch.square(x - y), dim=(-3, -2, -1))
-    max_val = float(max_val)
     return 20 * torch.log10(torch.tensor(max_val)) - 10 * torch.log10(mse)
 
 
@@ -450,6 +456,7 @@ def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03
     x, y = convert(img1), convert(img2)
     if x.shape != y.shape:
         raise ValueError(f"Shapes {tuple(x.shape)} and {tuple(y.shape)} are incompatible")
+    max_val = float(max_val) / (_limit(x.dtype) if x.dtype in INTS else 1.0)
     x, y = convert_image_dtype(x, torch.float32), convert_image_dtype(y, torch.float32)
     squeeze = x.dim() == 3
     if squeeze:
@@ -462,7 +469,6 @@ def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03
     def blur(t):
         return F.conv2d(t.movedim(-1, 1), kernel, groups=c).movedim(1, -1)
 
-    max_val = float(max_val)
     c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
     mu_x, mu_y = blur(x), blur(y)
     sigma_xx = blur(x * x) - mu_x ** 2

@@ -7,6 +7,7 @@ reductions stay in the input's dtype (reduce_mean of int32 truncates, as TF does
 import builtins
 import collections
 
+import numpy as np
 import torch
 
 from kerastorch.porting.tf._common import INTS
@@ -35,6 +36,8 @@ __getattr__ = namespace_getattr("math")
 # ------------------------------------------------------------------ binary element-wise ops
 def _binary(tf_op, torch_fn, kinds=("float", "complex", "int"), out=None):
     def op(x, y, name=None):
+        if kinds == ("bool",):  # numpy arrays are cast to the op's one dtype, bool
+            x, y = (v.astype(bool) if isinstance(v, np.ndarray) else v for v in (x, y))
         x, y = matching(tf_op, x, y)
         require(tf_op, x, *kinds)
         broadcast_check(tf_op, x, y)
@@ -163,9 +166,9 @@ def round(x, name=None):  # noqa: A001
 
 
 # -------------------------------------------------------------------------------- reductions
-def _reduction(tf_op, fn, kinds=("float", "complex", "int")):
+def _reduction(tf_op, fn, kinds=("float", "complex", "int"), error=InvalidArgumentError):
     def reduce(input_tensor, axis=None, keepdims=False, name=None):
-        x = require(tf_op, convert(input_tensor), *kinds)
+        x = require(tf_op, convert(input_tensor), *kinds, error=error)
         dims = axis_list(axis, x.dim(), tf_op)
         if x.dim() == 0:
             return fn(x, ())
@@ -234,8 +237,9 @@ reduce_all = _reduction("reduce_all", lambda x, d: torch.all(x, dim=d) if d else
                         ("bool",))
 reduce_any = _reduction("reduce_any", lambda x, d: torch.any(x, dim=d) if d else x.clone(),
                         ("bool",))
-reduce_variance = _reduction("reduce_variance", _variance, ("float",))
-reduce_std = _reduction("reduce_std", lambda x, d: torch.sqrt(_variance(x, d)), ("float",))
+reduce_variance = _reduction("reduce_variance", _variance, ("float",), TypeError)
+reduce_std = _reduction("reduce_std", lambda x, d: torch.sqrt(_variance(x, d)), ("float",),
+                        TypeError)
 reduce_logsumexp = _reduction("reduce_logsumexp", _logsumexp, ("float",))
 reduce_euclidean_norm = _reduction(
     "reduce_euclidean_norm",
@@ -312,13 +316,17 @@ def _segments(tf_op, data, segment_ids, num_segments, reduce):
     flat, index = flat[keep], index[keep]
     init = {"sum": 0, "prod": 1, "amax": _lowest(data.dtype), "amin": _highest(data.dtype),
             "mean": 0}[reduce]
+    sorted_ids = tf_op.startswith("segment")
     out = torch.full(shape, init, dtype=data.dtype, device=data.device)
     idx = index.reshape((-1,) + (1,) * (flat.dim() - 1)).expand_as(flat)
     out = out.scatter_reduce(0, idx, flat, reduce=reduce, include_self=reduce != "mean")
-    if reduce == "mean":
-        counts = torch.bincount(index, minlength=num_segments)
-        out = torch.where(counts.reshape((-1,) + (1,) * (out.dim() - 1)) == 0,
-                          torch.zeros_like(out), out)
+    counts = torch.bincount(index, minlength=num_segments).reshape((-1,) + (1,) * (out.dim() - 1))
+    if reduce == "mean" or (sorted_ids and reduce in ("amax", "amin")):
+        out = torch.where(counts == 0, torch.zeros_like(out), out)  # TF: 0 for empty segments
+    elif reduce in ("amax", "amin") and out.is_floating_point():  # TF: the finite extremes
+        info = torch.finfo(out.dtype)
+        out = torch.where(counts == 0, torch.full_like(out, info.min if reduce == "amax"
+                                                       else info.max), out)
     return out
 
 

@@ -122,10 +122,8 @@ def _from_nc(x, channels_last):
 
 
 def _conv(op, input, filters, strides, padding, data_format, dilations, depthwise=False):
-    x = require(op, convert(input), "float")
-    w = convert(filters)
-    if w.dtype != x.dtype:
-        raise InvalidArgumentError(f"{op}: filters must be {x.dtype}, got {w.dtype}")
+    x, w = matching(op, input, filters)
+    require(op, x, "float")
     rank = w.dim() - 2
     if x.dim() != rank + 2:
         raise ValueError(f"{op}: input must be {rank + 2}-D, got shape {list(x.shape)}")

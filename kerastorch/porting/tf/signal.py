@@ -32,16 +32,24 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
     return x.unfold(axis, length, step).movedim(-1, axis + 1)
 
 
-def hann_window(window_length, periodic=True, dtype="float32", name=None):
+def _cosine_window(window_length, periodic, a, dtype):
+    """a - (1 - a) cos(2 pi n / N): N is the length, less one unless periodic with an even
+    length (TensorFlow ignores `periodic` for odd lengths)."""
     n = int(window_length)
-    return torch.hann_window(n, periodic=periodic, dtype=dtype_of(dtype)) if n > 1 else \
-        torch.ones(n, dtype=dtype_of(dtype))
+    dtype = dtype_of(dtype)
+    if n <= 1:
+        return torch.ones(n, dtype=dtype)
+    denominator = n - 1 + (1 if periodic and n % 2 == 0 else 0)
+    steps = torch.arange(n, dtype=torch.float64)
+    return (a - (1 - a) * torch.cos(2 * _pymath.pi * steps / denominator)).to(dtype)
+
+
+def hann_window(window_length, periodic=True, dtype="float32", name=None):
+    return _cosine_window(window_length, periodic, 0.5, dtype)
 
 
 def hamming_window(window_length, periodic=True, dtype="float32", name=None):
-    n = int(window_length)
-    return torch.hamming_window(n, periodic=periodic, dtype=dtype_of(dtype)) if n > 1 else \
-        torch.ones(n, dtype=dtype_of(dtype))
+    return _cosine_window(window_length, periodic, 0.54, dtype)
 
 
 def _fft_length(frame_length):

@@ -41,12 +41,22 @@ def _map(fn, value):
                   _text(value))
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def lower(input, encoding="", name=None):  # noqa: A002
-    return _map(str.lower, input)
+    """ASCII letters only, unless encoding='utf-8' (as TensorFlow)."""
+    if encoding.lower().replace("-", "") == "utf8":
+        return _map(str.lower, input)
+    return _map(lambda s: s.translate(_ASCII_LOWER), input)
 
 
 def upper(input, encoding="", name=None):  # noqa: A002
-    return _map(str.upper, input)
+    """ASCII letters only, unless encoding='utf-8' (as TensorFlow)."""
+    if encoding.lower().replace("-", "") == "utf8":
+        return _map(str.upper, input)
+    return _map(lambda s: s.translate(_ASCII_UPPER), input)
 
 
 def strip(input, name=None):  # noqa: A002
@@ -55,7 +65,7 @@ def strip(input, name=None):  # noqa: A002
 
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, re.ASCII)
     except re.error as e:
         raise InvalidArgumentError(f"Invalid pattern: {pattern}, error: {e}") from None
     rewrite = re.sub(r"\\(\d)", r"\\g<\1>", rewrite)
@@ -63,7 +73,7 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
 
 
 def regex_full_match(input, pattern, name=None):  # noqa: A002
-    compiled = re.compile(pattern)
+    compiled = re.compile(pattern, re.ASCII)
     arr = _text(input)
     return torch.as_tensor(np.vectorize(lambda s: compiled.fullmatch(s) is not None,
                                         otypes=[bool])(arr))
@@ -122,6 +132,13 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
 
 
 def _nested(fn, arr):
+    """fn on each string of arr, as nested lists; a scalar string gives a 1-D array."""
+    if isinstance(arr, np.ndarray) and arr.ndim == 0:
+        out = fn(arr.item())
+        values = np.empty(len(out), dtype=object if out and isinstance(out[0], bytes) else
+                          np.int32)
+        values[:] = out
+        return values if values.dtype == object else torch.as_tensor(values)
     if not isinstance(arr, np.ndarray):
         return fn(arr)
     if arr.ndim == 0:

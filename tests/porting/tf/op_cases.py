@@ -6,7 +6,8 @@ Imports only numpy, so that both interpreters read the same table. Each case is 
     {"id", "fn", "args", "kwargs", "compare", "atol"}
 
 `fn` is the dotted path under `tensorflow` ("math.add", "nn.conv2d", "concat"); `args` and
-`kwargs` are numpy arrays, Python scalars, nested lists and strings, drawn from a RandomState
+`kwargs` are numpy arrays, Python scalars, nested lists and strings (and `T(array)`: a tensor,
+tf.constant in TensorFlow, a torch tensor in the shim, for TF's rules on tensors), drawn from a RandomState
 with a fixed seed, so the table is the same on every run. `compare` is "values" (shapes, dtypes
 and values), "meta" (shapes and dtypes only: the random ops, whose streams differ) or "sorted"
 (values up to order). Bad arguments are cases like the others: whatever TensorFlow raises, the
@@ -17,6 +18,26 @@ import numpy as np
 
 RS = np.random.RandomState(1717)
 CASES = []
+
+
+class T:
+    """An argument that is a tensor (not a numpy array) on both sides."""
+
+    def __init__(self, value):
+        self.value = np.asarray(value)
+
+
+def materialize(value, make_tensor):
+    """The argument with each T made a tensor by make_tensor (tf.constant / torch.as_tensor)."""
+    if isinstance(value, T):
+        return make_tensor(value.value)
+    if isinstance(value, list):
+        return [materialize(v, make_tensor) for v in value]
+    if isinstance(value, tuple):
+        return tuple(materialize(v, make_tensor) for v in value)
+    if isinstance(value, dict):
+        return {k: materialize(v, make_tensor) for k, v in value.items()}
+    return value
 
 
 def case(fn, *args, compare="values", atol=1e-5, tag="", **kwargs):
@@ -73,6 +94,14 @@ case("add", f32(3), f64(3))
 case("add", f64(3), f32(3))
 case("add", f32(3), i64(3))
 case("add", f32(2), f32(3), tag="shapes")
+case("add", 1, T(f32(3)), tag="tensor")
+case("add", T(f32(3)), 1)
+case("add", T(f32(3)), T(f64(3)), tag="tensors")
+case("add", f64(3), T(f32(3)), tag="tensor")
+case("add", T(i32(3)), np.float32([1.5, 2, 3]))
+case("multiply", T(f32(2, 2)), [[1, 2], [3, 4]])
+case("math.maximum", T(i64(3)), 2)
+case("concat", [T(f32(2)), f32(2), [1.0]], 0)
 case("multiply", [[1, 2]], [[3], [4]])
 case("math.add_n", [f32(2, 3), f32(2, 3), f32(2, 3)])
 case("math.scalar_mul", 3.0, f32(4))
@@ -487,7 +516,7 @@ case("image.adjust_hue", img, -0.4)
 case("image.adjust_hue", img, 1.5, tag="baddelta")
 case("image.rgb_to_grayscale", img)
 case("image.rgb_to_grayscale", (img * 255).astype(np.uint8))
-case("image.grayscale_to_rgb", img[..., :1])
+case("image.grayscale_to_rgb", T(img[..., :1]))
 case("image.rgb_to_hsv", img)
 case("image.hsv_to_rgb", img)
 case("image.per_image_standardization", img)
@@ -504,8 +533,8 @@ case("image.psnr", (img * 255).astype(np.uint8), (img[::-1] * 255).astype(np.uin
 big = image(2, 16, 16, 3)
 case("image.ssim", big, np.clip(big + f32(2, 16, 16, 3) * 0.1, 0, 1), 1.0, atol=1e-4)
 case("image.ssim", big, big[::-1], 1.0, filter_size=5, atol=1e-4)
-case("image.total_variation", img)
-case("image.image_gradients", img)
+case("image.total_variation", T(img))
+case("image.image_gradients", T(img))
 case("image.random_flip_left_right", img, compare="meta")
 case("image.random_flip_up_down", img[0], compare="meta")
 case("image.random_crop", img, [2, 4, 4, 3], compare="meta")

@@ -109,13 +109,15 @@ def assert_same(ours, theirs, spec, where="output"):
 def test_op_matches_tensorflow(tf_results, spec):
     expected = tf_results[spec["id"]]
     fn = resolve(spec["fn"])
+    args = op_cases.materialize(spec["args"], torch.as_tensor)
+    kwargs = op_cases.materialize(spec["kwargs"], torch.as_tensor)
     if expected[0] == "E":
         with pytest.raises(Exception) as info:
-            fn(*spec["args"], **spec["kwargs"])
+            fn(*args, **kwargs)
         names = [k.__name__ for k in type(info.value).__mro__]
         assert expected[1] in names, (f"raised {type(info.value).__name__}: {info.value}; "
                                       f"TensorFlow raised {expected[1]}: {expected[2]}")
         return
-    got = pack(fn(*spec["args"], **spec["kwargs"]))
+    got = pack(fn(*args, **kwargs))
     mode = spec["compare"]
     assert_same(_canonical(got, mode), _canonical(expected, mode), spec)
