@@ -24,17 +24,6 @@ from kerastorch import backend
 from kerastorch import data as _data
 from kerastorch import ops
 from kerastorch.porting.errors import NotSupportedAttributeError
-from kerastorch.porting.tf import errors  # noqa: F401
-from kerastorch.porting.tf import image  # noqa: F401
-from kerastorch.porting.tf import linalg  # noqa: F401
-from kerastorch.porting.tf import math  # noqa: F401
-from kerastorch.porting.tf import nn  # noqa: F401
-from kerastorch.porting.tf import random  # noqa: F401
-from kerastorch.porting.tf import signal  # noqa: F401
-from kerastorch.porting.tf import strings  # noqa: F401
-from kerastorch.porting.tf.array_ops import *  # noqa: F401,F403  (tf.concat, tf.gather, ...)
-from kerastorch.porting.tf.linalg import eig, eigvals, matmul, norm  # noqa: F401
-from kerastorch.porting.tf.math import *  # noqa: F401,F403  (tf.add, tf.reduce_sum, ...)
 
 __version__ = "2.16.0"  # the TensorFlow API level the shim imitates (with Keras 3 behind it)
 
@@ -117,6 +106,21 @@ data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.D
                                           INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
                                           UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
                                           cardinality=lambda dataset: dataset.cardinality()))
+
+
+# The op namespaces (one module each) and the array ops and tf.math names TF also has at its
+# top level.
+from kerastorch.porting.tf import errors  # noqa: E402,F401
+from kerastorch.porting.tf import image  # noqa: E402,F401
+from kerastorch.porting.tf import linalg  # noqa: E402,F401
+from kerastorch.porting.tf import math  # noqa: E402,F401
+from kerastorch.porting.tf import nn  # noqa: E402,F401
+from kerastorch.porting.tf import random  # noqa: E402,F401
+from kerastorch.porting.tf import signal  # noqa: E402,F401
+from kerastorch.porting.tf import strings  # noqa: E402,F401
+from kerastorch.porting.tf.array_ops import *  # noqa: E402,F401,F403  (tf.concat, tf.gather, ...)
+from kerastorch.porting.tf.linalg import eig, eigvals, matmul, norm  # noqa: E402,F401
+from kerastorch.porting.tf.math import *  # noqa: E402,F401,F403  (tf.add, tf.reduce_sum, ...)
 
 
 def __getattr__(name):

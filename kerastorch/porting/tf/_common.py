@@ -78,7 +78,10 @@ def convert(value, dtype=None, name="convert_to_tensor"):
         return torch.as_tensor(arr, dtype=inferred)
     if isinstance(value, (list, tuple)):
         return torch.stack([convert(v, dtype) for v in value])
-    t = ops.convert_to_tensor(value)  # Variables and other tensor-likes
+    inner = getattr(value, "value", None)  # a tf/Keras Variable: its tensor (gradients flow)
+    if isinstance(inner, torch.Tensor) and hasattr(value, "assign"):
+        return convert(inner, dtype)
+    t = ops.convert_to_tensor(value)  # other tensor-likes
     return t if dtype is None else t.to(dtype)
 
 

@@ -1,42 +1,43 @@
-"""tf.errors on torch: the exception classes TensorFlow's ops raise, so that a script's
-`except tf.errors.InvalidArgumentError` catches what the ops here raise for the same mistakes
-(mismatched dtypes, incompatible shapes, indices out of range)."""
+"""`tf.errors`: TensorFlow's exception classes, raised by the assertions and control flow of
+this package (`tf.debugging.assert_*`, `tf.case`) so a script's `except` clauses still match."""
 
 from kerastorch.porting.errors import NotSupportedAttributeError
 
 
 class OpError(Exception):
-    """tf.errors.OpError: the base of the errors a TensorFlow op raises when it runs."""
+    """`tf.errors.OpError`: the base of TensorFlow's runtime errors."""
 
     def __init__(self, node_def=None, op=None, message=None, *args):
-        if message is None and op is None and isinstance(node_def, str):
-            node_def, message = None, node_def  # OpError("text"), the usual call here
+        if message is None and op is None and node_def is not None:
+            message, node_def = node_def, None  # OpError("message"), as scripts raise it
         super().__init__(message)
         self.node_def, self.op, self.message = node_def, op, message
 
-
-class InvalidArgumentError(OpError):
-    """An op received an argument of the wrong dtype, shape or value."""
-
-
-class OutOfRangeError(OpError):
-    """An iterator or index ran past its end."""
+    def __str__(self):
+        return str(self.message)
 
 
-class NotFoundError(OpError):
-    """A file or resource does not exist."""
+def _error(name, doc):
+    return type(name, (OpError,), {"__doc__": doc, "__module__": __name__})
 
 
-class UnimplementedError(OpError):
-    """The op exists but not for these arguments."""
-
-
-class ResourceExhaustedError(OpError):
-    """Out of memory or another resource."""
-
-
-class FailedPreconditionError(OpError):
-    """The op ran on state that is not ready (an uninitialised variable...)."""
+InvalidArgumentError = _error("InvalidArgumentError", "An argument or value was invalid.")
+NotFoundError = _error("NotFoundError", "A file or entity was not found.")
+OutOfRangeError = _error("OutOfRangeError", "Iteration went past the end (a dataset).")
+ResourceExhaustedError = _error("ResourceExhaustedError", "Out of memory or another resource.")
+UnimplementedError = _error("UnimplementedError", "The operation is not implemented.")
+FailedPreconditionError = _error("FailedPreconditionError", "The system is not in the state "
+                                                             "the operation needs.")
+AlreadyExistsError = _error("AlreadyExistsError", "The entity already exists.")
+InternalError = _error("InternalError", "An internal invariant broke.")
+UnknownError = _error("UnknownError", "An unknown error.")
+CancelledError = _error("CancelledError", "The operation was cancelled.")
+DataLossError = _error("DataLossError", "Data was lost or corrupted.")
+AbortedError = _error("AbortedError", "The operation was aborted.")
+PermissionDeniedError = _error("PermissionDeniedError", "Permission denied.")
+UnavailableError = _error("UnavailableError", "The service is unavailable.")
+UnauthenticatedError = _error("UnauthenticatedError", "The request is not authenticated.")
+DeadlineExceededError = _error("DeadlineExceededError", "The deadline passed.")
 
 
 def __getattr__(name):
