@@ -121,3 +121,120 @@ def test_op_matches_tensorflow(tf_results, spec):
     got = pack(fn(*args, **kwargs))
     mode = spec["compare"]
     assert_same(_canonical(got, mode), _canonical(expected, mode), spec)
+
+
+# ---------------------------------------------------------------------------- random ops
+# Their streams are torch's, not TensorFlow's: the table above checks shapes and dtypes, these
+# check the distributions (20,000 draws: a mean within 0.05 standard deviations is ~7 standard
+# errors) and TensorFlow's seeding contract.
+N = 20_000
+
+
+def test_normal_uniform_truncated_moments_and_ranges():
+    x = tf.random.normal([N], mean=2.0, stddev=3.0, seed=1)
+    assert x.dtype == torch.float32 and abs(float(x.mean()) - 2.0) < 0.15
+    assert abs(float(x.std()) - 3.0) < 0.1
+    u = tf.random.uniform([N], minval=-1.0, maxval=4.0, seed=2)
+    assert float(u.min()) >= -1.0 and float(u.max()) < 4.0 and abs(float(u.mean()) - 1.5) < 0.05
+    k = tf.random.uniform([N], minval=3, maxval=7, dtype="int32", seed=3)
+    assert k.dtype == torch.int32 and sorted(torch.unique(k).tolist()) == [3, 4, 5, 6]
+    t = tf.random.truncated_normal([N], mean=1.0, stddev=0.5, seed=4)
+    assert float(t.min()) >= 0.0 and float(t.max()) <= 2.0 and abs(float(t.mean()) - 1.0) < 0.02
+    assert abs(float(t.std()) - 0.5 * 0.8796) < 0.02  # the std of N(0, 1) cut at +-2
+
+
+def test_gamma_categorical_shuffle_distributions():
+    g = tf.random.gamma([N], alpha=np.float32([0.5, 3.0]), beta=2.0, seed=5)
+    assert g.shape == (N, 2) and float(g.min()) > 0
+    np.testing.assert_allclose(g.mean(0).numpy(), [0.25, 1.5], rtol=0.05)
+    logits = np.log(np.float32([[0.1, 0.2, 0.7]]))
+    draws = tf.random.categorical(logits, N, seed=6)
+    assert draws.dtype == torch.int64 and draws.shape == (1, N)
+    freq = torch.bincount(draws[0], minlength=3).double() / N
+    np.testing.assert_allclose(freq.numpy(), [0.1, 0.2, 0.7], atol=0.015)
+    x = torch.arange(100)
+    s = tf.random.shuffle(x, seed=7)
+    assert not torch.equal(s, x) and torch.equal(torch.sort(s).values, x)
+
+
+def test_set_seed_repeats_programs_and_op_seeds_advance():
+    def program():
+        return (tf.random.normal([4]), tf.random.normal([4], seed=1), tf.random.normal([4], seed=1),
+                tf.random.uniform([3], seed=2), tf.image.random_flip_left_right(
+                    np.arange(24, dtype=np.float32).reshape(4, 2, 3, 1), seed=3))
+    tf.random.set_seed(11)
+    first = program()
+    tf.random.set_seed(11)
+    again = program()
+    for a, b in zip(first, again, strict=True):
+        assert torch.equal(a, b)
+    assert not torch.equal(first[1], first[2])  # an op seed gives a sequence, as in TF
+    tf.random.set_seed(12)
+    assert not torch.equal(program()[1], first[1])
+
+
+def test_stateless_and_generator_determinism():
+    a = tf.random.stateless_normal([5], seed=[1, 2])
+    assert torch.equal(a, tf.random.stateless_normal([5], seed=[1, 2]))
+    assert not torch.equal(a, tf.random.stateless_normal([5], seed=[1, 3]))
+    u = tf.random.stateless_uniform([N], seed=[4, 5], minval=0, maxval=10, dtype="int64")
+    assert u.dtype == torch.int64 and int(u.min()) == 0 and int(u.max()) == 9
+    with pytest.raises(tf.errors.InvalidArgumentError, match="shape"):
+        tf.random.stateless_normal([2], seed=[1, 2, 3])
+    g1, g2 = tf.random.Generator.from_seed(9), tf.random.Generator.from_seed(9)
+    assert torch.equal(g1.normal([3]), g2.normal([3]))
+    assert not torch.equal(g1.normal([3]), g1.uniform([3]))
+    seeds = g1.make_seeds(4)
+    assert seeds.shape == (2, 4) and seeds.dtype == torch.int64
+    parts = g1.split(2)
+    assert len(parts) == 2 and not torch.equal(parts[0].normal([3]), parts[1].normal([3]))
+
+
+def test_dropout_keeps_the_right_fraction_scaled_and_is_seeded():
+    x = torch.ones(N)
+    y = tf.nn.dropout(x, 0.25, seed=3)
+    kept = y != 0
+    assert abs(float(kept.double().mean()) - 0.75) < 0.015
+    np.testing.assert_allclose(y[kept].numpy(), 1 / 0.75, rtol=1e-6)
+    y2 = tf.nn.dropout(torch.ones(4, 6), 0.5, noise_shape=[4, 1], seed=4)
+    assert all(len(set(row.tolist())) == 1 for row in y2)  # one draw per row
+
+
+def test_random_image_augmentations_stay_in_range():
+    img = np.random.RandomState(0).uniform(0, 1, (2, 8, 8, 3)).astype(np.float32)
+    crop = tf.image.random_crop(img, [1, 4, 5, 3], seed=1)
+    found = any(np.array_equal(crop.numpy()[0], img[b, i:i + 4, j:j + 5])
+                for b in range(2) for i in range(5) for j in range(4))
+    assert crop.shape == (1, 4, 5, 3) and found
+    delta = (tf.image.random_brightness(img, 0.2, seed=2) - torch.from_numpy(img)).numpy()
+    assert np.ptp(delta) < 1e-6 and abs(delta.flat[0]) <= 0.2
+    flipped = tf.image.random_flip_up_down(img, seed=3)
+    for b in range(2):
+        assert np.array_equal(flipped[b].numpy(), img[b]) or \
+            np.array_equal(flipped[b].numpy(), img[b, ::-1])
+    hue = tf.image.random_hue(img, 0.1, seed=4)
+    assert hue.shape == img.shape and float(hue.min()) >= -1e-6 and float(hue.max()) <= 1 + 1e-6
+
+
+# ------------------------------------------------------------------------- what is not built
+@pytest.mark.parametrize("path", ["math.no_such_op", "nn.ctc_loss", "image.sobel_edges",
+                                  "random.poisson", "linalg.lu", "signal.mfccs_from_log_mel_"
+                                  "spectrograms", "strings.to_hash_bucket_fast", "no_such_op"])
+def test_ops_not_built_name_themselves(path):
+    with pytest.raises(NotSupportedAttributeError, match=f"tensorflow.{path} is not supported"):
+        resolve(path)
+
+
+def test_resize_methods_not_built_say_so():
+    with pytest.raises(NotImplementedError, match="method='gaussian'"):
+        tf.image.resize(np.zeros((4, 4, 1), np.float32), [2, 2], method="gaussian")
+
+
+def test_namespaces_import_under_the_hook():
+    from kerastorch.porting.hook import keras_import_hook
+    with keras_import_hook():
+        import tensorflow
+        from tensorflow import nn
+        from tensorflow.math import reduce_sum
+        assert nn.conv2d is tf.nn.conv2d and reduce_sum is tf.math.reduce_sum
+        assert tensorflow.reduce_sum is tf.math.reduce_sum and tensorflow.concat is tf.concat
