@@ -97,6 +97,8 @@ def any_tensor(values):
 def matching(op, *values):
     """The values as tensors of one dtype, TensorFlow's way (the first argument decides)."""
     first = convert(values[0])
+    device = next((v.device for v in values if isinstance(v, torch.Tensor)), first.device)
+    first = first.to(device)
     out = [first]
     for i, v in enumerate(values[1:], 1):
         if isinstance(v, torch.Tensor) or not isinstance(
@@ -118,8 +120,8 @@ def matching(op, *values):
                     f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
                     f"{name_of(first.dtype)} tensor but is a {name_of(t.dtype)} tensor")
             t = t.to(first.dtype)
-        if t.device != first.device:
-            t = t.to(first.device)
+        if t.device != device:
+            t = t.to(device)
         out.append(t)
     return out
 

@@ -119,14 +119,14 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
     else:
         xf = x if x.dtype in (torch.float32, torch.float64) else x.float()
         if antialias or method in ("lanczos3", "lanczos5"):
-            scale = torch.tensor([size[0] / x.shape[1], size[1] / x.shape[2]])
+            scale = torch.tensor([size[0] / x.shape[1], size[1] / x.shape[2]], device=x.device)
             kernel = {"bilinear": "linear", "bicubic": "cubic"}.get(method, method)
             if method == "area":
                 out = _separable(xf, size, "area")
             else:
                 out = _ops.image.scale_and_translate(
-                    xf, (x.shape[0],) + size + (x.shape[3],), scale, torch.zeros(2), (1, 2),
-                    kernel, antialias=antialias)
+                    xf, (x.shape[0],) + size + (x.shape[3],), scale,
+                    torch.zeros(2, device=x.device), (1, 2), kernel, antialias=antialias)
         elif method == "bilinear":
             out = F.interpolate(xf.movedim(-1, 1), size=size, mode="bilinear",
                                 align_corners=False).movedim(1, -1)

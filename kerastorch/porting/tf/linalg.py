@@ -151,7 +151,7 @@ def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
 def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, threads=None, name=None):
     a, b = matching("MatrixSolveLs", matrix, rhs)
     if l2_regularizer:
-        gram = a.mH @ a + l2_regularizer * torch.eye(a.shape[-1], dtype=a.dtype)
+        gram = a.mH @ a + l2_regularizer * torch.eye(a.shape[-1], dtype=a.dtype, device=a.device)
         return torch.linalg.solve(gram, a.mH @ b)
     return torch.linalg.pinv(a) @ b
 

@@ -207,7 +207,7 @@ def _extreme(fn, fill):
         if x.numel() == 0:
             shape = [n for d, n in enumerate(x.shape) if d not in dims]
             lo = fill(x.dtype)
-            return torch.full(shape, lo, dtype=x.dtype)
+            return torch.full(shape, lo, dtype=x.dtype, device=x.device)
         return fn(x, dim=dims)
     return reduce
 

@@ -18,14 +18,17 @@ from kerastorch.porting.tf.errors import InvalidArgumentError
 
 __getattr__ = namespace_getattr("nn")
 
-relu = lambda features, name=None: torch.relu(require("Relu", convert(features), "float", "int"))  # noqa: E731,E501
 sigmoid, tanh, softplus, softsign = _math.sigmoid, _math.tanh, _math.softplus, _math.softsign
 softmax, log_softmax, l2_normalize = _math.softmax, _math.log_softmax, _math.l2_normalize
 top_k, in_top_k = _math.top_k, _math.in_top_k
-relu.__doc__ = "tf.nn.relu: max(features, 0)."
 
 
 # -------------------------------------------------------------------------------- activations
+def relu(features, name=None):
+    """tf.nn.relu: max(features, 0)."""
+    return torch.relu(require("Relu", convert(features), "float", "int"))
+
+
 def relu6(features, name=None):
     return torch.clamp(require("Relu6", convert(features), "float", "int"), 0, 6)
 
@@ -155,17 +158,20 @@ def _conv(op, input, filters, strides, padding, data_format, dilations, depthwis
     return _from_nc(out, channels_last)
 
 
-def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, name=None):  # noqa: A002,E501
+def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  # noqa: A002
+           name=None):
     """tf.nn.conv1d: filters (width, in, out), NWC input."""
     return _conv("conv1d", input, filters, stride, padding, data_format, dilations)
 
 
-def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):  # noqa: A002,E501
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,  # noqa: A002
+           name=None):
     """tf.nn.conv2d: filters (h, w, in, out), NHWC input, SAME/VALID/explicit padding."""
     return _conv("Conv2D", input, filters, strides, padding, data_format, dilations)
 
 
-def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None, name=None):  # noqa: A002,E501
+def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None,  # noqa: A002
+           name=None):
     return _conv("Conv3D", input, filters, strides, padding, data_format, dilations)
 
 
@@ -174,8 +180,8 @@ def convolution(input, filters, strides=None, padding="VALID", data_format=None,
     return _conv("convolution", input, filters, strides, padding, data_format, dilations)
 
 
-def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None,  # noqa: A002,E501
-                     name=None):
+def depthwise_conv2d(input, filter, strides, padding, data_format=None,  # noqa: A002
+                     dilations=None, name=None):
     """tf.nn.depthwise_conv2d: filter (h, w, in, multiplier); out channels in * multiplier."""
     return _conv("DepthwiseConv2dNative", input, filter, strides, padding, data_format,
                  dilations, depthwise=True)

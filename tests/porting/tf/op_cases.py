@@ -7,11 +7,11 @@ Imports only numpy, so that both interpreters read the same table. Each case is 
 
 `fn` is the dotted path under `tensorflow` ("math.add", "nn.conv2d", "concat"); `args` and
 `kwargs` are numpy arrays, Python scalars, nested lists and strings (and `T(array)`: a tensor,
-tf.constant in TensorFlow, a torch tensor in the shim, for TF's rules on tensors), drawn from a RandomState
-with a fixed seed, so the table is the same on every run. `compare` is "values" (shapes, dtypes
-and values), "meta" (shapes and dtypes only: the random ops, whose streams differ) or "sorted"
-(values up to order). Bad arguments are cases like the others: whatever TensorFlow raises, the
-shim must raise too.
+tf.constant in TensorFlow, a torch tensor in the shim, for TF's rules on tensors), drawn from a
+RandomState with a fixed seed, so the table is the same on every run. `compare` is "values"
+(shapes, dtypes and values), "meta" (shapes and dtypes only: the random ops, whose streams
+differ), "sorted" (values up to order) or "eigh"/"svd"/"qr" (vectors up to sign). Bad
+arguments are cases like the others: whatever TensorFlow raises, the shim must raise too.
 """
 
 import numpy as np
