@@ -167,9 +167,8 @@ def rot90(image, k=1, name=None):
     return torch.rot90(x, int(k) % 4, dims=(-3, -2))
 
 
-def _random_flip(image, seed, axis, op):
+def _random_flip(image, gen, axis, op):
     x = _image(image, op)
-    gen = _random._generator(seed)
     if x.dim() == 3:
         return torch.flip(x, [axis]) if float(torch.rand((), generator=gen)) < 0.5 else x
     flip = (torch.rand(x.shape[0], generator=gen) < 0.5).to(x.device)
@@ -177,11 +176,21 @@ def _random_flip(image, seed, axis, op):
 
 
 def random_flip_left_right(image, seed=None):
-    return _random_flip(image, seed, -2, "random_flip_left_right")
+    return _random_flip(image, _random._generator(seed), -2, "random_flip_left_right")
 
 
 def random_flip_up_down(image, seed=None):
-    return _random_flip(image, seed, -3, "random_flip_up_down")
+    return _random_flip(image, _random._generator(seed), -3, "random_flip_up_down")
+
+
+def stateless_random_flip_left_right(image, seed):
+    return _random_flip(image, _random._stateless_generator(seed), -2,
+                        "stateless_random_flip_left_right")
+
+
+def stateless_random_flip_up_down(image, seed):
+    return _random_flip(image, _random._stateless_generator(seed), -3,
+                        "stateless_random_flip_up_down")
 
 
 # -------------------------------------------------------------------------- crops and pads
@@ -233,13 +242,20 @@ def resize_with_crop_or_pad(image, target_height, target_width):
 
 
 def random_crop(value, size, seed=None, name=None):
-    """tf.random_crop / tf.image.random_crop: one random window of `size` (any rank)."""
+    """tf.image.random_crop: one random window of `size` (any rank)."""
+    return _crop(value, size, _random._generator(seed))
+
+
+def stateless_random_crop(value, size, seed, name=None):
+    return _crop(value, size, _random._stateless_generator(seed))
+
+
+def _crop(value, size, gen):
     x = convert(value)
     size = shape_tuple(size)
     if len(size) != x.dim() or builtins.any(s > n for s, n in zip(size, x.shape)):
         raise InvalidArgumentError(f"Need value.shape >= size, got {list(x.shape)} and "
                                    f"{list(size)}")
-    gen = _random._generator(seed)
     starts = [int(torch.randint(0, n - s + 1, (), generator=gen)) for n, s in zip(x.shape, size)]
     return x[tuple(builtins.slice(b, b + s) for b, s in zip(starts, size))]
 
@@ -371,36 +387,71 @@ def per_image_standardization(image):
     return (xf - mean) / torch.clamp(std, min=1.0 / n ** 0.5)
 
 
-def _uniform(lower, upper, seed):
-    return float(torch.rand((), generator=_random._generator(seed))) * (upper - lower) + lower
+def _uniform(lower, upper, gen):
+    return float(torch.rand((), generator=gen)) * (upper - lower) + lower
+
+
+def _check_range(lower, upper):
+    if upper <= lower:
+        raise ValueError("upper must be > lower.")
+    if lower < 0:
+        raise ValueError("lower must be non-negative.")
+
+
+def _brightness(image, max_delta, gen):
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_brightness(image, _uniform(-max_delta, max_delta, gen))
+
+
+def _contrast(image, lower, upper, gen):
+    _check_range(lower, upper)
+    return adjust_contrast(image, _uniform(lower, upper, gen))
+
+
+def _saturation(image, lower, upper, gen):
+    _check_range(lower, upper)
+    return adjust_saturation(image, _uniform(lower, upper, gen))
+
+
+def _hue(image, max_delta, gen):
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError("max_delta must be in the interval [0, 0.5].")
+    return adjust_hue(image, _uniform(-max_delta, max_delta, gen))
 
 
 def random_brightness(image, max_delta, seed=None):
-    if max_delta < 0:
-        raise ValueError("max_delta must be non-negative.")
-    return adjust_brightness(image, _uniform(-max_delta, max_delta, seed))
+    """Adds one delta drawn from [-max_delta, max_delta) to the image."""
+    return _brightness(image, max_delta, _random._generator(seed))
 
 
 def random_contrast(image, lower, upper, seed=None):
-    if upper <= lower:
-        raise ValueError("upper must be > lower.")
-    if lower < 0:
-        raise ValueError("lower must be non-negative.")
-    return adjust_contrast(image, _uniform(lower, upper, seed))
+    """adjust_contrast with one factor drawn from [lower, upper)."""
+    return _contrast(image, lower, upper, _random._generator(seed))
 
 
 def random_saturation(image, lower, upper, seed=None):
-    if upper <= lower:
-        raise ValueError("upper must be > lower.")
-    if lower < 0:
-        raise ValueError("lower must be non-negative.")
-    return adjust_saturation(image, _uniform(lower, upper, seed))
+    return _saturation(image, lower, upper, _random._generator(seed))
 
 
 def random_hue(image, max_delta, seed=None):
-    if not 0 <= max_delta <= 0.5:
-        raise ValueError("max_delta must be in the interval [0, 0.5].")
-    return adjust_hue(image, _uniform(-max_delta, max_delta, seed))
+    return _hue(image, max_delta, _random._generator(seed))
+
+
+def stateless_random_brightness(image, max_delta, seed):
+    return _brightness(image, max_delta, _random._stateless_generator(seed))
+
+
+def stateless_random_contrast(image, lower, upper, seed):
+    return _contrast(image, lower, upper, _random._stateless_generator(seed))
+
+
+def stateless_random_saturation(image, lower, upper, seed):
+    return _saturation(image, lower, upper, _random._stateless_generator(seed))
+
+
+def stateless_random_hue(image, max_delta, seed):
+    return _hue(image, max_delta, _random._stateless_generator(seed))
 
 
 # ------------------------------------------------------------------ patches and measures

@@ -33,8 +33,8 @@ def _generator(seed):
         return None
     key = (_GLOBAL_SEED[0], int(seed))
     if key not in _OP_GENERATORS:
-        mixed = (int(seed) * 1000003 + (0 if key[0] is None else key[0] * 7919)) % (2 ** 63)
-        _OP_GENERATORS[key] = torch.Generator().manual_seed(mixed)
+        _OP_GENERATORS[key] = torch.Generator().manual_seed(
+            _mix(int(seed), -1 if key[0] is None else key[0]))
     return _OP_GENERATORS[key]
 
 
@@ -42,8 +42,16 @@ def _stateless_generator(seed):
     pair = convert(seed).reshape(-1).tolist()
     if len(pair) != 2:
         raise InvalidArgumentError(f"seed must have shape [2], not {len(pair)} values")
-    a, b = (int(v) & 0xFFFFFFFF for v in pair)
-    return torch.Generator().manual_seed(((a << 32) | b) % (2 ** 63))
+    return torch.Generator().manual_seed(_mix(*(int(v) for v in pair)))
+
+
+def _mix(*values):
+    """One 32-bit seed from several integers (torch's CPU generator keeps 32 bits of a seed)."""
+    h = 0x9E3779B97F4A7C15
+    for v in values:
+        h = ((h ^ (v & 0xFFFFFFFFFFFFFFFF)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        h ^= h >> 31
+    return (h ^ (h >> 32)) & 0xFFFFFFFF
 
 
 def _float(dtype, op):

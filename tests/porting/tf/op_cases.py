@@ -545,6 +545,11 @@ case("image.random_saturation", img, 0.5, 1.5, compare="meta")
 case("image.random_hue", img, 0.2, compare="meta")
 case("image.random_hue", img, 0.7, tag="baddelta")
 case("image.random_contrast", img, 1.5, 0.5, tag="badrange")
+for fn, extra in [("flip_left_right", ()), ("flip_up_down", ()), ("brightness", (0.3,)),
+                  ("contrast", (0.5, 1.5)), ("saturation", (0.5, 1.5)), ("hue", (0.2,))]:
+    case(f"image.stateless_random_{fn}", img, *extra, seed=[1, 2], compare="meta")
+case("image.stateless_random_crop", img, [2, 3, 3, 3], seed=[3, 4], compare="meta")
+case("image.stateless_random_contrast", img, 0.5, 0.2, seed=[1, 2], tag="badrange")
 
 # ----------------------------------------------------------------------------- random
 for fn, kwargs in [("normal", {}), ("normal", {"mean": 2.0, "stddev": 3.0, "dtype": "float64"}),

@@ -212,6 +212,13 @@ def test_random_image_augmentations_stay_in_range():
     for b in range(2):
         assert np.array_equal(flipped[b].numpy(), img[b]) or \
             np.array_equal(flipped[b].numpy(), img[b, ::-1])
+    for fn, extra in [("flip_left_right", ()), ("brightness", (0.3,)), ("contrast", (0.5, 1.5)),
+                      ("saturation", (0.5, 1.5)), ("hue", (0.2,))]:
+        op = getattr(tf.image, f"stateless_random_{fn}")
+        assert torch.equal(op(img, *extra, seed=[5, 6]), op(img, *extra, seed=[5, 6]))
+    crops = {tuple(tf.image.stateless_random_crop(img, [1, 3, 3, 3], seed=[s, 0]).reshape(-1)[:3]
+                   .tolist()) for s in range(20)}
+    assert len(crops) > 1  # the seed picks the window
     hue = tf.image.random_hue(img, 0.1, seed=4)
     assert hue.shape == img.shape and float(hue.min()) >= -1e-6 and float(hue.max()) <= 1 + 1e-6
 
