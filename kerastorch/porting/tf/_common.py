@@ -94,35 +94,49 @@ def any_tensor(values):
     return False
 
 
-def matching(op, *values):
-    """The values as tensors of one dtype, TensorFlow's way (the first argument decides)."""
-    first = convert(values[0])
+def _is_tensor(v):
+    return isinstance(v, torch.Tensor) or not isinstance(
+        v, (np.ndarray, np.generic, builtins.bool, builtins.int, builtins.float,
+            builtins.complex, list, tuple))
+
+
+def matching(op, *values, ordered=False, python_error=None, tensor_error=InvalidArgumentError):
+    """The values as tensors of one dtype, TensorFlow's way.
+
+    The dtype is the first tensor argument's (as TF's eager ops choose it), or with `ordered`
+    the first argument's (tf.add, truediv, matmul convert x before y); with no tensor, the
+    first value's. numpy arrays are cast to it (float to int too, as TF does); a Python value
+    that does not fit it (2.5 for int32) raises `python_error` (TypeError, InvalidArgumentError
+    when ordered); a tensor of another dtype raises `tensor_error`.
+    """
+    if python_error is None:
+        python_error = InvalidArgumentError if ordered else TypeError
+    anchor = 0 if ordered else next((i for i, v in enumerate(values) if _is_tensor(v)), 0)
+    first = convert(values[anchor])
+    dtype = first.dtype
     device = next((v.device for v in values if isinstance(v, torch.Tensor)), first.device)
-    first = first.to(device)
-    out = [first]
-    for i, v in enumerate(values[1:], 1):
-        if isinstance(v, torch.Tensor) or not isinstance(
-                v, (np.ndarray, np.generic, builtins.bool, builtins.int, builtins.float,
-                    builtins.complex, list, tuple)):
+    out = []
+    for i, v in enumerate(values):
+        if i == anchor:
+            t = first
+        elif _is_tensor(v):
             t = convert(v)
-            if t.dtype != first.dtype:
-                raise InvalidArgumentError(
+            if t.dtype != dtype:
+                raise tensor_error(
                     f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
-                    f"{name_of(first.dtype)} tensor but is a {name_of(t.dtype)} tensor")
+                    f"{name_of(dtype)} tensor but is a {name_of(t.dtype)} tensor")
         elif isinstance(v, (np.ndarray, np.generic)):
-            t = torch.from_numpy(np.ascontiguousarray(v)).to(first.dtype)
+            t = torch.from_numpy(np.ascontiguousarray(v)).to(dtype)
         else:
             t = convert(v)
-            if t.dtype != first.dtype and (t.is_floating_point() and not (
-                    first.is_floating_point() or first.is_complex()) or t.dtype == torch.bool
-                    or first.dtype == torch.bool):
-                raise InvalidArgumentError(
-                    f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
-                    f"{name_of(first.dtype)} tensor but is a {name_of(t.dtype)} tensor")
-            t = t.to(first.dtype)
-        if t.device != device:
-            t = t.to(device)
-        out.append(t)
+            fits = t.dtype == dtype or t.dtype == torch.bool or (
+                not t.is_floating_point() and not t.is_complex() and dtype != torch.bool) or (
+                t.is_floating_point() and (dtype.is_floating_point or dtype.is_complex))
+            if not fits:
+                raise python_error(f"{op}: cannot convert {v!r} to a tensor of dtype "
+                                   f"{name_of(dtype)}")
+            t = t.to(dtype)
+        out.append(t if t.device == device else t.to(device))
     return out
 
 

@@ -565,7 +565,8 @@ def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=No
 
 # ---------------------------------------------------------------------------------- clipping
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    x, lo, hi = matching("clip_by_value", t, clip_value_min, clip_value_max)
+    x, lo, hi = matching("clip_by_value", t, clip_value_min, clip_value_max, ordered=True,
+                         python_error=TypeError)
     broadcast_check("clip_by_value", x, lo, hi)
     return torch.minimum(torch.maximum(x, lo), hi)
 

@@ -35,7 +35,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
            a_is_sparse=False, b_is_sparse=False, output_type=None, grad_a=False, grad_b=False,
            name=None):
     """tf.linalg.matmul (also tf.matmul): batched, with TensorFlow's transpose flags."""
-    x, y = matching("MatMul", a, b)
+    x, y = matching("MatMul", a, b, ordered=True)
     if x.dim() < 2 or y.dim() < 2:
         raise InvalidArgumentError(f"In[0] and In[1] must be at least rank 2: {list(x.shape)} "
                                    f"and {list(y.shape)}")

@@ -34,11 +34,11 @@ __getattr__ = namespace_getattr("math")
 
 
 # ------------------------------------------------------------------ binary element-wise ops
-def _binary(tf_op, torch_fn, kinds=("float", "complex", "int"), out=None):
+def _binary(tf_op, torch_fn, kinds=("float", "complex", "int"), out=None, ordered=False):
     def op(x, y, name=None):
         if kinds == ("bool",):  # numpy arrays are cast to the op's one dtype, bool
             x, y = (v.astype(bool) if isinstance(v, np.ndarray) else v for v in (x, y))
-        x, y = matching(tf_op, x, y)
+        x, y = matching(tf_op, x, y, ordered=ordered)
         require(tf_op, x, *kinds)
         broadcast_check(tf_op, x, y)
         result = torch_fn(x, y)
@@ -51,7 +51,7 @@ def _same_dtype(fn):
     return lambda x, y: fn(x, y).to(x.dtype)
 
 
-add = _binary("add", torch.add)
+add = _binary("add", torch.add, ordered=True)  # tf.add converts x, then y
 subtract = _binary("subtract", torch.subtract)
 multiply = _binary("multiply", torch.multiply)
 maximum = _binary("maximum", torch.maximum, ("float", "int"))
@@ -85,7 +85,8 @@ logical_xor = _binary("logical_xor", torch.logical_xor, ("bool",))
 
 def truediv(x, y, name=None):
     """tf.math.truediv: x / y; int8/int16/uint8 become float32, int32/int64 float64, as TF."""
-    x, y = matching("truediv", x, y)
+    x, y = matching("truediv", x, y, ordered=True, python_error=TypeError,
+                    tensor_error=TypeError)
     broadcast_check("truediv", x, y)
     if x.dtype in INTS:
         wide = torch.float64 if x.dtype in (torch.int32, torch.int64) else torch.float32
@@ -95,6 +96,7 @@ def truediv(x, y, name=None):
 
 def divide(x, y, name=None):
     """tf.math.divide: Python's `x / y` (true division) with TensorFlow's dtypes."""
+    x, y = matching("divide", x, y)
     return truediv(x, y)
 
 

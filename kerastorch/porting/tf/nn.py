@@ -143,7 +143,7 @@ def _conv(op, input, filters, strides, padding, data_format, dilations, depthwis
     if builtins.any(p for pair in pads for p in pair):
         xs = F.pad(xs, [p for pair in reversed(pads) for p in pair])
     for n, k, d in zip(xs.shape[2:], w.shape[:rank], dilations, strict=True):
-        if n < d * (k - 1) + 1:
+        if n < d * (k - 1) + 1:  # TF 2.21's CPU Conv2D returns a tensor of the input's size
             raise InvalidArgumentError(f"{op}: the (padded) input {list(x.shape)} is smaller "
                                        f"than the filter {list(w.shape)}")
     if depthwise:  # (k..., in, multiplier) -> (in * multiplier, 1, k...)
@@ -251,10 +251,12 @@ def _pool(op, input, ksize, strides, padding, data_format, rank, kind):
     pads = _padding(list(xs.shape[2:]), ksize, strides, [1] * rank, padding, rank,
                     channels_last)
     flat = [p for pair in reversed(pads) for p in pair]
-    for n, k, (lo, hi) in zip(xs.shape[2:], ksize, pads, strict=True):
-        if n + lo + hi < k:
-            raise InvalidArgumentError(f"{op}: the window {ksize} is larger than the (padded) "
-                                       f"input {list(x.shape)}")
+    if builtins.any(n + lo + hi < k for n, k, (lo, hi) in zip(xs.shape[2:], ksize, pads,
+                                                               strict=True)):
+        # a window larger than the input: TensorFlow's AvgPool returns an empty tensor (its
+        # CPU MaxPool aborts the process); both give the empty tensor here
+        empty = list(xs.shape[:2]) + [0] * rank
+        return _from_nc(xs.new_zeros(empty), channels_last)
     if kind == "max":
         if builtins.any(flat):
             xs = F.pad(xs, flat, value=-float("inf"))
