@@ -114,6 +114,7 @@ from kerastorch.porting.tf import errors  # noqa: E402,F401
 from kerastorch.porting.tf import image  # noqa: E402,F401
 from kerastorch.porting.tf import linalg  # noqa: E402,F401
 from kerastorch.porting.tf import math  # noqa: E402,F401
+from kerastorch.porting.tf import nest  # noqa: E402,F401
 from kerastorch.porting.tf import nn  # noqa: E402,F401
 from kerastorch.porting.tf import random  # noqa: E402,F401
 from kerastorch.porting.tf import signal  # noqa: E402,F401

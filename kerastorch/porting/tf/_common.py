@@ -65,7 +65,7 @@ def convert(value, dtype=None, name="convert_to_tensor"):
                              f"with dtype {name_of(value.dtype)}")
         return value
     if isinstance(value, (np.ndarray, np.generic)):
-        t = torch.from_numpy(np.ascontiguousarray(value))
+        t = _from_numpy(value)
         return t if dtype is None else t.to(dtype)
     if isinstance(value, (builtins.bool, builtins.int, builtins.float, builtins.complex)) or (
             isinstance(value, (list, tuple)) and not any_tensor(value)):
@@ -83,6 +83,12 @@ def convert(value, dtype=None, name="convert_to_tensor"):
         return convert(inner, dtype)
     t = ops.convert_to_tensor(value)  # other tensor-likes
     return t if dtype is None else t.to(dtype)
+
+
+def _from_numpy(value):
+    """A tensor of a numpy array or scalar (np.ascontiguousarray would make a scalar 1-D)."""
+    arr = np.asarray(value)
+    return torch.from_numpy(np.ascontiguousarray(arr) if arr.ndim else arr.copy())
 
 
 def any_tensor(values):
@@ -126,7 +132,7 @@ def matching(op, *values, ordered=False, python_error=None, tensor_error=Invalid
                     f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
                     f"{name_of(dtype)} tensor but is a {name_of(t.dtype)} tensor")
         elif isinstance(v, (np.ndarray, np.generic)):
-            t = torch.from_numpy(np.ascontiguousarray(v)).to(dtype)
+            t = _from_numpy(v).to(dtype)
         else:
             t = convert(v)
             fits = t.dtype == dtype or t.dtype == torch.bool or (

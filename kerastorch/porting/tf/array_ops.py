@@ -25,7 +25,8 @@ __all__ = [  # the names TensorFlow also has at its top level (tf.<name>)
     "reverse", "roll", "scatter_nd", "searchsorted", "sequence_mask", "slice", "sort", "split",
     "squeeze", "stack", "strided_slice", "tensor_scatter_nd_add", "tensor_scatter_nd_max",
     "tensor_scatter_nd_min", "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensordot",
-    "tile", "transpose", "unique", "unique_with_counts", "unstack", "where", "zeros",
+    "tile", "transpose", "unique", "unique_with_counts", "unravel_index",
+    "histogram_fixed_width", "unstack", "where", "zeros",
     "zeros_like",
 ]
 
@@ -624,3 +625,23 @@ def tensordot(a, b, axes, name=None):
                              f"dimension {j} of b ({y.shape[j]})")
     return torch.tensordot(x, y, dims=(a_axes, b_axes))
 
+
+
+def unravel_index(indices, dims, name=None):
+    """tf.unravel_index: [len(dims), ...] coordinates of flat indices in a `dims` array."""
+    flat = convert(indices)
+    shape = shape_tuple(dims)
+    if flat.numel() and (int(flat.min()) < 0 or int(flat.max()) >= int(np.prod(shape))):
+        raise InvalidArgumentError(f"unravel_index: index out of bounds for dims {list(shape)}")
+    return torch.stack(torch.unravel_index(flat.long(), shape)).to(flat.dtype)
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype="int32", name=None):
+    """tf.histogram_fixed_width: counts in nbins equal bins of value_range; values outside go
+    to the first or last bin."""
+    x = convert(values)
+    lo, hi = (float(v) for v in convert(value_range).reshape(-1).tolist())
+    nbins = int(nbins)
+    scaled = (x.double().reshape(-1) - lo) / (hi - lo) * nbins
+    index = torch.floor(scaled).clamp(0, nbins - 1).long()
+    return torch.bincount(index, minlength=nbins).to(dtype_of(dtype))

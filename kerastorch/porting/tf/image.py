@@ -544,3 +544,89 @@ def image_gradients(image):
     dy = F.pad(x[:, 1:] - x[:, :-1], [0, 0, 0, 0, 0, 1])
     dx = F.pad(x[:, :, 1:] - x[:, :, :-1], [0, 0, 0, 1])
     return dy, dx
+
+
+def sobel_edges(image):
+    """[batch, h, w, channels, 2]: the Sobel y and x gradients (REFLECT-padded)."""
+    x = _image(image, "sobel_edges", (4,))
+    ky = torch.tensor([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=x.dtype, device=x.device)
+    kernels = torch.stack([ky, ky.T])  # (2, 3, 3)
+    b, h, w, c = x.shape
+    xs = F.pad(x.movedim(-1, 1).reshape(b * c, 1, h, w), [1, 1, 1, 1], mode="reflect")
+    out = F.conv2d(xs, kernels.unsqueeze(1))  # (b * c, 2, h, w)
+    return out.reshape(b, c, 2, h, w).permute(0, 3, 4, 1, 2)
+
+
+def crop_and_resize(image, boxes, box_indices, crop_size, method="bilinear",
+                    extrapolation_value=0.0, name=None):
+    """tf.image.crop_and_resize: normalised [y1, x1, y2, x2] boxes sampled to crop_size,
+    bilinear or nearest, `extrapolation_value` outside the image; float32."""
+    x = _image(image, "crop_and_resize", (4,)).float()
+    boxes = convert(boxes).float().to(x.device)
+    index = convert(box_indices).long().to(x.device)
+    ch, cw = shape_tuple(crop_size)
+    if method not in ("bilinear", "nearest"):
+        raise ValueError(f"method must be 'bilinear' or 'nearest', got {method!r}")
+    if boxes.dim() != 2 or boxes.shape[-1] != 4 or index.shape != boxes.shape[:1]:
+        raise InvalidArgumentError(f"crop_and_resize: boxes must be [num_boxes, 4] and "
+                                   f"box_indices [num_boxes], got {list(boxes.shape)} and "
+                                   f"{list(index.shape)}")
+    _, h, w, _ = x.shape
+
+    def coords(lo, hi, n_out, n_in):
+        if n_out > 1:
+            steps = torch.arange(n_out, device=x.device, dtype=torch.float32)
+            step = (hi - lo) * (n_in - 1) / (n_out - 1)
+            return lo[:, None] * (n_in - 1) + steps * step[:, None]
+        return (0.5 * (lo + hi) * (n_in - 1))[:, None]
+    ys = coords(boxes[:, 0], boxes[:, 2], ch, h)  # (n, ch)
+    xs = coords(boxes[:, 1], boxes[:, 3], cw, w)  # (n, cw)
+    inside = ((ys >= 0) & (ys <= h - 1))[:, :, None] & ((xs >= 0) & (xs <= w - 1))[:, None, :]
+    imgs = x[index]  # (n, h, w, c)
+    rows = torch.arange(len(index), device=x.device)[:, None, None]
+    if method == "nearest":
+        # std::round: halves away from zero (torch.round takes them to even)
+        yi = torch.floor(ys + 0.5).clamp(0, h - 1).long()[:, :, None]
+        xi = torch.floor(xs + 0.5).clamp(0, w - 1).long()[:, None, :]
+        out = imgs[rows, yi, xi]
+    else:
+        y0, x0 = torch.floor(ys), torch.floor(xs)
+        dy, dx = (ys - y0)[:, :, None, None], (xs - x0)[:, None, :, None]
+        y0i, x0i = y0.clamp(0, h - 1).long(), x0.clamp(0, w - 1).long()
+        y1i, x1i = (y0 + 1).clamp(0, h - 1).long(), (x0 + 1).clamp(0, w - 1).long()
+
+        def at(yy, xx):
+            return imgs[rows, yy[:, :, None], xx[:, None, :]]
+        top = at(y0i, x0i) + (at(y0i, x1i) - at(y0i, x0i)) * dx
+        bottom = at(y1i, x0i) + (at(y1i, x1i) - at(y1i, x0i)) * dx
+        out = top + (bottom - top) * dy
+    return torch.where(inside[..., None], out, torch.full_like(out, float(extrapolation_value)))
+
+
+def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
+                        score_threshold=float("-inf"), name=None):
+    """tf.image.non_max_suppression: int32 indices of the boxes kept, best score first; a
+    box goes when its IoU with a kept one exceeds iou_threshold."""
+    b, s = convert(boxes).float(), convert(scores).float()
+    if b.dim() != 2 or b.shape[-1] != 4 or s.shape != b.shape[:1]:
+        raise InvalidArgumentError(f"non_max_suppression: boxes must be [num_boxes, 4] and "
+                                   f"scores [num_boxes], got {list(b.shape)} and "
+                                   f"{list(s.shape)}")
+    y1, y2 = torch.minimum(b[:, 0], b[:, 2]), torch.maximum(b[:, 0], b[:, 2])
+    x1, x2 = torch.minimum(b[:, 1], b[:, 3]), torch.maximum(b[:, 1], b[:, 3])
+    area = (y2 - y1) * (x2 - x1)
+    ih = (torch.minimum(y2[:, None], y2[None]) - torch.maximum(y1[:, None], y1[None])).clamp(min=0)
+    iw = (torch.minimum(x2[:, None], x2[None]) - torch.maximum(x1[:, None], x1[None])).clamp(min=0)
+    inter = ih * iw
+    union = area[:, None] + area[None] - inter
+    iou = torch.where(union > 0, inter / torch.where(union > 0, union, torch.ones_like(union)),
+                      torch.zeros_like(union)).tolist()
+    order = torch.sort(s, descending=True, stable=True).indices.tolist()
+    values = s.tolist()
+    keep = []
+    for i in order:
+        if len(keep) >= int(max_output_size) or values[i] <= score_threshold:
+            break
+        if all(iou[i][j] <= iou_threshold for j in keep):
+            keep.append(i)
+    return torch.tensor(keep, dtype=torch.int32)

@@ -238,6 +238,37 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
     return _from_nc(out, channels_last)
 
 
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
+                     data_format="NWC", dilations=None, name=None):
+    """tf.nn.conv1d_transpose: filters (width, out_channels, in_channels)."""
+    return conv2d_transpose(input, filters, output_shape, strides, padding, data_format,
+                            dilations)
+
+
+def conv3d_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
+                     data_format="NDHWC", dilations=None, name=None):
+    return conv2d_transpose(input, filters, output_shape, strides, padding, data_format,
+                            dilations)
+
+
+conv_transpose = conv2d_transpose
+
+
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5,  # noqa: A002
+                                 name=None):
+    """x / (bias + alpha * sum of x**2 over depth_radius channels either side) ** beta."""
+    x = require("LRN", convert(input), "float")
+    if x.dim() != 4:
+        raise InvalidArgumentError(f"LRN: input must be 4-D, got shape {list(x.shape)}")
+    r = int(depth_radius)
+    sq = F.pad(torch.square(x), [r, r])
+    window = sq.unfold(-1, 2 * r + 1, 1).sum(-1)
+    return x / (bias + alpha * window) ** beta
+
+
+lrn = local_response_normalization
+
+
 def _pool(op, input, ksize, strides, padding, data_format, rank, kind):
     x = require(op, convert(input), "float")
     if rank is None:

@@ -94,3 +94,28 @@ def fft2d(input, name=None):  # noqa: A002
 
 def ifft2d(input, name=None):  # noqa: A002
     return torch.fft.ifft2(require("IFFT2D", convert(input), "complex"))
+
+
+def _hertz_to_mel(frequencies):
+    return 1127.0 * torch.log1p(frequencies / 700.0)
+
+
+def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000,
+                                lower_edge_hertz=125.0, upper_edge_hertz=3800.0,
+                                dtype="float32", name=None):
+    """[num_spectrogram_bins, num_mel_bins] triangular HTK-mel filters (the DC bin zero)."""
+    dtype = dtype_of(dtype)
+    if not 0 <= lower_edge_hertz < upper_edge_hertz <= sample_rate / 2:
+        raise ValueError(f"need 0 <= lower_edge_hertz < upper_edge_hertz <= sample_rate / 2, got "
+                         f"{lower_edge_hertz}, {upper_edge_hertz}, {sample_rate}")
+    nyquist = sample_rate / 2.0
+    linear = torch.linspace(0.0, nyquist, int(num_spectrogram_bins), dtype=dtype)[1:]
+    bins_mel = _hertz_to_mel(linear)[:, None]
+    edges = torch.linspace(float(_hertz_to_mel(torch.tensor(lower_edge_hertz, dtype=dtype))),
+                           float(_hertz_to_mel(torch.tensor(upper_edge_hertz, dtype=dtype))),
+                           int(num_mel_bins) + 2, dtype=dtype)
+    lower, center, upper = edges[:-2][None], edges[1:-1][None], edges[2:][None]
+    lower_slopes = (bins_mel - lower) / (center - lower)
+    upper_slopes = (upper - bins_mel) / (upper - center)
+    weights = torch.clamp(torch.minimum(lower_slopes, upper_slopes), min=0.0)
+    return torch.nn.functional.pad(weights, [0, 0, 1, 0])

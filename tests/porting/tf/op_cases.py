@@ -350,6 +350,13 @@ case("reverse", f32(3, 4), [1])
 case("reverse", f32(3, 4), [0, 1])
 case("roll", f32(5), 2, 0)
 case("roll", f32(3, 4), [1, -1], [0, 1])
+case("unravel_index", np.int32([0, 5, 11]), [3, 4])
+case("unravel_index", np.int64(7), np.int64([2, 4]))
+case("reshape", np.float32(3.0), [1, 1])
+case("add", np.float64(1.5), np.float32(2.0))
+case("unravel_index", np.int32([12]), [3, 4], tag="outofrange")
+case("histogram_fixed_width", f32(50) * 3, [-2.0, 2.0], nbins=7)
+case("histogram_fixed_width", i32(20), [0, 5], nbins=5)
 
 # TensorFlow's rules where scripts meet them: Python values, tensors, mixed arguments
 case("reduce_mean", [1.0, 2.0, 4.0])
@@ -457,6 +464,12 @@ case("nn.embedding_lookup", f32(10, 4), np.int32([[1, 9], [0, 0]]))
 case("nn.embedding_lookup", f32(10, 4), np.int32([3, 7]), max_norm=0.5)
 case("nn.embedding_lookup", f32(10, 4), np.int32([10]), tag="outofrange")
 case("nn.depth_to_space", f32(2, 2, 3, 8), 2)
+case("nn.conv1d_transpose", f32(2, 5, 3), f32(3, 2, 3), [2, 10, 2], 2, "SAME")
+case("nn.conv3d_transpose", f32(1, 2, 3, 2, 3), f32(2, 2, 2, 4, 3), [1, 4, 6, 4, 4],
+     [1, 2, 2, 2, 1], "SAME")
+case("nn.local_response_normalization", f32(2, 3, 3, 8))
+case("nn.local_response_normalization", f32(2, 3, 3, 8), depth_radius=2, bias=2.0, alpha=0.5,
+     beta=0.75)
 case("nn.space_to_depth", f32(2, 4, 6, 3), 2)
 case("nn.compute_average_loss", f32(4))
 case("nn.compute_average_loss", f32(4), global_batch_size=8)
@@ -605,6 +618,23 @@ case("random.stateless_uniform", [2, 3], [1, 2], minval=0, maxval=10, dtype="int
 case("random.stateless_truncated_normal", [4], np.int64([5, 6]), compare="meta")
 case("random.stateless_categorical", f32(2, 3), 4, [3, 4], compare="meta")
 
+case("image.sobel_edges", T(img))
+case("image.crop_and_resize", img, np.float32([[0.1, 0.2, 0.8, 0.9], [0.5, 0.0, 1.0, 0.5],
+                                                [-0.2, 0.3, 0.6, 1.3]]), np.int32([0, 1, 1]),
+     [4, 5])
+case("image.crop_and_resize", img, np.float32([[0.6, 0.9, 0.1, 0.2]]), np.int32([1]), [3, 3],
+     method="nearest", extrapolation_value=-1.0)
+case("image.crop_and_resize", img, np.float32([[0.2, 0.2, 0.7, 0.7]]), np.int32([0]), [1, 1])
+nms_boxes = np.float32([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11],
+                        [0, 10.1, 1, 11.1], [0, 100, 1, 101]])
+nms_scores = np.float32([0.9, 0.75, 0.6, 0.95, 0.5, 0.3])
+case("image.non_max_suppression", nms_boxes, nms_scores, 3, iou_threshold=0.5)
+case("image.non_max_suppression", nms_boxes, nms_scores, 10, iou_threshold=0.7,
+     score_threshold=0.4)
+case("image.non_max_suppression", np.float32([[1, 1, 0, 0], [0, 0, 1, 1]]), np.float32([0.5,
+                                                                                     0.6]), 2)
+case("image.non_max_suppression", image(30, 4) * 10, image(30), 8, iou_threshold=0.3)
+
 # ----------------------------------------------------------------------------- signal
 sig = f32(2, 100)
 case("signal.frame", sig, 16, 8)
@@ -616,6 +646,8 @@ case("signal.hann_window", 8)
 case("signal.hann_window", 8, periodic=False)
 case("signal.hamming_window", 7)
 case("signal.rfft", f32(2, 16), atol=1e-4)
+case("signal.linear_to_mel_weight_matrix")
+case("signal.linear_to_mel_weight_matrix", 40, 257, 16000, 20.0, 7600.0)
 case("signal.irfft", (f32(9) + 1j * f32(9)).astype(np.complex64), atol=1e-4)
 case("signal.fft", (f32(8) + 1j * f32(8)).astype(np.complex64), atol=1e-4)
 case("signal.ifft", (f32(8) + 1j * f32(8)).astype(np.complex64), atol=1e-4)
@@ -647,3 +679,22 @@ case("strings.unicode_split", "été", "UTF-8")
 case("strings.unicode_decode", ["héllo", "ab"], "UTF-8")
 case("strings.substr", ["hello", "abcdef"], 1, 3)
 case("strings.as_string", np.int32([1, 22]))
+
+# ------------------------------------------------------------------------------- nest
+Point = __import__("collections").namedtuple("Point", ["x", "y"])
+nested = {"b": [1, (2, 3)], "a": Point(4, {"z": 5, "c": 6}), "n": None}
+case("nest.flatten", nested, compare="values")
+case("nest.flatten", 7)
+case("nest.map_structure", lambda v: v * 10, [1, (2, {"k": 3, "a": 4})])
+case("nest.map_structure", lambda u, v: u + v, (1, [2, 3]), (10, [20, 30]))
+case("nest.map_structure", lambda u, v: u + v, (1, [2, 3]), (10, (20, 30)), tag="types")
+case("nest.map_structure", lambda u, v: u + v, (1, [2, 3]), (10, (20, 30)),
+     check_types=False)
+case("nest.map_structure", lambda u, v: u + v, [1, 2], [1, 2, 3], tag="lengths")
+case("nest.pack_sequence_as", {"b": [0, 0], "a": 0}, [1, 2, 3])
+case("nest.pack_sequence_as", [0, (0, 0)], [1, 2], tag="count")
+case("nest.is_nested", [1])
+case("nest.is_nested", 1)
+case("nest.assert_same_structure", [1, (2,)], [3, (4,)])
+case("nest.assert_same_structure", [1, (2,)], [3, [4]], tag="types")
+case("nest.assert_same_structure", {"a": 1}, {"b": 1}, tag="keys")
