@@ -66,9 +66,16 @@ truncatemod = _binary("truncatemod", torch.fmod, ("float", "int"))
 pow = _binary("pow", _same_dtype(torch.pow))  # noqa: A001
 atan2 = _binary("atan2", torch.atan2, ("float",))
 xlogy = _binary("xlogy", torch.xlogy, ("float",))
+
+
+def _safe_divide(x, y):
+    """x / y, 0 where y == 0 (a safe denominator keeps the gradient finite there too)."""
+    zero = y == 0
+    return torch.where(zero, torch.zeros_like(x), x / torch.where(zero, torch.ones_like(y), y))
+
+
 xdivy = _binary("xdivy", lambda x, y: torch.where(x == 0, torch.zeros_like(x), x / y), ("float",))
-divide_no_nan = _binary("divide_no_nan",
-                        lambda x, y: torch.where(y == 0, torch.zeros_like(x), x / y), ("float",))
+divide_no_nan = _binary("divide_no_nan", _safe_divide, ("float",))
 multiply_no_nan = _binary("multiply_no_nan",
                           lambda x, y: torch.where(y == 0, torch.zeros_like(x), x * y),
                           ("float",))

@@ -10,7 +10,10 @@ Imports only numpy, so that both interpreters read the same table. Each case is 
 tf.constant in TensorFlow, a torch tensor in the shim, for TF's rules on tensors), drawn from a
 RandomState with a fixed seed, so the table is the same on every run. `compare` is "values"
 (shapes, dtypes and values), "meta" (shapes and dtypes only: the random ops, whose streams
-differ), "sorted" (values up to order) or "eigh"/"svd"/"qr" (vectors up to sign). Bad
+differ), "sorted" (values up to order), "eigh"/"svd"/"qr" (vectors up to sign) or "grad": the
+gradient of sum(output * cos(arange)) with respect to the first argument (GradientTape there,
+torch.autograd here). `fn` may also be a function of the `tensorflow` module and the
+arguments (for keyword-only uses such as logits=). Bad
 arguments are cases like the others: whatever TensorFlow raises, the shim must raise too.
 """
 
@@ -41,9 +44,20 @@ def materialize(value, make_tensor):
 
 
 def case(fn, *args, compare="values", atol=1e-5, tag="", **kwargs):
-    index = sum(1 for c in CASES if c["fn"] == fn)
-    CASES.append({"id": f"{fn}{'-' + tag if tag else ''}-{index}", "fn": fn, "args": args,
+    name = fn if isinstance(fn, str) else "fn"
+    index = sum(1 for c in CASES if c["fn"] == fn or (name == "fn" and c["id"].startswith("fn")))
+    CASES.append({"id": f"{name}{'-' + tag if tag else ''}-{index}", "fn": fn, "args": args,
                   "kwargs": kwargs, "compare": compare, "atol": atol})
+
+
+def grad(fn, *args, atol=1e-4, tag="grad", **kwargs):
+    """A gradient case (float32 gradients through several kernels: atol 1e-4)."""
+    case(fn, *args, compare="grad", atol=atol, tag=tag, **kwargs)
+
+
+def weights(shape):
+    """The fixed weights of a gradient case's loss, sum(output * weights)."""
+    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).reshape(shape)
 
 
 def f32(*shape, lo=-2.0, hi=2.0):
@@ -698,3 +712,72 @@ case("nest.is_nested", 1)
 case("nest.assert_same_structure", [1, (2,)], [3, (4,)])
 case("nest.assert_same_structure", [1, (2,)], [3, [4]], tag="types")
 case("nest.assert_same_structure", {"a": 1}, {"b": 1}, tag="keys")
+
+# -------------------------------------------------------------------------- gradients
+for name in ["reduce_sum", "reduce_mean", "reduce_max", "reduce_logsumexp", "reduce_std",
+             "reduce_prod"]:
+    grad(f"math.{name}", f32(3, 4), axis=1)
+for name in ["abs", "sqrt", "exp", "log1p", "tanh", "sigmoid", "softplus", "square", "erf"]:
+    grad(f"math.{name}", pos(5) if name in ("sqrt", "log1p") else f32(5))
+grad("math.pow", pos(4), f32(4))
+grad("math.maximum", f32(6), f32(6))
+grad("math.divide_no_nan", f32(4), np.float32([0, 1, 2, 0]))
+grad("math.cumsum", f32(3, 4), axis=1, exclusive=True, reverse=True)
+grad("math.cumprod", f32(5))
+grad("math.segment_sum", f32(6, 2), np.int32([0, 0, 1, 1, 1, 3]))
+grad("math.unsorted_segment_max", f32(6, 2), np.int32([3, 0, 1, 1, 0, 3]), 4)
+grad(lambda tf, x: tf.math.top_k(x, k=2).values, f32(3, 5), tag="top_k")
+grad("math.l2_normalize", f32(3, 4), axis=1)
+grad("math.log_softmax", f32(3, 4))
+grad("nn.conv2d", f32(2, 7, 6, 3), f32(3, 2, 3, 4), 2, "SAME")
+grad(lambda tf, w, x: tf.nn.conv2d(x, w, 2, "SAME"), f32(3, 3, 3, 2), f32(2, 6, 5, 3),
+     tag="conv2d_filters")
+grad("nn.depthwise_conv2d", f32(2, 6, 6, 3), f32(3, 3, 3, 2), [1, 2, 2, 1], "SAME")
+grad("nn.conv2d_transpose", f32(2, 4, 3, 3), f32(3, 3, 2, 3), [2, 8, 6, 2], 2, "SAME")
+grad("nn.max_pool2d", f32(2, 6, 6, 2), 3, 2, "SAME")
+grad("nn.avg_pool2d", f32(2, 7, 5, 2), 3, 2, "SAME")
+grad("nn.moments", f32(4, 3), [0])
+grad("nn.batch_normalization", f32(4, 3), f32(3), pos(3), f32(3), pos(3), 1e-3)
+grad("nn.gelu", f32(6))
+grad("nn.selu", f32(6))
+grad("nn.leaky_relu", f32(6))
+grad("nn.relu6", f32(6) * 5)
+grad(lambda tf, x: tf.nn.sigmoid_cross_entropy_with_logits(labels=image(3, 4), logits=x),
+     f32(3, 4), tag="sigmoid_xent")
+grad(lambda tf, x: tf.nn.softmax_cross_entropy_with_logits(labels=probs, logits=x),
+     f32(3, 5), tag="softmax_xent")
+grad(lambda tf, x: tf.nn.sparse_softmax_cross_entropy_with_logits(
+    labels=np.int32([0, 4, 2]), logits=x), f32(3, 5), tag="sparse_xent")
+grad("nn.embedding_lookup", f32(6, 3), np.int32([[1, 5], [1, 1]]))
+grad("nn.l2_loss", f32(3, 2))
+grad("gather", f32(5, 3), np.int32([4, 0, 4]))
+grad("gather", f32(2, 5, 3), np.int32([[1, 4], [0, 0]]), axis=1, batch_dims=1)
+grad("gather_nd", f32(3, 4), np.int32([[0, 1], [2, 3], [0, 1]]))
+grad("boolean_mask", f32(4, 2), np.array([True, False, True, True]))
+grad(lambda tf, y, c: tf.where(c, np.float32([1, 2, 3]), y), f32(3),
+     np.array([True, False, False]), tag="where_y")
+grad("tile", f32(2, 3), [2, 2])
+grad("pad", f32(3, 4), [[2, 1], [1, 3]], mode="REFLECT")
+grad("pad", f32(3, 4), [[1, 1], [2, 2]], mode="SYMMETRIC")
+grad("strided_slice", f32(8), [6], [1], [-2])
+grad(lambda tf, x: tf.concat([x, x * 2], axis=0), f32(2, 3), tag="concat")
+grad("tensor_scatter_nd_update", f32(4, 2), np.int32([[1], [3]]), f32(2, 2))
+grad("clip_by_value", f32(6), -0.5, 0.5)
+grad("clip_by_norm", f32(3, 4), 1.0)
+grad(lambda tf, x: tf.clip_by_global_norm([x, x * 3], 2.0)[0][1], f32(3), tag="global_norm")
+grad(lambda tf, x: tf.einsum("ij,jk->ik", x, np.float32(RS.rand(3, 4))), f32(2, 3),
+     tag="einsum")
+grad("matmul", f32(2, 3), f32(3, 4))
+grad("linalg.inv", sq)
+grad("linalg.det", sq)
+grad("linalg.cholesky", spd, atol=1e-3)
+grad("linalg.norm", f32(3, 4), axis=1)
+grad("linalg.trace", f32(3, 3))
+grad("image.resize", image(1, 4, 5, 2), [7, 9])
+grad("image.resize", image(1, 6, 8, 2), [4, 5], method="bicubic")
+# (TensorFlow has no gradient for ResizeArea or AdjustContrastv2; torch has them here)
+grad("image.rgb_to_grayscale", image(1, 3, 3, 3))
+grad("image.extract_patches", image(1, 5, 5, 2), [1, 3, 3, 1], [1, 2, 2, 1], [1, 1, 1, 1],
+     "SAME")
+grad("image.ssim", big, np.clip(big + f32(2, 16, 16, 3) * 0.1, 0, 1), 1.0, atol=1e-3)
+grad("signal.frame", f32(2, 20), 6, 3)
