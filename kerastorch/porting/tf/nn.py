@@ -409,6 +409,26 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     return -logp.gather(-1, y.long().unsqueeze(-1)).squeeze(-1)
 
 
+def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True, unique=None,
+             blank_index=None, name=None):
+    """tf.nn.ctc_loss with dense labels: the per-example negative log likelihood (torch's
+    CTC on log_softmax(logits)); blank_index defaults to 0, negative counts from the end."""
+    x = require("CTCLoss", convert(logits), "float")
+    y = convert(labels)
+    if isinstance(y, torch.Tensor) and y.is_floating_point():
+        raise TypeError(f"ctc_loss: labels must be integers, got {y.dtype}")
+    if label_length is None:
+        raise NotImplementedError("tensorflow.nn.ctc_loss with sparse labels (label_length=None)"
+                                  " is not supported yet by kerastorch.")
+    log_probs = torch.log_softmax(x if logits_time_major else x.transpose(0, 1), dim=-1)
+    classes = log_probs.shape[-1]
+    blank = 0 if blank_index is None else int(blank_index) % classes
+    out = F.ctc_loss(log_probs.float(), y.long(), convert(logit_length).long(),
+                     convert(label_length).long(), blank=blank, reduction="none",
+                     zero_infinity=False)
+    return out.to(x.dtype)
+
+
 def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
     loss = convert(per_example_loss)
     if sample_weight is not None:

@@ -485,6 +485,12 @@ case("nn.local_response_normalization", f32(2, 3, 3, 8))
 case("nn.local_response_normalization", f32(2, 3, 3, 8), depth_radius=2, bias=2.0, alpha=0.5,
      beta=0.75)
 case("nn.space_to_depth", f32(2, 4, 6, 3), 2)
+ctc_labels = np.int32([[1, 2, 2, 0], [3, 1, 0, 0]])
+case("nn.ctc_loss", ctc_labels, f32(7, 2, 5), np.int32([3, 2]), np.int32([7, 5]), atol=1e-4)
+case("nn.ctc_loss", ctc_labels, f32(2, 6, 5), np.int32([4, 1]), np.int32([6, 6]),
+     logits_time_major=False, atol=1e-4)
+case("nn.ctc_loss", ctc_labels - 1 + 1, f32(6, 2, 5), np.int32([2, 2]), np.int32([6, 4]),
+     blank_index=-1, atol=1e-4)
 case("nn.compute_average_loss", f32(4))
 case("nn.compute_average_loss", f32(4), global_batch_size=8)
 case("nn.dropout", f32(50, 40), 0.0)
