@@ -282,7 +282,10 @@ def roll(input, shift, axis, name=None):  # noqa: A002
 
 # ---------------------------------------------------------------------------------- indexing
 def _check_indices(op, index, size):
-    if index.numel() and (int(index.min()) < 0 or int(index.max()) >= size):
+    """InvalidArgumentError for an index outside [0, size), as TF's CPU kernels raise; not on
+    an accelerator (TF's GPU kernels do not check, and reading the bounds back would stall)."""
+    if index.device.type == "cpu" and index.numel() and (
+            int(index.min()) < 0 or int(index.max()) >= size):
         bad = index[(index < 0) | (index >= size)].reshape(-1)[0]
         raise InvalidArgumentError(f"{op}: indices = {int(bad)} is not in [0, {size})")
 

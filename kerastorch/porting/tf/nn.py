@@ -402,7 +402,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
                          f"should equal the shape of logits except for the last dimension "
                          f"(received {tuple(x.shape)}).")
     classes = x.shape[-1]
-    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= classes):
+    if y.device.type == "cpu" and y.numel() and (int(y.min()) < 0 or int(y.max()) >= classes):
         raise InvalidArgumentError(f"Received a label value outside the valid range of "
                                    f"[0, {classes}).")
     logp = torch.log_softmax(x, dim=-1)

@@ -258,3 +258,39 @@ def test_namespaces_import_under_the_hook():
         from tensorflow.math import reduce_sum
         assert nn.conv2d is tf.nn.conv2d and reduce_sum is tf.math.reduce_sum
         assert tensorflow.reduce_sum is tf.math.reduce_sum and tensorflow.concat is tf.concat
+
+
+SCRIPT = '''
+import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+
+tf.random.set_seed(0)
+images = np.random.RandomState(0).uniform(0, 1, (64, 12, 12, 3)).astype("float32")
+labels = (images.mean(axis=(1, 2, 3)) > 0.5).astype("float32")[:, None]
+
+def augment(image, label):
+    image = tf.image.random_flip_left_right(image)
+    image = tf.image.resize(image, [8, 8])
+    image = tf.clip_by_value(tf.image.adjust_brightness(image, 0.05), 0.0, 1.0)
+    return image, label
+
+def loss_fn(y_true, logits):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=logits))
+
+ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(augment).batch(16)
+model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, activation="relu"),
+                          keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.Adam(0.05), loss=loss_fn)
+HISTORY = model.fit(ds, epochs=4, verbose=0).history["loss"]
+FIRST = next(iter(ds))[0]
+'''
+
+
+def test_ops_in_a_keras_script_under_kerastorch_run(tmp_path):
+    from kerastorch.porting import run_script
+    path = tmp_path / "script.py"
+    path.write_text(SCRIPT)
+    g = run_script(path)
+    assert tuple(g["FIRST"].shape) == (16, 8, 8, 3) and g["FIRST"].dtype == torch.float32
+    assert len(g["HISTORY"]) == 4 and g["HISTORY"][-1] < g["HISTORY"][0]
