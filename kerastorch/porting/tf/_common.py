@@ -1,7 +1,11 @@
 """What the op namespaces of the TensorFlow shim share: TensorFlow's rules for turning values
 into tensors (Python ints int32, floats float32, numpy arrays keep their dtype), for the dtype
-of a binary op (the first argument decides; later Python values and numpy arrays are cast to
-it, later tensors must match), axis handling, and the clear miss of a name not built."""
+of an op on several values (`matching`: the first tensor argument's, numpy arrays cast to it,
+other tensors must match), axis handling, and the clear miss of a name not built.
+
+Placement follows kerastorch.ops: new tensors, numpy arrays and lists go to the default device
+(CUDA when present, `backend.set_device`'s otherwise); Python scalars stay 0-d CPU tensors,
+which torch combines with tensors on any device; an op's result is where its inputs are."""
 
 import builtins
 
@@ -35,6 +39,19 @@ def dtype_of(dtype):
     return backend.to_torch_dtype(dtype)
 
 
+def device():
+    """Where new tensors go: kerastorch.ops' default device."""
+    return ops.core.default_device()
+
+
+def place(t):
+    """t on the default device, unless it is a 0-d tensor (a Python or numpy scalar)."""
+    if t.dim() == 0:
+        return t
+    where = device()
+    return t if t.device == where else t.to(where)
+
+
 def name_of(dtype):
     return str(dtype).replace("torch.", "")
 
@@ -66,7 +83,7 @@ def convert(value, dtype=None, name="convert_to_tensor"):
         return value
     if isinstance(value, (np.ndarray, np.generic)):
         t = _from_numpy(value)
-        return t if dtype is None else t.to(dtype)
+        return place(t if dtype is None else t.to(dtype))
     if isinstance(value, (builtins.bool, builtins.int, builtins.float, builtins.complex)) or (
             isinstance(value, (list, tuple)) and not any_tensor(value)):
         arr, inferred = _infer(value)
@@ -75,7 +92,7 @@ def convert(value, dtype=None, name="convert_to_tensor"):
                 raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype "
                                 f"{name_of(dtype)}")
             inferred = dtype
-        return torch.as_tensor(arr, dtype=inferred)
+        return place(torch.as_tensor(arr, dtype=inferred))
     if isinstance(value, (list, tuple)):
         return torch.stack([convert(v, dtype) for v in value])
     inner = getattr(value, "value", None)  # a tf/Keras Variable: its tensor (gradients flow)

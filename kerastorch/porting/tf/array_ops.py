@@ -13,6 +13,8 @@ from kerastorch.porting.tf._common import broadcast_check
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import matching
+from kerastorch.porting.tf._common import place
+from kerastorch.porting.tf._common import device as _device
 from kerastorch.porting.tf._common import name_of
 from kerastorch.porting.tf._common import shape_tuple
 from kerastorch.porting.tf.errors import InvalidArgumentError
@@ -47,16 +49,16 @@ def _same_shapes(op, tensors, skip=None):
 
 # ---------------------------------------------------------------------------------- creation
 def zeros(shape, dtype="float32", name=None, layout=None):
-    return torch.zeros(shape_tuple(shape), dtype=dtype_of(dtype))
+    return torch.zeros(shape_tuple(shape), dtype=dtype_of(dtype), device=_device())
 
 
 def ones(shape, dtype="float32", name=None, layout=None):
-    return torch.ones(shape_tuple(shape), dtype=dtype_of(dtype))
+    return torch.ones(shape_tuple(shape), dtype=dtype_of(dtype), device=_device())
 
 
 def fill(dims, value, name=None, layout=None):
     value = convert(value)
-    return torch.full(shape_tuple(dims), value.item(), dtype=value.dtype)
+    return torch.full(shape_tuple(dims), value.item(), dtype=value.dtype, device=_device())
 
 
 def zeros_like(input, dtype=None, name=None, layout=None):  # noqa: A002
@@ -69,7 +71,7 @@ def ones_like(input, dtype=None, name=None, layout=None):  # noqa: A002
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):
     out = torch.eye(int(num_rows), int(num_rows if num_columns is None else num_columns),
-                    dtype=dtype_of(dtype))
+                    dtype=dtype_of(dtype), device=_device())
     if batch_shape is not None:
         out = out.expand(shape_tuple(batch_shape) + tuple(out.shape)).clone()
     return out
@@ -88,16 +90,18 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     start, limit, delta = (v.item() for v in values)
     if delta == 0:
         raise InvalidArgumentError("Requires delta != 0: 0")
-    return torch.arange(start, limit, delta, dtype=dtype)
+    return torch.arange(start, limit, delta, dtype=dtype, device=_device())
 
 
 def linspace(start, stop, num, name=None, axis=0):
     """tf.linspace: `num` evenly spaced values; integer ends give float64, as TF."""
     start, stop = convert(start), convert(stop)
     dtype = start.dtype if start.is_floating_point() else torch.float64
-    start, stop = start.to(dtype), stop.to(dtype)
+    start, stop = place(start.to(dtype)), place(stop.to(dtype))
     num = int(num)
-    steps = torch.arange(num, dtype=dtype) / builtins.max(num - 1, 1)
+    where = start.device if start.dim() else stop.device if stop.dim() else _device()
+    start, stop = start.to(where), stop.to(where)
+    steps = torch.arange(num, dtype=dtype, device=where) / builtins.max(num - 1, 1)
     shape = torch.broadcast_shapes(start.shape, stop.shape)
     steps = steps.reshape((num,) + (1,) * len(shape))
     out = start + steps * (stop - start)

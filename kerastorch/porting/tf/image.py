@@ -629,4 +629,4 @@ def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
             break
         if all(iou[i][j] <= iou_threshold for j in keep):
             keep.append(i)
-    return torch.tensor(keep, dtype=torch.int32)
+    return torch.tensor(keep, dtype=torch.int32, device=b.device)

@@ -3,7 +3,8 @@ the same numbers again; an op-level `seed=` gives its own repeatable sequence (o
 Generator per (global seed, op seed), advanced by each call, as TF's op-seed counters are);
 `stateless_*` give the same values for the same `seed=[a, b]` every time; `Generator` is a
 torch Generator with TF's methods. The streams are torch's, not TensorFlow's Philox ones: same
-distributions, not the same numbers as a TF run."""
+distributions, not the same numbers as a TF run. Numbers are drawn on the CPU (the same on
+every device) and placed on the default device."""
 
 import torch
 
@@ -11,6 +12,7 @@ from kerastorch import backend
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
+from kerastorch.porting.tf._common import place
 from kerastorch.porting.tf._common import shape_tuple
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
@@ -64,7 +66,12 @@ def _float(dtype, op):
 def _normal(shape, mean, stddev, dtype, generator):
     dtype = _float(dtype, "normal")
     out = torch.randn(shape_tuple(shape), dtype=dtype, generator=generator)
-    return out * convert(stddev, dtype) + convert(mean, dtype)
+    return place(out * _cpu(stddev, dtype) + _cpu(mean, dtype))
+
+
+def _cpu(value, dtype):
+    return convert(value, dtype).cpu() if not isinstance(value, torch.Tensor) else \
+        value.to("cpu", dtype)
 
 
 def _uniform(shape, minval, maxval, dtype, generator):
@@ -76,24 +83,23 @@ def _uniform(shape, minval, maxval, dtype, generator):
         lo, hi = int(convert(minval)), int(convert(maxval))
         if lo >= hi:
             raise InvalidArgumentError(f"Need minval < maxval: {lo} >= {hi}")
-        return torch.randint(lo, hi, shape, dtype=dtype, generator=generator)
+        return place(torch.randint(lo, hi, shape, dtype=dtype, generator=generator))
     maxval = 1.0 if maxval is None else maxval
-    lo, hi = convert(minval, dtype), convert(maxval, dtype)
-    return torch.rand(shape, dtype=dtype, generator=generator) * (hi - lo) + lo
+    lo, hi = _cpu(minval, dtype), _cpu(maxval, dtype)
+    return place(torch.rand(shape, dtype=dtype, generator=generator) * (hi - lo) + lo)
 
 
 def _truncated(shape, mean, stddev, dtype, generator):
     dtype = _float(dtype, "truncated_normal")
     out = torch.empty(shape_tuple(shape), dtype=dtype)
     torch.nn.init.trunc_normal_(out, 0.0, 1.0, -2.0, 2.0, generator=generator)
-    return out * convert(stddev, dtype) + convert(mean, dtype)
+    return place(out * _cpu(stddev, dtype) + _cpu(mean, dtype))
 
 
 def _gamma(shape, alpha, beta, dtype, generator):
     dtype = _float(dtype, "gamma")
-    alpha = convert(alpha, dtype) if not isinstance(alpha, torch.Tensor) else alpha.to(dtype)
-    beta = torch.ones((), dtype=dtype) if beta is None else convert(beta, dtype) \
-        if not isinstance(beta, torch.Tensor) else beta.to(dtype)
+    alpha = _cpu(alpha, dtype)
+    beta = torch.ones((), dtype=dtype) if beta is None else _cpu(beta, dtype)
     param = torch.broadcast_shapes(alpha.shape, beta.shape)
     full = shape_tuple(shape) + tuple(param)
     seed = None if generator is None else int(torch.randint(0, 2 ** 62, (1,),
@@ -102,7 +108,7 @@ def _gamma(shape, alpha, beta, dtype, generator):
         if seed is not None:
             torch.manual_seed(seed)
         draws = torch._standard_gamma(alpha.expand(full).contiguous())
-    return draws / beta
+    return place(draws / beta)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
@@ -126,12 +132,12 @@ def gamma(shape, alpha, beta=None, dtype="float32", seed=None, name=None):
 
 
 def _categorical(logits, num_samples, dtype, generator):
-    x = convert(logits)
+    x = convert(logits).cpu()
     if x.dim() != 2:
         raise ValueError(f"categorical: logits must be 2-D [batch, classes], got {list(x.shape)}")
     probs = torch.softmax(x.double(), dim=-1)
     out = torch.multinomial(probs, int(num_samples), replacement=True, generator=generator)
-    return out.to(dtype_of("int64" if dtype is None else dtype))
+    return place(out.to(dtype_of("int64" if dtype is None else dtype)))
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
@@ -206,8 +212,8 @@ class Generator:
 
     def make_seeds(self, count=1):
         """int64 [2, count]: seeds for the stateless_* ops."""
-        return torch.randint(0, 2 ** 62, (2, int(count)), dtype=torch.int64,
-                             generator=self._torch)
+        return place(torch.randint(0, 2 ** 62, (2, int(count)), dtype=torch.int64,
+                                   generator=self._torch))
 
     def split(self, count=1):
         seeds = torch.randint(0, 2 ** 62, (int(count),), generator=self._torch).tolist()

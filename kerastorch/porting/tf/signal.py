@@ -9,6 +9,7 @@ import torch
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
+from kerastorch.porting.tf._common import place
 from kerastorch.porting.tf._common import require
 
 __getattr__ = namespace_getattr("signal")
@@ -38,10 +39,10 @@ def _cosine_window(window_length, periodic, a, dtype):
     n = int(window_length)
     dtype = dtype_of(dtype)
     if n <= 1:
-        return torch.ones(n, dtype=dtype)
+        return place(torch.ones(n, dtype=dtype))
     denominator = n - 1 + (1 if periodic and n % 2 == 0 else 0)
     steps = torch.arange(n, dtype=torch.float64)
-    return (a - (1 - a) * torch.cos(2 * _pymath.pi * steps / denominator)).to(dtype)
+    return place((a - (1 - a) * torch.cos(2 * _pymath.pi * steps / denominator)).to(dtype))
 
 
 def hann_window(window_length, periodic=True, dtype="float32", name=None):
@@ -118,4 +119,4 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sampl
     lower_slopes = (bins_mel - lower) / (center - lower)
     upper_slopes = (upper - bins_mel) / (upper - center)
     weights = torch.clamp(torch.minimum(lower_slopes, upper_slopes), min=0.0)
-    return torch.nn.functional.pad(weights, [0, 0, 1, 0])
+    return place(torch.nn.functional.pad(weights, [0, 0, 1, 0]))

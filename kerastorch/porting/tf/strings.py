@@ -14,6 +14,7 @@ import torch
 
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
+from kerastorch.porting.tf._common import place
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 __getattr__ = namespace_getattr("strings")
@@ -75,8 +76,8 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
 def regex_full_match(input, pattern, name=None):  # noqa: A002
     compiled = re.compile(pattern, re.ASCII)
     arr = _text(input)
-    return torch.as_tensor(np.vectorize(lambda s: compiled.fullmatch(s) is not None,
-                                        otypes=[bool])(arr))
+    return place(torch.as_tensor(np.vectorize(lambda s: compiled.fullmatch(s) is not None,
+                                              otypes=[bool])(arr)))
 
 
 def length(input, name=None, unit="BYTE"):  # noqa: A002
@@ -85,8 +86,8 @@ def length(input, name=None, unit="BYTE"):  # noqa: A002
         raise ValueError(f"unit must be BYTE or UTF8_CHAR, got {unit!r}")
     arr = _text(input)
     count = (lambda s: len(s.encode("utf-8"))) if unit == "BYTE" else len
-    return torch.as_tensor(np.vectorize(count, otypes=[np.int32])(arr) if arr.size else
-                           np.zeros(arr.shape, np.int32), dtype=torch.int32)
+    return place(torch.as_tensor(np.vectorize(count, otypes=[np.int32])(arr) if arr.size else
+                                 np.zeros(arr.shape, np.int32), dtype=torch.int32))
 
 
 def to_number(string_tensor, out_type="float32", name=None):
@@ -102,7 +103,7 @@ def to_number(string_tensor, out_type="float32", name=None):
                                        f"{s}") from None
     values = np.vectorize(one, otypes=[np.float64 if dtype.is_floating_point else np.int64])(
         arr) if arr.size else np.zeros(arr.shape)
-    return torch.as_tensor(values).to(dtype)
+    return place(torch.as_tensor(values).to(dtype))
 
 
 def as_string(input, precision=-1, name=None, **kwargs):  # noqa: A002
@@ -138,7 +139,7 @@ def _nested(fn, arr):
         values = np.empty(len(out), dtype=object if out and isinstance(out[0], bytes) else
                           np.int32)
         values[:] = out
-        return values if values.dtype == object else torch.as_tensor(values)
+        return values if values.dtype == object else place(torch.as_tensor(values))
     if not isinstance(arr, np.ndarray):
         return fn(arr)
     if arr.ndim == 0:

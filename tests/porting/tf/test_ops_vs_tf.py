@@ -11,19 +11,29 @@ are compared by shape and dtype here; their distributions and seeding are tested
 """
 
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 import kerastorch.porting.tf as tf
+from kerastorch import backend
 from kerastorch.porting.errors import NotSupportedAttributeError
 from tests.keras2.oracle import run_tf
 from tests.porting.tf import op_cases
 
-from pathlib import Path
-
 HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _on_the_cpu():
+    """The oracle runs TensorFlow's CPU kernels (whose index checks the GPU ones skip): the
+    shim's tensors go to the CPU for this module, also where CUDA is present."""
+    saved = backend._DEVICE
+    backend.set_device("cpu")
+    yield
+    backend.set_device(saved)
 
 
 @pytest.fixture(scope="module")
@@ -159,12 +169,12 @@ def test_normal_uniform_truncated_moments_and_ranges():
 def test_gamma_categorical_shuffle_distributions():
     g = tf.random.gamma([N], alpha=np.float32([0.5, 3.0]), beta=2.0, seed=5)
     assert g.shape == (N, 2) and float(g.min()) > 0
-    np.testing.assert_allclose(g.mean(0).numpy(), [0.25, 1.5], rtol=0.05)
+    np.testing.assert_allclose(g.mean(0).cpu().numpy(), [0.25, 1.5], rtol=0.05)
     logits = np.log(np.float32([[0.1, 0.2, 0.7]]))
     draws = tf.random.categorical(logits, N, seed=6)
     assert draws.dtype == torch.int64 and draws.shape == (1, N)
     freq = torch.bincount(draws[0], minlength=3).double() / N
-    np.testing.assert_allclose(freq.numpy(), [0.1, 0.2, 0.7], atol=0.015)
+    np.testing.assert_allclose(freq.cpu().numpy(), [0.1, 0.2, 0.7], atol=0.015)
     x = torch.arange(100)
     s = tf.random.shuffle(x, seed=7)
     assert not torch.equal(s, x) and torch.equal(torch.sort(s).values, x)
@@ -208,7 +218,7 @@ def test_dropout_keeps_the_right_fraction_scaled_and_is_seeded():
     y = tf.nn.dropout(x, 0.25, seed=3)
     kept = y != 0
     assert abs(float(kept.double().mean()) - 0.75) < 0.015
-    np.testing.assert_allclose(y[kept].numpy(), 1 / 0.75, rtol=1e-6)
+    np.testing.assert_allclose(y[kept].cpu().numpy(), 1 / 0.75, rtol=1e-6)
     y2 = tf.nn.dropout(torch.ones(4, 6), 0.5, noise_shape=[4, 1], seed=4)
     assert all(len(set(row.tolist())) == 1 for row in y2)  # one draw per row
 
@@ -216,15 +226,15 @@ def test_dropout_keeps_the_right_fraction_scaled_and_is_seeded():
 def test_random_image_augmentations_stay_in_range():
     img = np.random.RandomState(0).uniform(0, 1, (2, 8, 8, 3)).astype(np.float32)
     crop = tf.image.random_crop(img, [1, 4, 5, 3], seed=1)
-    found = any(np.array_equal(crop.numpy()[0], img[b, i:i + 4, j:j + 5])
+    found = any(np.array_equal(crop.cpu().numpy()[0], img[b, i:i + 4, j:j + 5])
                 for b in range(2) for i in range(5) for j in range(4))
     assert crop.shape == (1, 4, 5, 3) and found
-    delta = (tf.image.random_brightness(img, 0.2, seed=2) - torch.from_numpy(img)).numpy()
+    delta = tf.image.random_brightness(img, 0.2, seed=2).cpu().numpy() - img
     assert np.ptp(delta) < 1e-6 and abs(delta.flat[0]) <= 0.2
     flipped = tf.image.random_flip_up_down(img, seed=3)
     for b in range(2):
-        assert np.array_equal(flipped[b].numpy(), img[b]) or \
-            np.array_equal(flipped[b].numpy(), img[b, ::-1])
+        assert np.array_equal(flipped[b].cpu().numpy(), img[b]) or \
+            np.array_equal(flipped[b].cpu().numpy(), img[b, ::-1])
     for fn, extra in [("flip_left_right", ()), ("brightness", (0.3,)), ("contrast", (0.5, 1.5)),
                       ("saturation", (0.5, 1.5)), ("hue", (0.2,))]:
         op = getattr(tf.image, f"stateless_random_{fn}")
@@ -294,3 +304,21 @@ def test_ops_in_a_keras_script_under_kerastorch_run(tmp_path):
     g = run_script(path)
     assert tuple(g["FIRST"].shape) == (16, 8, 8, 3) and g["FIRST"].dtype == torch.float32
     assert len(g["HISTORY"]) == 4 and g["HISTORY"][-1] < g["HISTORY"][0]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_tensors_go_to_the_default_device_and_ops_stay_there():
+    backend.set_device("cuda")
+    try:
+        x = tf.random.normal([2, 5, 5, 3])
+        assert x.device.type == "cuda" and tf.zeros([2]).device.type == "cuda"
+        assert tf.range(3).device.type == "cuda" and tf.add(np.ones(2, np.float32), 1.0).is_cuda
+        y = tf.nn.conv2d(x, np.ones((3, 3, 3, 2), np.float32), 2, "SAME")
+        y = tf.nn.max_pool2d(tf.nn.relu(y), 2, 2, "SAME") + tf.random.uniform([2, 2, 2, 2])
+        assert y.is_cuda and tuple(y.shape) == (2, 2, 2, 2)
+        z = tf.image.resize(x, [7, 7], method="bicubic")
+        assert z.is_cuda and tf.image.random_flip_left_right(z, seed=1).is_cuda
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1], logits=x[:, 0, 0])
+        assert loss.is_cuda and tf.gather(x, [1, 0]).is_cuda and tf.reduce_mean(loss).is_cuda
+    finally:
+        backend.set_device("cpu")
