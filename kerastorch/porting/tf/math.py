@@ -157,6 +157,49 @@ erfinv = _unary("erfinv", torch.erfinv, ("float",))
 lgamma, digamma = _unary("lgamma", torch.lgamma, ("float",)), _unary("digamma", torch.digamma,
                                                                      ("float",))
 ceil, floor = _unary("ceil", torch.ceil, ("float",)), _unary("floor", torch.floor, ("float",))
+bessel_i0 = _unary("bessel_i0", torch.special.i0, ("float",))
+bessel_i0e = _unary("bessel_i0e", torch.special.i0e, ("float",))
+bessel_i1 = _unary("bessel_i1", torch.special.i1, ("float",))
+bessel_i1e = _unary("bessel_i1e", torch.special.i1e, ("float",))
+ndtri = _unary("ndtri", torch.special.ndtri, ("float",))
+igamma = _binary("igamma", torch.special.gammainc, ("float",))
+igammac = _binary("igammac", torch.special.gammaincc, ("float",))
+zeta = _binary("zeta", torch.special.zeta, ("float",))
+reciprocal_no_nan = _unary("reciprocal_no_nan",
+                           lambda x: _safe_divide(torch.ones_like(x), x), ("float", "complex"))
+
+
+def polygamma(a, x, name=None):
+    """tf.math.polygamma: the a-th derivative of digamma; NaN where a is not a whole number
+    >= 0, as TensorFlow gives."""
+    a, x = matching("Polygamma", a, x)
+    require("Polygamma", x, "float")
+    orders = torch.broadcast_tensors(a, x)[0]
+    out = torch.full(torch.broadcast_shapes(a.shape, x.shape), float("nan"), dtype=x.dtype,
+                     device=x.device)
+    xs = x.expand_as(out)
+    whole = (orders == torch.round(orders)) & (orders >= 0)
+    for n in torch.unique(orders[whole]).tolist():
+        where = orders == n
+        out[where] = torch.special.polygamma(int(n), xs[where])
+    return out
+
+
+def lbeta(x, name=None):
+    """log(|Beta(x)|) over the last axis: sum(lgamma(x)) - lgamma(sum(x))."""
+    x = require("lbeta", convert(x), "float")
+    return torch.lgamma(x).sum(-1) - torch.lgamma(x.sum(-1))
+
+
+def invert_permutation(x, name=None):
+    p = convert(x)
+    if p.dim() != 1 or not torch.equal(torch.sort(p).values,
+                                       torch.arange(p.numel(), device=p.device).to(p.dtype)):
+        raise InvalidArgumentError(f"invert_permutation: x must be a 1-D permutation, got "
+                                   f"{p.tolist()}")
+    out = torch.empty_like(p)
+    out[p.long()] = torch.arange(p.numel(), device=p.device).to(p.dtype)
+    return out
 rint = _unary("rint", torch.round, ("float",))
 is_nan = _unary("is_nan", torch.isnan, ("float",))
 is_inf = _unary("is_inf", torch.isinf, ("float",))

@@ -161,6 +161,18 @@ for name in ["asin", "acos", "atanh", "erfinv"]:
 for name in ["sqrt", "exp", "log", "sigmoid", "tanh", "floor"]:
     case(f"math.{name}", i32(3, lo=1), tag="int")
 case("math.sqrt", f64(3) ** 2)
+for name in ["bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e"]:
+    case(f"math.{name}", f32(5) * 2)
+case("math.ndtri", image(5))
+case("math.igamma", pos(5), pos(5))
+case("math.igammac", pos(5), pos(5))
+case("math.zeta", pos(4) + 1.5, pos(4))
+case("math.polygamma", np.float32([0, 1, 2, 1]), pos(4))
+case("math.polygamma", np.float32([0.5]), pos(1), tag="notwhole")
+case("math.lbeta", pos(3, 4))
+case("math.reciprocal_no_nan", np.float32([0, 2, -4]))
+case("math.invert_permutation", np.int32([2, 0, 3, 1]))
+case("math.invert_permutation", np.int32([2, 2, 0]), tag="notperm")
 case("math.round", np.float32([0.5, 1.5, 2.5, -0.5, -1.5, 2.4]))
 case("math.round", i32(3), tag="int")
 for name in ["is_nan", "is_inf", "is_finite"]:
