@@ -20,7 +20,10 @@ from kerastorch.porting.tf._common import shape_tuple
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 
+newaxis = None  # tf.newaxis, for x[:, tf.newaxis]
+
 __all__ = [  # the names TensorFlow also has at its top level (tf.<name>)
+    "newaxis",
     "argsort", "boolean_mask", "broadcast_to", "clip_by_global_norm", "clip_by_norm",
     "clip_by_value", "concat", "einsum", "expand_dims", "eye", "fill", "gather", "gather_nd",
     "linspace", "meshgrid", "one_hot", "ones", "ones_like", "pad", "range", "repeat", "reshape",

@@ -130,7 +130,7 @@ def _unary(tf_op, torch_fn, kinds=("float", "complex")):
 
 
 _NUM = ("float", "complex", "int")
-abs = _unary("abs", torch.abs, ("float", "int"))  # noqa: A001
+abs = _unary("abs", torch.abs, _NUM)  # noqa: A001  (complex -> its real dtype: |stft|)
 negative = _unary("negative", torch.neg, _NUM)
 sign = _unary("sign", torch.sgn, _NUM)
 square = _unary("square", torch.square, _NUM)

@@ -179,3 +179,9 @@ def substr(input, pos, len, name=None, unit="BYTE"):  # noqa: A002
         return piece.decode("utf-8", "replace") if unit == "BYTE" else piece
     return _map(one, input)
 
+
+
+def bytes_split(input, name=None):  # noqa: A002
+    """Each string as its list of single bytes (ragged: nested lists of bytes)."""
+    arr = _text(input)
+    return _nested(lambda s: [bytes([b]) for b in s.encode("utf-8")], arr)

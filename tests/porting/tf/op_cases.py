@@ -178,6 +178,8 @@ case("math.round", i32(3), tag="int")
 for name in ["is_nan", "is_inf", "is_finite"]:
     case(f"math.{name}", np.float32([1.0, np.nan, np.inf, -np.inf]))
 case("math.real", np.complex64([1 + 2j, 3 - 1j]))
+case("abs", np.complex64([3 + 4j, -1j]))
+case("abs", T(np.complex128([1 + 1j])))
 case("math.imag", np.complex64([1 + 2j, 3 - 1j]))
 case("math.conj", np.complex64([1 + 2j, 3 - 1j]))
 case("math.angle", np.complex64([1 + 2j, -3 - 1j]))
@@ -710,6 +712,8 @@ case("strings.unicode_split", ["héllo", "ab"], "UTF-8")
 case("strings.unicode_split", "été", "UTF-8")
 case("strings.unicode_decode", ["héllo", "ab"], "UTF-8")
 case("strings.substr", ["hello", "abcdef"], 1, 3)
+case("strings.bytes_split", ["ab", "é"])
+case("strings.bytes_split", "xyz")
 case("strings.as_string", np.int32([1, 22]))
 
 # ------------------------------------------------------------------------------- nest
