@@ -44,6 +44,7 @@ def _binary(tf_op, torch_fn, kinds=("float", "complex", "int"), out=None, ordere
         result = torch_fn(x, y)
         return result if out is None or result.dtype == out else result.to(out)
     op.__doc__ = f"tf.math.{tf_op}: element-wise, with TensorFlow's broadcasting and dtypes."
+    op.__name__ = op.__qualname__ = tf_op
     return op
 
 
@@ -126,6 +127,7 @@ def _unary(tf_op, torch_fn, kinds=("float", "complex")):
     def op(x, name=None):
         return torch_fn(require(tf_op, convert(x), *kinds))
     op.__doc__ = f"tf.math.{tf_op}: element-wise."
+    op.__name__ = op.__qualname__ = tf_op
     return op
 
 
@@ -227,7 +229,7 @@ def _reduction(tf_op, fn, kinds=("float", "complex", "int"), error=InvalidArgume
         out = fn(x, dims)
         return out.reshape([1 if d in dims else n for d, n in enumerate(x.shape)]) \
             if keepdims else out.reshape([n for d, n in enumerate(x.shape) if d not in dims])
-    reduce.__name__ = tf_op
+    reduce.__name__ = reduce.__qualname__ = tf_op
     reduce.__doc__ = (f"tf.math.{tf_op} (also tf.{tf_op}): over `axis` (all axes when None), "
                       "keeping them as size 1 when `keepdims`.")
     return reduce
@@ -313,6 +315,7 @@ def _arg(tf_op, fn):
                                        f"[{-x.dim()}, {x.dim()}), but got {axis}")
         return fn(x, dim=axis).to(dtype_of(output_type))
     op.__doc__ = f"tf.math.{tf_op}: the index along `axis` (0 when None), int64 by default."
+    op.__name__ = op.__qualname__ = tf_op
     return op
 
 
@@ -335,6 +338,7 @@ def _scan(tf_op, fn):
             out = torch.flip(out, [axis])
         return out
     op.__doc__ = f"tf.math.{tf_op}: along `axis`, `exclusive` and `reverse` as in TensorFlow."
+    op.__name__ = op.__qualname__ = tf_op
     return op
 
 
