@@ -31,7 +31,7 @@ __all__ = [  # the names TensorFlow also has at its top level (tf.<name>)
     "squeeze", "stack", "strided_slice", "tensor_scatter_nd_add", "tensor_scatter_nd_max",
     "tensor_scatter_nd_min", "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tensordot",
     "tile", "transpose", "unique", "unique_with_counts", "unravel_index",
-    "histogram_fixed_width", "unstack", "where", "zeros",
+    "histogram_fixed_width", "dynamic_partition", "dynamic_stitch", "unstack", "where", "zeros",
     "zeros_like",
 ]
 
@@ -655,3 +655,30 @@ def histogram_fixed_width(values, value_range, nbins=100, dtype="int32", name=No
     scaled = (x.double().reshape(-1) - lo) / (hi - lo) * nbins
     index = torch.floor(scaled).clamp(0, nbins - 1).long()
     return torch.bincount(index, minlength=nbins).to(dtype_of(dtype))
+
+
+def dynamic_partition(data, partitions, num_partitions, name=None):
+    """tf.dynamic_partition: data split into num_partitions lists by the partitions ids."""
+    x, p = convert(data), convert(partitions)
+    n = int(num_partitions)
+    if tuple(x.shape[:p.dim()]) != tuple(p.shape):
+        raise InvalidArgumentError(f"data.shape must start with partitions.shape, got data."
+                                   f"shape = {list(x.shape)}, partitions.shape = "
+                                   f"{list(p.shape)}")
+    if p.device.type == "cpu" and p.numel() and (int(p.min()) < 0 or int(p.max()) >= n):
+        raise InvalidArgumentError(f"partitions must be in [0, {n})")
+    flat = x.reshape((-1,) + tuple(x.shape[p.dim():]))
+    ids = p.reshape(-1)
+    return [flat[ids == i] for i in builtins.range(n)]
+
+
+def dynamic_stitch(indices, data, name=None):
+    """tf.dynamic_stitch: merged[indices[m][i]] = data[m][i] (later entries win)."""
+    index = [convert(i).long() for i in indices]
+    values = matching("DynamicStitch", *data)
+    size = builtins.max((int(i.max()) + 1 for i in index if i.numel()), default=0)
+    inner = tuple(values[0].shape[index[0].dim():])
+    out = torch.zeros((size,) + inner, dtype=values[0].dtype, device=values[0].device)
+    for i, v in zip(index, values, strict=True):
+        out[i.reshape(-1)] = v.reshape((-1,) + inner)
+    return out

@@ -20,7 +20,7 @@ __getattr__ = namespace_getattr("nn")
 
 sigmoid, tanh, softplus, softsign = _math.sigmoid, _math.tanh, _math.softplus, _math.softsign
 softmax, log_softmax, l2_normalize = _math.softmax, _math.log_softmax, _math.l2_normalize
-top_k, in_top_k = _math.top_k, _math.in_top_k
+top_k, in_top_k, zero_fraction = _math.top_k, _math.in_top_k, _math.zero_fraction
 
 
 # -------------------------------------------------------------------------------- activations
@@ -173,6 +173,11 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
 def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None,  # noqa: A002
            name=None):
     return _conv("Conv3D", input, filters, strides, padding, data_format, dilations)
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """tf.nn.atrous_conv2d: conv2d with dilation `rate`, stride 1."""
+    return _conv("atrous_conv2d", value, filters, 1, padding, "NHWC", int(rate))
 
 
 def convolution(input, filters, strides=None, padding="VALID", data_format=None,  # noqa: A002
@@ -346,6 +351,29 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     return mean, variance
 
 
+def weighted_moments(x, axes, frequency_weights, keepdims=False, name=None):
+    """(mean, variance) over `axes` with each element counted frequency_weights times."""
+    x, w = matching("weighted_moments", x, frequency_weights)
+    require("weighted_moments", x, "float")
+    dims = axis_list(axes, x.dim(), "weighted_moments")
+    w = w.expand(torch.broadcast_shapes(x.shape, w.shape))
+    total = torch.sum(w, dim=dims, keepdim=True)
+    mean = torch.sum(w * x, dim=dims, keepdim=True) / total
+    variance = torch.sum(w * torch.square(x - mean), dim=dims, keepdim=True) / total
+    if not keepdims:
+        mean, variance = mean.squeeze(dims), variance.squeeze(dims)
+    return mean, variance
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """(mean, variance) from a count and the (shifted) sums and sums of squares."""
+    counts, mean_ss, variance_ss = matching("normalize_moments", counts, mean_ss, variance_ss)
+    divisor = 1.0 / counts
+    shifted_mean = mean_ss * divisor
+    mean = shifted_mean if shift is None else shifted_mean + convert(shift)
+    return mean, variance_ss * divisor - torch.square(shifted_mean)
+
+
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
     """tf.nn.batch_normalization: (x - mean) / sqrt(variance + eps) * scale + offset."""
     x, mean, variance = matching("batch_normalization", x, mean, variance)
@@ -371,6 +399,20 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
         raise ValueError(f"`logits` and `labels` must have the same shape, received "
                          f"({tuple(x.shape)} vs {tuple(z.shape)}).")
     return torch.clamp(x, min=0) - x * z + torch.log1p(torch.exp(-torch.abs(x)))
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """exp(log_input) - targets * log_input (+ Stirling's term for targets > 1 when full)."""
+    c, z = matching("log_poisson_loss", log_input, targets)
+    if c.shape != z.shape:
+        raise ValueError(f"log_input and targets must have the same shape "
+                         f"({tuple(c.shape)} vs {tuple(z.shape)})")
+    loss = torch.exp(c) - c * z
+    if compute_full_loss:
+        safe = torch.where(z > 0, z, torch.ones_like(z))
+        stirling = z * torch.log(safe) - z + 0.5 * torch.log(2 * torch.pi * safe)
+        loss = loss + torch.where((z >= 0) & (z <= 1), torch.zeros_like(z), stirling)
+    return loss
 
 
 def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
