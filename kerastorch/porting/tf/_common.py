@@ -8,6 +8,7 @@ Placement follows kerastorch.ops: new tensors, numpy arrays and lists go to the 
 which torch combines with tensors on any device; an op's result is where its inputs are."""
 
 import builtins
+import types
 
 import numpy as np
 import torch
@@ -207,6 +208,22 @@ def axis_list(axis, ndim, op):
                                        f"{ndim} dimension(s)")
         out.append(a % max(ndim, 1))
     return tuple(sorted(set(out)))
+
+
+def symbolic_ops(namespace, scope):
+    """Wraps the public functions of an op module (its globals, `scope`) with kerastorch.ops'
+    `op()`: called on Keras tensors (a functional model being built: `tf.nn.relu(inputs)`)
+    they record a TFOpLambda node named `tf.<namespace>.<name>`, as tf.keras does; on real
+    tensors they run as they are."""
+    from kerastorch.ops.symbolic import op
+    prefix = f"tf.{namespace}." if namespace else "tf."
+    for name, fn in list(scope.items()):
+        if name.startswith("_") or not isinstance(fn, types.FunctionType):
+            continue
+        if not getattr(fn, "__module__", "").startswith("kerastorch.porting.tf"):
+            continue
+        # an alias of another namespace's op (tf.nn.softmax is tf.math's) is named for this one
+        scope[name] = op(prefix + name)(getattr(fn, "_raw", fn))
 
 
 def namespace_getattr(namespace):

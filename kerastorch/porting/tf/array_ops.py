@@ -8,6 +8,7 @@ import collections
 import numpy as np
 import torch
 
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import INTS
 from kerastorch.porting.tf._common import broadcast_check
 from kerastorch.porting.tf._common import convert
@@ -682,3 +683,6 @@ def dynamic_stitch(indices, data, name=None):
     for i, v in zip(index, values, strict=True):
         out[i.reshape(-1)] = v.reshape((-1,) + inner)
     return out
+
+
+symbolic_ops("", globals())  # Keras tensors build TFOpLambda nodes

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from kerastorch import ops as _ops
 from kerastorch.porting.errors import NotSupportedError
 from kerastorch.porting.tf import random as _random
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import INTS
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
@@ -630,3 +631,6 @@ def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
         if all(iou[i][j] <= iou_threshold for j in keep):
             keep.append(i)
     return torch.tensor(keep, dtype=torch.int32, device=b.device)
+
+
+symbolic_ops("image", globals())  # Keras tensors build TFOpLambda nodes

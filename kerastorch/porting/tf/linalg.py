@@ -10,6 +10,7 @@ import torch
 
 from kerastorch.porting.tf import array_ops as _array
 from kerastorch.porting.tf import math as _math
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import axis_list
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import matching
@@ -227,3 +228,6 @@ def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
     x = convert(tensor)
     n = norm(x, ord=ord, axis=axis, keepdims=True)
     return x / n, n
+
+
+symbolic_ops("linalg", globals())  # Keras tensors build TFOpLambda nodes

@@ -10,6 +10,7 @@ import collections
 import numpy as np
 import torch
 
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import INTS
 from kerastorch.porting.tf._common import axis_list
 from kerastorch.porting.tf._common import broadcast_check
@@ -506,3 +507,6 @@ def polyval(coeffs, x, name=None):
 def zero_fraction(value, name=None):
     x = convert(value)
     return (x == 0).to(torch.float32).mean()
+
+
+symbolic_ops("math", globals())  # Keras tensors build TFOpLambda nodes

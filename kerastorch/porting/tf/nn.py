@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from kerastorch.porting.tf import math as _math
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import axis_list
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import matching
@@ -543,3 +544,6 @@ def space_to_depth(input, block_size, data_format="NHWC", name=None):  # noqa: A
     b, h, w, c = x.shape
     out = x.reshape(b, h // bs, bs, w // bs, bs, c).permute(0, 1, 3, 2, 4, 5)
     return out.reshape(b, h // bs, w // bs, bs * bs * c)
+
+
+symbolic_ops("nn", globals())  # Keras tensors build TFOpLambda nodes

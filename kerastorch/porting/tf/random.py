@@ -9,6 +9,7 @@ every device) and placed on the default device."""
 import torch
 
 from kerastorch import backend
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
@@ -231,3 +232,6 @@ def get_global_generator():
 
 def set_global_generator(generator):
     _GLOBAL_GENERATOR[0] = generator
+
+
+symbolic_ops("random", globals())  # Keras tensors build TFOpLambda nodes

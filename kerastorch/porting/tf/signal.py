@@ -6,6 +6,7 @@ import math as _pymath
 
 import torch
 
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
@@ -120,3 +121,6 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sampl
     upper_slopes = (upper - bins_mel) / (upper - center)
     weights = torch.clamp(torch.minimum(lower_slopes, upper_slopes), min=0.0)
     return place(torch.nn.functional.pad(weights, [0, 0, 1, 0]))
+
+
+symbolic_ops("signal", globals())  # Keras tensors build TFOpLambda nodes

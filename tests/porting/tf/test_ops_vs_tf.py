@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 
+import kerastorch as keras
 import kerastorch.porting.tf as tf
 from kerastorch import backend
 from kerastorch.porting.errors import NotSupportedAttributeError
@@ -322,3 +323,20 @@ def test_tensors_go_to_the_default_device_and_ops_stay_there():
         assert loss.is_cuda and tf.gather(x, [1, 0]).is_cuda and tf.reduce_mean(loss).is_cuda
     finally:
         backend.set_device("cpu")
+
+
+def test_ops_on_keras_tensors_build_tfoplambda_nodes_that_save_and_load(tmp_path):
+    inputs = keras.Input((4,))
+    h = tf.concat([tf.nn.relu(inputs), tf.add(inputs, 1.0)], axis=-1)
+    h = keras.layers.Dense(3)(h)
+    outputs = tf.reduce_sum(tf.nn.softmax(h), axis=1, keepdims=True)
+    model = keras.Model(inputs, outputs)
+    names = [layer.name for layer in model.layers]
+    assert names[1:4] == ["tf.nn.relu", "tf.math.add", "tf.concat"], names
+    assert names[-2:] == ["tf.nn.softmax", "tf.math.reduce_sum"], names
+    x = np.random.RandomState(0).standard_normal((5, 4)).astype("float32")
+    expected = model.predict(x, verbose=0)
+    np.testing.assert_allclose(expected, np.ones((5, 1)), rtol=1e-6)
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(again.predict(x, verbose=0), expected, rtol=1e-6)
