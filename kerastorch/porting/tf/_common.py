@@ -133,6 +133,14 @@ def matching(op, *values, ordered=False, python_error=None, tensor_error=Invalid
     that does not fit it (2.5 for int32) raises `python_error` (TypeError, InvalidArgumentError
     when ordered); a tensor of another dtype raises `tensor_error`.
     """
+    first = values[0]
+    if type(first) is torch.Tensor:  # the common case: tensors of one dtype and device
+        dtype, where = first.dtype, first.device
+        for v in values[1:]:
+            if type(v) is not torch.Tensor or v.dtype != dtype or v.device != where:
+                break
+        else:
+            return list(values)
     if python_error is None:
         python_error = InvalidArgumentError if ordered else TypeError
     anchor = 0 if ordered else next((i for i, v in enumerate(values) if _is_tensor(v)), 0)
@@ -151,6 +159,9 @@ def matching(op, *values, ordered=False, python_error=None, tensor_error=Invalid
                     f"{name_of(dtype)} tensor but is a {name_of(t.dtype)} tensor")
         elif isinstance(v, (np.ndarray, np.generic)):
             t = _from_numpy(v).to(dtype)
+        elif type(v) is float and (dtype.is_floating_point or dtype.is_complex) or (
+                type(v) is int and dtype != torch.bool and -2 ** 31 <= v < 2 ** 31):
+            t = torch.tensor(v, dtype=dtype)  # a Python number that fits: no numpy round trip
         else:
             t = convert(v)
             fits = t.dtype == dtype or t.dtype == torch.bool or (
@@ -164,11 +175,17 @@ def matching(op, *values, ordered=False, python_error=None, tensor_error=Invalid
     return out
 
 
+_ALLOWED = {}
+
+
 def require(op, x, *kinds, error=InvalidArgumentError):
     """InvalidArgumentError (as TensorFlow's kernel registry) unless x's dtype is of `kinds`
     ('float', 'complex', 'int', 'bool')."""
-    allowed = {"float": FLOATS, "complex": COMPLEX, "int": INTS, "bool": (torch.bool,)}
-    if not any(x.dtype in allowed[k] for k in kinds):
+    allowed = _ALLOWED.get(kinds)
+    if allowed is None:
+        groups = {"float": FLOATS, "complex": COMPLEX, "int": INTS, "bool": (torch.bool,)}
+        allowed = _ALLOWED[kinds] = frozenset(d for k in kinds for d in groups[k])
+    if x.dtype not in allowed:
         raise error(f"Value for attr 'T' of {name_of(x.dtype)} is not in the "
                                    f"list of allowed values for {op} ({', '.join(kinds)})")
     return x

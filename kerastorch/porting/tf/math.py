@@ -35,15 +35,35 @@ __getattr__ = namespace_getattr("math")
 
 
 # ------------------------------------------------------------------ binary element-wise ops
-def _binary(tf_op, torch_fn, kinds=("float", "complex", "int"), out=None, ordered=False):
+def _scalar_fits(x, y):
+    """Whether the Python number y may go to torch as it is (it converts to x's dtype)."""
+    t = type(y)
+    if t is float:
+        return x.dtype.is_floating_point or x.dtype.is_complex
+    return t is int and (x.dtype.is_floating_point or (
+        x.dtype in (torch.int32, torch.int64) and -2 ** 31 <= y < 2 ** 31))
+
+
+def _binary(tf_op, torch_fn, kinds=("float", "complex", "int"), out=None, ordered=False,
+            scalars=False):
     def op(x, y, name=None):
+        if scalars and type(x) is torch.Tensor and x.dtype in allowed and _scalar_fits(x, y):
+            result = torch_fn(x, y)  # x + 2.0: torch takes the number as x's dtype
+            return result if out is None or result.dtype == out else result.to(out)
         if kinds == ("bool",):  # numpy arrays are cast to the op's one dtype, bool
             x, y = (v.astype(bool) if isinstance(v, np.ndarray) else v for v in (x, y))
         x, y = matching(tf_op, x, y, ordered=ordered)
         require(tf_op, x, *kinds)
-        broadcast_check(tf_op, x, y)
-        result = torch_fn(x, y)
+        try:
+            result = torch_fn(x, y)
+        except RuntimeError:
+            broadcast_check(tf_op, x, y)  # InvalidArgumentError for shapes that do not fit
+            raise
         return result if out is None or result.dtype == out else result.to(out)
+    allowed = {"float": (torch.float16, torch.bfloat16, torch.float32, torch.float64),
+               "complex": (torch.complex64, torch.complex128), "int": INTS,
+               "bool": (torch.bool,)}
+    allowed = frozenset(d for k in kinds for d in allowed[k])
     op.__doc__ = f"tf.math.{tf_op}: element-wise, with TensorFlow's broadcasting and dtypes."
     op.__name__ = op.__qualname__ = tf_op
     return op
@@ -53,9 +73,9 @@ def _same_dtype(fn):
     return lambda x, y: fn(x, y).to(x.dtype)
 
 
-add = _binary("add", torch.add, ordered=True)  # tf.add converts x, then y
-subtract = _binary("subtract", torch.subtract)
-multiply = _binary("multiply", torch.multiply)
+add = _binary("add", torch.add, ordered=True, scalars=True)  # tf.add converts x, then y
+subtract = _binary("subtract", torch.subtract, scalars=True)
+multiply = _binary("multiply", torch.multiply, scalars=True)
 maximum = _binary("maximum", torch.maximum, ("float", "int"))
 minimum = _binary("minimum", torch.minimum, ("float", "int"))
 squared_difference = _binary("squared_difference", lambda x, y: torch.square(x - y))
@@ -227,9 +247,9 @@ def _reduction(tf_op, fn, kinds=("float", "complex", "int"), error=InvalidArgume
         dims = axis_list(axis, x.dim(), tf_op)
         if x.dim() == 0:
             return fn(x, ())
-        out = fn(x, dims)
+        out = fn(x, dims)  # the reduced axes dropped
         return out.reshape([1 if d in dims else n for d, n in enumerate(x.shape)]) \
-            if keepdims else out.reshape([n for d, n in enumerate(x.shape) if d not in dims])
+            if keepdims else out
     reduce.__name__ = reduce.__qualname__ = tf_op
     reduce.__doc__ = (f"tf.math.{tf_op} (also tf.{tf_op}): over `axis` (all axes when None), "
                       "keeping them as size 1 when `keepdims`.")
