@@ -141,10 +141,12 @@ def _conv(op, input, filters, strides, padding, data_format, dilations, depthwis
     xs = _to_nc(x, rank, channels_last)
     pads = _padding(list(xs.shape[2:]), list(w.shape[:rank]), strides, dilations, padding, rank,
                     channels_last)
-    if builtins.any(p for pair in pads for p in pair):
+    symmetric = [lo for lo, hi in pads] if builtins.all(lo == hi for lo, hi in pads) else None
+    if symmetric is None:  # the odd pixel after: an explicit pad (a copy)
         xs = F.pad(xs, [p for pair in reversed(pads) for p in pair])
-    for n, k, d in zip(xs.shape[2:], w.shape[:rank], dilations, strict=True):
-        if n < d * (k - 1) + 1:  # TF 2.21's CPU Conv2D returns a tensor of the input's size
+        symmetric = [0] * rank
+    for n, k, d, p in zip(xs.shape[2:], w.shape[:rank], dilations, symmetric, strict=True):
+        if n + 2 * p < d * (k - 1) + 1:  # TF 2.21's CPU Conv2D returns the input's size
             raise InvalidArgumentError(f"{op}: the (padded) input {list(x.shape)} is smaller "
                                        f"than the filter {list(w.shape)}")
     if depthwise:  # (k..., in, multiplier) -> (in * multiplier, 1, k...)
@@ -155,7 +157,7 @@ def _conv(op, input, filters, strides, padding, data_format, dilations, depthwis
         kernel = w.permute(rank + 1, rank, *builtins.range(rank))
         groups = channels // w.shape[-2]
     fn = (F.conv1d, F.conv2d, F.conv3d)[rank - 1]
-    out = fn(xs, kernel, stride=strides, dilation=dilations, groups=groups)
+    out = fn(xs, kernel, stride=strides, padding=symmetric, dilation=dilations, groups=groups)
     return _from_nc(out, channels_last)
 
 
@@ -294,13 +296,21 @@ def _pool(op, input, ksize, strides, padding, data_format, rank, kind):
         # CPU MaxPool aborts the process); both give the empty tensor here
         empty = list(xs.shape[:2]) + [0] * rank
         return _from_nc(xs.new_zeros(empty), channels_last)
+    # torch pads symmetrically by at most half the window (-inf for max, left out of the
+    # average with count_include_pad=False: TF's rules); other paddings are explicit
+    native = builtins.all(lo == hi and 2 * lo <= k for (lo, hi), k in zip(pads, ksize,
+                                                                        strict=True))
     if kind == "max":
-        if builtins.any(flat):
-            xs = F.pad(xs, flat, value=-float("inf"))
-        out = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[rank - 1](xs, ksize, strides)
+        fn = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[rank - 1]
+        if native:
+            out = fn(xs, ksize, strides, padding=[lo for lo, _ in pads])
+        else:
+            out = fn(F.pad(xs, flat, value=-float("inf")), ksize, strides)
     else:
         fn = (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)[rank - 1]
-        if builtins.any(flat):  # TensorFlow averages over the pixels inside the image only
+        if native:
+            out = fn(xs, ksize, strides, padding=[lo for lo, _ in pads], count_include_pad=False)
+        elif builtins.any(flat):  # TensorFlow averages over the pixels inside the image only
             ones = F.pad(torch.ones_like(xs[:1, :1]), flat)
             out = fn(F.pad(xs, flat), ksize, strides) / fn(ones, ksize, strides)
         else:
