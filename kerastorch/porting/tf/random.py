@@ -234,4 +234,35 @@ def set_global_generator(generator):
     _GLOBAL_GENERATOR[0] = generator
 
 
+
+def stateless_split(seed, num=2):
+    """[num, 2] int64 seeds for stateless ops, a pure function of `seed`."""
+    gen = _stateless_generator(seed)
+    return place(torch.randint(0, 2 ** 62, (int(num), 2), dtype=torch.int64, generator=gen))
+
+
+def stateless_fold_in(seed, data):
+    """A [2] int64 seed from `seed` and an integer `data`, a pure function of both."""
+    pair = convert(seed).reshape(-1).tolist()
+    gen = torch.Generator().manual_seed(_mix(*(int(v) for v in pair), int(convert(data))))
+    return place(torch.randint(0, 2 ** 62, (2,), dtype=torch.int64, generator=gen))
+
+
+class _Experimental:
+    """tf.random.experimental: the names TF 2 keeps there."""
+
+    Generator = Generator
+
+    def __init__(self):
+        self.stateless_split = stateless_split
+        self.stateless_fold_in = stateless_fold_in
+        self.get_global_generator = get_global_generator
+        self.set_global_generator = set_global_generator
+
+    def __getattr__(self, name):
+        return namespace_getattr("random.experimental")(name)
+
+
+experimental = _Experimental()
+
 symbolic_ops("random", globals())  # Keras tensors build TFOpLambda nodes

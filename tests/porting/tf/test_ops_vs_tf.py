@@ -210,6 +210,14 @@ def test_stateless_and_generator_determinism():
     assert not torch.equal(g1.normal([3]), g1.uniform([3]))
     seeds = g1.make_seeds(4)
     assert seeds.shape == (2, 4) and seeds.dtype == torch.int64
+    split = tf.random.experimental.stateless_split([1, 2], num=3)
+    assert split.shape == (3, 2) and split.dtype == torch.int64
+    assert torch.equal(split, tf.random.experimental.stateless_split([1, 2], num=3))
+    folded = tf.random.experimental.stateless_fold_in([1, 2], 7)
+    assert folded.shape == (2,) and not torch.equal(folded,
+                                                    tf.random.experimental.stateless_fold_in(
+                                                        [1, 2], 8))
+    assert isinstance(tf.random.experimental.Generator.from_seed(1), tf.random.Generator)
     parts = g1.split(2)
     assert len(parts) == 2 and not torch.equal(parts[0].normal([3]), parts[1].normal([3]))
 
@@ -249,7 +257,7 @@ def test_random_image_augmentations_stay_in_range():
 
 # ------------------------------------------------------------------------- what is not built
 @pytest.mark.parametrize("path", ["math.no_such_op", "nn.nce_loss", "image.draw_bounding_boxes",
-                                  "random.poisson", "linalg.lu", "signal.mfccs_from_log_mel_"
+                                  "random.poisson", "random.experimental.no_such", "linalg.lu", "signal.mfccs_from_log_mel_"
                                   "spectrograms", "strings.to_hash_bucket_fast", "no_such_op"])
 def test_ops_not_built_name_themselves(path):
     with pytest.raises(NotSupportedAttributeError, match=f"tensorflow.{path} is not supported"):
