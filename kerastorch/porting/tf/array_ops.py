@@ -235,7 +235,7 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
     x = convert(input)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    reps = convert(repeats)
+    reps = repeats if isinstance(repeats, torch.Tensor) else torch.as_tensor(repeats)
     return torch.repeat_interleave(x, reps.to(torch.int64) if reps.dim() else int(reps),
                                    dim=int(axis))
 
@@ -252,7 +252,8 @@ def _pad_index(n, before, after, mode):
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     """tf.pad: CONSTANT, REFLECT or SYMMETRIC (modes in any case), paddings [[before, after]]."""
     x = convert(tensor)
-    pads = convert(paddings).tolist()
+    pads = (paddings.tolist() if isinstance(paddings, torch.Tensor) else
+            np.asarray(paddings).tolist())  # not a tensor: no trip to a meta/CUDA device
     mode = mode.upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"Value of argument `mode` expected to be one of \"CONSTANT\", "

@@ -343,6 +343,15 @@ def test_ops_on_keras_tensors_build_tfoplambda_nodes_that_save_and_load(tmp_path
     outputs = tf.reduce_sum(tf.nn.softmax(h), axis=1, keepdims=True)
     model = keras.Model(inputs, outputs)
     names = [layer.name for layer in model.layers]
+    images = keras.Input((6, 8, 3))
+    shapes = [tuple(t.shape) for t in (
+        tf.pad(images, [[0, 0], [1, 1], [2, 2], [0, 0]], mode="REFLECT"),
+        tf.image.resize(images, [3, 4], method="bicubic"),
+        tf.nn.conv2d(images, np.ones((3, 3, 3, 4), np.float32), 2, "SAME"),
+        tf.strided_slice(images, [0, 5], [0, 0], [1, -2], begin_mask=1, end_mask=1),
+        tf.gather(images, [2, 0], axis=3), tf.repeat(images, [1, 2, 0], axis=3))]
+    assert shapes == [(None, 8, 12, 3), (None, 3, 4, 3), (None, 3, 4, 4), (None, 3, 8, 3),
+                      (None, 6, 8, 2), (None, 6, 8, 3)], shapes
     assert names[1:4] == ["tf.nn.relu", "tf.math.add", "tf.concat"], names
     assert names[-2:] == ["tf.nn.softmax", "tf.math.reduce_sum"], names
     x = np.random.RandomState(0).standard_normal((5, 4)).astype("float32")
