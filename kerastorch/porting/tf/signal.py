@@ -123,4 +123,50 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sampl
     return place(torch.nn.functional.pad(weights, [0, 0, 1, 0]))
 
 
+
+def _dct_matrix(n, kind, norm, dtype, device):
+    """(n, n) matrix M with y = x @ M: scipy's (and TensorFlow's) DCT type II or III."""
+    k = torch.arange(n, dtype=torch.float64)
+    if kind == 2:  # y_k = 2 sum_n x_n cos(pi k (2n + 1) / 2N)
+        m = 2 * torch.cos(torch.pi * k[None, :] * (2 * k[:, None] + 1) / (2 * n))
+        if norm == "ortho":
+            scale = torch.full((n,), (1 / (2 * n)) ** 0.5, dtype=torch.float64)
+            scale[0] = (1 / (4 * n)) ** 0.5
+            m = m * scale[None, :]
+    else:  # type III: y_k = x_0 + 2 sum_{n>0} x_n cos(pi n (2k + 1) / 2N)
+        m = 2 * torch.cos(torch.pi * k[:, None] * (2 * k[None, :] + 1) / (2 * n))
+        m[0] = 1.0
+        if norm == "ortho":
+            m = m * (1 / (2 * n)) ** 0.5
+            m[0] = (1 / n) ** 0.5
+    return m.to(dtype=dtype, device=device)
+
+
+def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+    """tf.signal.dct of types II and III along the last axis (norm None or 'ortho')."""
+    x = require("dct", convert(input), "float")
+    if type not in (2, 3):
+        raise NotImplementedError(f"tensorflow.signal.dct(type={type}) is not supported yet by "
+                                  "kerastorch (types 2 and 3 are).")
+    if axis != -1:
+        raise NotImplementedError("axis must be -1, as in TensorFlow.")
+    if norm not in (None, "ortho"):
+        raise ValueError(f"Unknown normalization. Expected None or 'ortho', got: {norm}")
+    if n is not None:
+        n = int(n)
+        x = x[..., :n] if n <= x.shape[-1] else torch.nn.functional.pad(
+            x, [0, n - x.shape[-1]])
+    return x @ _dct_matrix(x.shape[-1], type, norm, x.dtype, x.device)
+
+
+def idct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+    """tf.signal.idct: the DCT of the inverse type (II <-> III)."""
+    return dct(input, type=5 - type, n=n, axis=axis, norm=norm)
+
+
+def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
+    """MFCCs: the type II DCT of log-mel spectrograms scaled by 1 / sqrt(2 * num_mel_bins)."""
+    x = require("mfccs", convert(log_mel_spectrograms), "float")
+    return dct(x, type=2) * (2.0 * x.shape[-1]) ** -0.5
+
 symbolic_ops("signal", globals())  # Keras tensors build TFOpLambda nodes
