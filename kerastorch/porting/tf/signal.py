@@ -169,4 +169,45 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
     x = require("mfccs", convert(log_mel_spectrograms), "float")
     return dct(x, type=2) * (2.0 * x.shape[-1]) ** -0.5
 
+
+def overlap_and_add(signal, frame_step, name=None):
+    """[..., frames, frame_length] frames summed back into [..., output_length] samples."""
+    x = convert(signal)
+    step = int(frame_step)
+    frames, length = x.shape[-2], x.shape[-1]
+    total = (frames - 1) * step + length if frames else 0
+    index = (torch.arange(frames, device=x.device)[:, None] * step +
+             torch.arange(length, device=x.device)[None, :]).reshape(-1)
+    flat = x.reshape(x.shape[:-2] + (frames * length,))
+    out = x.new_zeros(x.shape[:-2] + (total,))
+    return out.index_add(-1, index, flat)
+
+
+def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None):
+    """The window that makes inverse_stft undo stft: the forward window over the sum of the
+    squared windows that overlap each sample."""
+    step = int(frame_step)
+
+    def window(frame_length, dtype="float32"):
+        forward = convert(forward_window_fn(frame_length, dtype=dtype))
+        overlaps = -(-int(frame_length) // step)
+        squares = torch.nn.functional.pad(forward * forward, [0, overlaps * step - frame_length])
+        denominator = squares.reshape(overlaps, step).sum(0).repeat(overlaps)
+        return forward / denominator[:frame_length]
+    return window
+
+
+def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+                 name=None):
+    """tf.signal.inverse_stft: irfft of each frame, windowed, overlapped and added."""
+    x = require("inverse_stft", convert(stfts), "complex")
+    frame_length = int(frame_length)
+    fft_length = _fft_length(frame_length) if fft_length is None else int(fft_length)
+    frames = torch.fft.irfft(x, n=fft_length, dim=-1)[..., :frame_length]
+    if frames.shape[-1] < frame_length:
+        frames = torch.nn.functional.pad(frames, [0, frame_length - frames.shape[-1]])
+    if window_fn is not None:
+        frames = frames * convert(window_fn(frame_length, dtype=frames.dtype)).to(frames.device)
+    return overlap_and_add(frames, frame_step)
+
 symbolic_ops("signal", globals())  # Keras tensors build TFOpLambda nodes

@@ -693,6 +693,17 @@ case("signal.hann_window", 8)
 case("signal.hann_window", 8, periodic=False)
 case("signal.hamming_window", 7)
 case("signal.rfft", f32(2, 16), atol=1e-4)
+case("signal.overlap_and_add", f32(2, 5, 8), 3)
+case("signal.overlap_and_add", f32(4, 6), 6)
+stft_in = (f32(2, 9, 17) + 1j * f32(2, 9, 17)).astype(np.complex64)
+case("signal.inverse_stft", stft_in, 32, 16, atol=1e-4)
+case("signal.inverse_stft", stft_in, 30, 10, fft_length=32, atol=1e-4)
+case(lambda tf, x: tf.signal.inverse_stft(
+    x, 32, 8, window_fn=tf.signal.inverse_stft_window_fn(8)), stft_in, atol=1e-4,
+    tag="inverse_window")
+case(lambda tf, x: tf.signal.inverse_stft(tf.signal.stft(x, 32, 8), 32, 8,
+                                          window_fn=tf.signal.inverse_stft_window_fn(8)),
+     f32(2, 200), atol=1e-4, tag="roundtrip")
 case("signal.dct", f32(3, 8))
 case("signal.dct", f32(3, 8), norm="ortho")
 case("signal.dct", f32(2, 7), type=3)
