@@ -8,16 +8,16 @@ import collections
 import numpy as np
 import torch
 
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import INTS
 from kerastorch.porting.tf._common import broadcast_check
 from kerastorch.porting.tf._common import convert
+from kerastorch.porting.tf._common import device as _device
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import matching
-from kerastorch.porting.tf._common import place
-from kerastorch.porting.tf._common import device as _device
 from kerastorch.porting.tf._common import name_of
+from kerastorch.porting.tf._common import place
 from kerastorch.porting.tf._common import shape_tuple
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 

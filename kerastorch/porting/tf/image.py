@@ -10,12 +10,12 @@ import torch.nn.functional as F
 from kerastorch import ops as _ops
 from kerastorch.porting.errors import NotSupportedError
 from kerastorch.porting.tf import random as _random
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import INTS
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
 from kerastorch.porting.tf._common import shape_tuple
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 __getattr__ = namespace_getattr("image")

@@ -10,12 +10,13 @@ import torch
 
 from kerastorch.porting.tf import array_ops as _array
 from kerastorch.porting.tf import math as _math
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import axis_list
 from kerastorch.porting.tf._common import convert
+from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import matching
 from kerastorch.porting.tf._common import namespace_getattr
 from kerastorch.porting.tf._common import require
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 __getattr__ = namespace_getattr("linalg")
@@ -229,5 +230,34 @@ def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
     n = norm(x, ord=ord, axis=axis, keepdims=True)
     return x / n, n
 
+
+
+Lu = collections.namedtuple("Lu", ["lu", "p"])
+
+
+def lu(input, output_idx_type="int32", name=None):  # noqa: A002
+    """tf.linalg.lu: (lu, p) with L (unit lower) and U packed in lu and input[p] = L @ U."""
+    x = _square("Lu", require("Lu", convert(input), "float", "complex"))
+    packed, pivots = torch.linalg.lu_factor(x)
+    n = x.shape[-1]
+    perm = torch.arange(n, device=x.device).expand(pivots.shape).clone()
+    swaps = pivots.long() - 1  # LAPACK's row swaps, in order
+    for i in builtins.range(n):
+        j = swaps[..., i:i + 1]
+        row_i, row_j = perm[..., i:i + 1].clone(), perm.gather(-1, j)
+        perm[..., i:i + 1] = row_j
+        perm.scatter_(-1, j, row_i)
+    return Lu(packed, perm.to(dtype_of(output_idx_type)))
+
+
+def lu_reconstruct(lower_upper, perm, validate_args=False, name=None):
+    """The matrix of lu's (lower_upper, perm)."""
+    packed, p = convert(lower_upper), convert(perm).long()
+    n = packed.shape[-1]
+    eye_ = torch.eye(n, dtype=packed.dtype, device=packed.device)
+    lower = torch.tril(packed, -1) + eye_
+    product = lower @ torch.triu(packed)
+    inverse = torch.argsort(p, dim=-1)
+    return product.gather(-2, inverse.unsqueeze(-1).expand(product.shape))
 
 symbolic_ops("linalg", globals())  # Keras tensors build TFOpLambda nodes

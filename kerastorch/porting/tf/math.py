@@ -10,7 +10,6 @@ import collections
 import numpy as np
 import torch
 
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import INTS
 from kerastorch.porting.tf._common import axis_list
 from kerastorch.porting.tf._common import broadcast_check
@@ -19,6 +18,7 @@ from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import matching
 from kerastorch.porting.tf._common import namespace_getattr
 from kerastorch.porting.tf._common import require
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 __all__ = [  # the names TensorFlow also has at its top level (tf.<name>)

@@ -8,12 +8,12 @@ import torch
 import torch.nn.functional as F
 
 from kerastorch.porting.tf import math as _math
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import axis_list
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import matching
 from kerastorch.porting.tf._common import namespace_getattr
 from kerastorch.porting.tf._common import require
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf.array_ops import gather as _gather
 from kerastorch.porting.tf.errors import InvalidArgumentError
 

@@ -9,12 +9,12 @@ every device) and placed on the default device."""
 import torch
 
 from kerastorch import backend
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
 from kerastorch.porting.tf._common import place
 from kerastorch.porting.tf._common import shape_tuple
+from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf.errors import InvalidArgumentError
 
 __getattr__ = namespace_getattr("random")

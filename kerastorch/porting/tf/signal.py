@@ -6,12 +6,12 @@ import math as _pymath
 
 import torch
 
-from kerastorch.porting.tf._common import symbolic_ops
 from kerastorch.porting.tf._common import convert
 from kerastorch.porting.tf._common import dtype_of
 from kerastorch.porting.tf._common import namespace_getattr
 from kerastorch.porting.tf._common import place
 from kerastorch.porting.tf._common import require
+from kerastorch.porting.tf._common import symbolic_ops
 
 __getattr__ = namespace_getattr("signal")
 

@@ -571,6 +571,9 @@ case("linalg.lstsq", f32(5, 3), f32(5, 2), atol=1e-4)
 case("linalg.eye", 2, 3)
 case("linalg.global_norm", [f32(3), f32(2, 2)])
 case("linalg.inv", f32(2, 3), tag="notsquare")
+case("linalg.lu", f32(4, 4))
+case("linalg.lu", f32(2, 3, 3), output_idx_type="int64")
+case(lambda tf, x: tf.linalg.lu_reconstruct(*tf.linalg.lu(x)), f32(2, 4, 4), tag="lu_roundtrip")
 
 # ------------------------------------------------------------------------------ image
 img = image(2, 6, 8, 3)
