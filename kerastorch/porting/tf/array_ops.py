@@ -418,8 +418,11 @@ def where(condition, x=None, y=None, name=None):
     if cond.dtype != torch.bool:
         raise InvalidArgumentError(f"SelectV2: condition must be bool, got {name_of(cond.dtype)}")
     xs, ys = matching("SelectV2", x, y)
-    broadcast_check("SelectV2", cond, xs, ys)
-    return torch.where(cond.to(xs.device), xs, ys)
+    try:
+        return torch.where(cond.to(xs.device), xs, ys)
+    except RuntimeError:
+        broadcast_check("SelectV2", cond, xs, ys)  # InvalidArgumentError for the shapes
+        raise
 
 
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
@@ -580,8 +583,11 @@ def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=No
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     x, lo, hi = matching("clip_by_value", t, clip_value_min, clip_value_max, ordered=True,
                          python_error=TypeError)
-    broadcast_check("clip_by_value", x, lo, hi)
-    return torch.minimum(torch.maximum(x, lo), hi)
+    try:
+        return torch.minimum(torch.maximum(x, lo), hi)
+    except RuntimeError:
+        broadcast_check("clip_by_value", x, lo, hi)  # InvalidArgumentError for the shapes
+        raise
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
