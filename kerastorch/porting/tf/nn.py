@@ -435,9 +435,11 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
-    """-sum(labels * log_softmax(logits), axis): one value per row."""
-    x, y = matching("SoftmaxCrossEntropyWithLogits", logits, labels)
-    require("SoftmaxCrossEntropyWithLogits", x, "float")
+    """-sum(labels * log_softmax(logits), axis): one value per row; labels are cast to the
+    logits' dtype (int one-hot labels too), as TensorFlow casts them."""
+    x = require("SoftmaxCrossEntropyWithLogits", convert(logits), "float")
+    y = convert(labels)
+    y = (y if y.device == x.device else y.to(x.device)).to(x.dtype)
     if x.shape != y.shape:
         raise InvalidArgumentError(f"logits and labels must be broadcastable: logits_size="
                                    f"{list(x.shape)} labels_size={list(y.shape)}")

@@ -477,6 +477,11 @@ case("nn.sigmoid_cross_entropy_with_logits", labels=image(3, 4), logits=f32(3, 2
 probs = RS.dirichlet(np.ones(5), 3).astype(np.float32)
 case("nn.softmax_cross_entropy_with_logits", labels=probs, logits=f32(3, 5))
 case("nn.softmax_cross_entropy_with_logits", labels=probs.T.copy(), logits=f32(5, 3), axis=0)
+case("nn.softmax_cross_entropy_with_logits", labels=T(np.int32([[0, 0, 1]])), logits=T(f32(1, 3)))
+case("nn.softmax_cross_entropy_with_logits", labels=T(probs.astype(np.float64)),
+     logits=T(f32(3, 5)))
+case("nn.sigmoid_cross_entropy_with_logits", labels=T(np.int32([[0, 1]])), logits=T(f32(1, 2)),
+     tag="intlabels")
 case("nn.sparse_softmax_cross_entropy_with_logits", labels=np.int32([0, 4, 2]), logits=f32(3, 5))
 case("nn.sparse_softmax_cross_entropy_with_logits", labels=np.int64([[1, 0]]),
      logits=f32(1, 2, 3))
