@@ -147,6 +147,8 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
 
 def expand_dims(input, axis, name=None):  # noqa: A002
     x = convert(input)
+    if isinstance(axis, float):
+        raise TypeError(f"Cannot convert {axis} to EagerTensor of dtype int32")
     axis = int(axis)
     if not -x.dim() - 1 <= axis <= x.dim():
         raise InvalidArgumentError(f"Tried to expand dim index {axis} for tensor with "
@@ -228,6 +230,8 @@ def tile(input, multiples, name=None):  # noqa: A002
     if len(multiples) != x.dim():
         raise InvalidArgumentError(f"Expected multiples argument to be a vector of length "
                                    f"{x.dim()} but got length {len(multiples)}")
+    if builtins.any(m < 0 for m in multiples):
+        raise InvalidArgumentError(f"Expected multiples >= 0, but got {list(multiples)}")
     return x.repeat(multiples) if x.dim() else x.clone()
 
 
@@ -303,6 +307,9 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     """tf.gather: slices of `params` along `axis` at `indices` (with `batch_dims` leading axes
     matched one to one)."""
     x, index = convert(params), convert(indices)
+    if index.is_floating_point() or index.is_complex() or index.dtype == torch.bool:
+        raise InvalidArgumentError(f"Value for attr 'Tindices' of {name_of(index.dtype)} is not "
+                                   f"in the list of allowed values: int16, int32, int64")
     batch_dims = int(batch_dims) % (index.dim() + 1) if batch_dims < 0 else int(batch_dims)
     axis = batch_dims if axis is None else _axis(axis, x.dim(), "GatherV2")
     _check_indices("GatherV2", index, x.shape[axis])

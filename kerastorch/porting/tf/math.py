@@ -329,7 +329,8 @@ def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  #
 
 def _arg(tf_op, fn):
     def op(input, axis=None, output_type="int64", name=None):  # noqa: A002
-        x = require(tf_op, convert(input), "float", "int")
+        x = require(tf_op, convert(input), "float", "int", "bool")
+        x = x.to(torch.uint8) if x.dtype == torch.bool else x
         axis = 0 if axis is None else int(axis)
         if not -x.dim() <= axis < x.dim():
             raise InvalidArgumentError(f"{tf_op}: Expected dimension in the range "

@@ -427,6 +427,16 @@ case("nn.relu", T(f32(2, 2).astype(np.float16)))
 case("nn.softmax", T(f64(2, 3)))
 case("sort", T(i32(5)), direction="DESCENDING")
 
+# bad arguments scripts make
+case("one_hot", np.float32([0.0, 1.0]), 3, tag="floatindices")
+case("gather", f32(4), np.float32([1.0]), tag="floatindices")
+case("range", 0, 5, 0, tag="zerodelta")
+case("tile", f32(2), [-1], tag="negative")
+case("math.argmax", np.array([True, False]), tag="bool")
+case("math.reduce_sum", f32(2, 3), axis=1.5, tag="floataxis")
+case("expand_dims", f32(2), 0.5, tag="floataxis")
+case("sequence_mask", np.float32([1.0, 2.0]), 3, tag="floatlengths")
+
 # ------------------------------------------------------------------------------ nn
 x4 = f32(2, 7, 6, 3)
 for padding in ["SAME", "VALID"]:
