@@ -2,24 +2,21 @@
 Keras guides use (`tf.ones`, `tf.constant`, `tf.random.normal`, ...), all on torch.
 
 `tf.data` is kerastorch.data (a torch `Dataset` pipeline). Everything else raises
-`NotSupportedAttributeError` ("tensorflow.io is not supported yet by kerastorch.") at its first
-use.
+`NotSupportedAttributeError` ("tensorflow.lookup is not supported yet by kerastorch.") at its
+first use.
 
 A package, one module per TensorFlow namespace as they are added (`tf.nn` is
 `kerastorch/porting/tf/nn.py`, ...); this module is the top-level `tensorflow` namespace.
+The op namespaces (math, nn, image, random, linalg, signal, strings, errors) are modules of
+their own; the array ops and the `tf.math` names TensorFlow also has at its top level are
+imported here from array_ops.py and math.py.
 """
 
-import builtins
-import collections
 import types
 
-import numpy as np
-import torch
 
 import kerastorch as keras  # noqa: F401  (tf.keras)
-from kerastorch import backend
 from kerastorch import data as _data
-from kerastorch import ops
 from kerastorch.porting.errors import NotSupportedAttributeError
 from kerastorch.porting.tf import config  # noqa: F401
 from kerastorch.porting.tf import debugging  # noqa: F401
@@ -53,128 +50,6 @@ from kerastorch.porting.tf.variables import VariableSynchronization  # noqa: F40
 __version__ = "2.16.0"  # the TensorFlow API level the shim imitates (with Keras 3 behind it)
 
 
-
-def _dt(dtype):
-    return backend.to_torch_dtype(dtype)
-
-
-def ones(shape, dtype=float32, name=None):
-    """tf.ones: a tensor of ones (float32 by default)."""
-    return torch.ones(_shape(shape), dtype=_dt(dtype))
-
-
-def zeros(shape, dtype=float32, name=None):
-    """tf.zeros: a tensor of zeros (float32 by default)."""
-    return torch.zeros(_shape(shape), dtype=_dt(dtype))
-
-
-def fill(dims, value, name=None):
-    return torch.full(_shape(dims), value, dtype=ops.convert_to_tensor(value).dtype)
-
-
-def ones_like(input, dtype=None, name=None):  # noqa: A002
-    dtype = None if dtype is None else _dt(dtype)
-    return torch.ones_like(ops.convert_to_tensor(input), dtype=dtype)
-
-
-def zeros_like(input, dtype=None, name=None):  # noqa: A002
-    dtype = None if dtype is None else _dt(dtype)
-    return torch.zeros_like(ops.convert_to_tensor(input), dtype=dtype)
-
-
-def reshape(tensor, shape, name=None):
-    return torch.reshape(ops.convert_to_tensor(tensor), _shape(shape))
-
-
-def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
-    a, b = ops.convert_to_tensor(a), ops.convert_to_tensor(b)
-    return torch.matmul(a.mT if transpose_a else a, b.mT if transpose_b else b)
-
-
-def concat(values, axis, name=None):
-    return torch.cat([ops.convert_to_tensor(v) for v in values], dim=axis)
-
-
-def stack(values, axis=0, name=None):
-    return torch.stack([ops.convert_to_tensor(v) for v in values], dim=axis)
-
-
-def expand_dims(input, axis, name=None):  # noqa: A002
-    return torch.unsqueeze(ops.convert_to_tensor(input), axis)
-
-
-def squeeze(input, axis=None, name=None):  # noqa: A002
-    x = ops.convert_to_tensor(input)
-    return torch.squeeze(x) if axis is None else torch.squeeze(x, axis)
-
-
-def transpose(a, perm=None, conjugate=False, name=None):
-    a = ops.convert_to_tensor(a)
-    return a.permute(tuple(perm) if perm is not None else tuple(reversed(builtins.range(a.dim()))))
-
-
-def _reduction(fn):
-    def reduce(input_tensor, axis=None, keepdims=False, name=None):
-        x = ops.convert_to_tensor(input_tensor)
-        if axis is None:
-            out = fn(x)
-            return out.reshape((1,) * x.dim()) if keepdims else out
-        return fn(x, dim=axis, keepdim=keepdims)
-    reduce.__name__ = "reduce_" + fn.__name__
-    return reduce
-
-
-reduce_sum = _reduction(torch.sum)
-reduce_mean = _reduction(torch.mean)
-reduce_max = _reduction(torch.amax)
-reduce_min = _reduction(torch.amin)
-
-
-def argmax(input, axis=None, output_type=int64, name=None):  # noqa: A002
-    x = ops.convert_to_tensor(input)
-    return torch.argmax(x, dim=0 if axis is None else axis).to(_dt(output_type))
-
-
-def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001
-    if limit is None:
-        start, limit = 0, start
-    if dtype is None:
-        dtype = float32 if any(isinstance(v, float) for v in (start, limit, delta)) else int32
-    return torch.arange(start, limit, delta, dtype=_dt(dtype))
-
-
-def abs(x, name=None):  # noqa: A001
-    return torch.abs(ops.convert_to_tensor(x))
-
-
-def sqrt(x, name=None):
-    return torch.sqrt(ops.convert_to_tensor(x))
-
-
-def exp(x, name=None):
-    return torch.exp(ops.convert_to_tensor(x))
-
-
-def square(x, name=None):
-    return torch.square(ops.convert_to_tensor(x))
-
-
-def add(x, y, name=None):
-    return torch.add(ops.convert_to_tensor(x), ops.convert_to_tensor(y))
-
-
-def multiply(x, y, name=None):
-    return torch.multiply(ops.convert_to_tensor(x), ops.convert_to_tensor(y))
-
-
-def _shape(shape):
-    if isinstance(shape, torch.Tensor):
-        return tuple(int(d) for d in shape.tolist())
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(d) for d in shape)
-
-
 def _namespace(name, doc, **members):
     """A submodule of the shim (`tf.random`, `tf.math`, `tf.nn`) with the same clear misses."""
     module = types.ModuleType(f"{__name__}.{name}", doc)
@@ -186,48 +61,6 @@ def _namespace(name, doc, **members):
     return module
 
 
-def _random_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
-    generator = _generator(seed)
-    return torch.randn(_shape(shape), dtype=_dt(dtype), generator=generator) * stddev + mean
-
-
-def _random_uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
-    dtype = _dt(dtype)
-    generator = _generator(seed)
-    if not dtype.is_floating_point:
-        if maxval is None:
-            raise ValueError(f"Must specify maxval for integer dtype {dtype}")
-        return torch.randint(int(minval), int(maxval), _shape(shape), dtype=dtype,
-                             generator=generator)
-    maxval = 1.0 if maxval is None else maxval
-    return torch.rand(_shape(shape), dtype=dtype, generator=generator) * (maxval - minval) + minval
-
-
-def _generator(seed):
-    if seed is None:
-        return None
-    return torch.Generator().manual_seed(int(seed))
-
-
-def _set_seed(seed):
-    """tf.random.set_seed: seeds torch's global generator (and numpy's and Python's)."""
-    backend.set_random_seed(int(seed))
-
-
-random = _namespace("random", "tf.random on torch.", normal=_random_normal,
-                    uniform=_random_uniform, set_seed=_set_seed)
-math = _namespace("math", "tf.math on torch.", abs=abs, sqrt=sqrt, exp=exp, square=square,
-                  add=add, multiply=multiply, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
-                  reduce_max=reduce_max, reduce_min=reduce_min, argmax=argmax,
-                  log=lambda x, name=None: torch.log(ops.convert_to_tensor(x)))
-nn = _namespace("nn", "tf.nn on torch.",
-                relu=lambda features, name=None: torch.relu(ops.convert_to_tensor(features)),
-                sigmoid=lambda x, name=None: torch.sigmoid(ops.convert_to_tensor(x)),
-                softmax=lambda logits, axis=None, name=None: torch.softmax(
-                    ops.convert_to_tensor(logits), dim=-1 if axis is None else axis))
-sigmoid = nn.sigmoid
-
-
 data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.Dataset,
                   AUTOTUNE=_data.AUTOTUNE, INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
                   UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
@@ -236,6 +69,22 @@ data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.D
                                           INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
                                           UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
                                           cardinality=lambda dataset: dataset.cardinality()))
+
+
+# The op namespaces (one module each) and the array ops and tf.math names TF also has at its
+# top level.
+from kerastorch.porting.tf import errors  # noqa: E402,F401
+from kerastorch.porting.tf import image  # noqa: E402,F401
+from kerastorch.porting.tf import linalg  # noqa: E402,F401
+from kerastorch.porting.tf import math  # noqa: E402,F401
+from kerastorch.porting.tf import nest  # noqa: E402,F401
+from kerastorch.porting.tf import nn  # noqa: E402,F401
+from kerastorch.porting.tf import random  # noqa: E402,F401
+from kerastorch.porting.tf import signal  # noqa: E402,F401
+from kerastorch.porting.tf import strings  # noqa: E402,F401
+from kerastorch.porting.tf.array_ops import *  # noqa: E402,F401,F403  (tf.concat, tf.gather, ...)
+from kerastorch.porting.tf.linalg import eig, eigvals, matmul, norm  # noqa: E402,F401
+from kerastorch.porting.tf.math import *  # noqa: E402,F401,F403  (tf.add, tf.reduce_sum, ...)
 
 
 def __getattr__(name):
