@@ -21,6 +21,11 @@ from kerastorch import backend
 from kerastorch import data as _data
 from kerastorch import ops
 from kerastorch.porting.errors import NotSupportedAttributeError
+from kerastorch.porting.tf import errors  # noqa: F401
+from kerastorch.porting.tf import io  # noqa: F401
+from kerastorch.porting.tf import sparse  # noqa: F401
+from kerastorch.porting.tf import train  # noqa: F401
+from kerastorch.porting.tf.sparse import SparseTensor  # noqa: F401
 
 __version__ = "2.16.0"  # the TensorFlow API level the shim imitates (with Keras 3 behind it)
 
@@ -247,6 +252,7 @@ config = _namespace("config", "tf.config on torch.", list_physical_devices=_list
                                             list_physical_devices=_list_physical_devices))
 
 data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.Dataset,
+                  TFRecordDataset=_data.TFRecordDataset,
                   AUTOTUNE=_data.AUTOTUNE, INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
                   UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
                   experimental=_namespace("data.experimental", "tf.data.experimental.",
