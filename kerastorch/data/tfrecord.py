@@ -111,13 +111,13 @@ def read_records(path, compression_type=None):
             if masked_crc32c(data) != struct.unpack("<I", footer)[0]:
                 raise _data_loss(f"{path}: corrupted record {index}: the data's CRC does not "
                                  f"match")
-            yield Record(data)
+            yield ByteString(data)
             index += 1
 
 
-class Record(bytes):
-    """One record's bytes, with `.numpy()` (the bytes) as TensorFlow's scalar string tensors
-    have it (`tf.train.Example.FromString(record.numpy())`)."""
+class ByteString(bytes):
+    """Bytes with `.numpy()` (the bytes), as TensorFlow's scalar string tensors have it: a record
+    (`tf.train.Example.FromString(record.numpy())`), a file read, an encoded image."""
 
     __slots__ = ()
 
@@ -234,5 +234,5 @@ def TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_para
     return Dataset(make, UNKNOWN_CARDINALITY)
 
 
-__all__ = ["Record", "TFRecordDataset", "TFRecordOptions", "TFRecordWriter", "encode_record",
+__all__ = ["ByteString", "TFRecordDataset", "TFRecordOptions", "TFRecordWriter", "encode_record",
            "read_records"]

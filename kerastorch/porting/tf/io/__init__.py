@@ -5,7 +5,8 @@
 - Examples: `parse_single_example` / `parse_example` with `FixedLenFeature`, `VarLenFeature`
   (a `tf.sparse.SparseTensor`) and `FixedLenSequenceFeature`. Numbers come back as torch tensors
   (float32, int64); strings as Python `bytes` (a scalar) or numpy object arrays of bytes.
-- Files: `read_file` (bytes), `write_file`, `gfile`.
+- Files: `read_file`, `write_file`, `gfile`. Bytes results (`read_file`, `encode_png`, records)
+  are `bytes` with `.numpy()`, as scripts call it on TensorFlow's string tensors.
 - Images (torchvision.io): `decode_png`, `decode_jpeg`, `decode_image`, `encode_png`,
   `encode_jpeg`, `decode_raw`: HWC uint8 tensors as TensorFlow gives them.
 """
@@ -16,6 +17,7 @@ import os
 import numpy as np
 import torch
 
+from kerastorch.data.tfrecord import ByteString
 from kerastorch.data.tfrecord import TFRecordOptions
 from kerastorch.data.tfrecord import TFRecordWriter
 from kerastorch.porting.errors import NotSupportedAttributeError
@@ -282,7 +284,7 @@ def read_file(filename, name=None):
     if not os.path.isfile(path):
         raise NotFoundError(None, None, f"{path}; No such file or directory")
     with open(path, "rb") as f:
-        return f.read()
+        return ByteString(f.read())
 
 
 def write_file(filename, contents, name=None):
@@ -402,7 +404,7 @@ def encode_png(image, compression=-1, name=None):
     """tf.io.encode_png: an HWC uint8 tensor -> PNG bytes."""
     from torchvision.io import encode_png as _encode
     level = 6 if compression is None or compression < 0 else int(compression)
-    return bytes(_encode(_chw_uint8(image, "encode_png"), compression_level=level).numpy())
+    return ByteString(_encode(_chw_uint8(image, "encode_png"), compression_level=level).numpy())
 
 
 def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002
@@ -410,7 +412,7 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
                 xmp_metadata="", name=None):
     """tf.io.encode_jpeg: an HWC uint8 tensor -> JPEG bytes."""
     from torchvision.io import encode_jpeg as _encode
-    return bytes(_encode(_chw_uint8(image, "encode_jpeg"), quality=int(quality)).numpy())
+    return ByteString(_encode(_chw_uint8(image, "encode_jpeg"), quality=int(quality)).numpy())
 
 
 def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, name=None):
