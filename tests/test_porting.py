@@ -434,9 +434,8 @@ def test_tf_config_device_listing(tmp_path):
 
 
 @pytest.mark.parametrize("code,api,error", [
-    ("tf.io.read_file('f')", "tensorflow.io", NotSupportedAttributeError),
-    ("tf.data.TFRecordDataset(['f'])", "tensorflow.data.TFRecordDataset",
-     NotSupportedAttributeError),
+    ("tf.io.serialize_tensor(1)", "tensorflow.io.serialize_tensor", NotSupportedAttributeError),
+    ("tf.lookup.StaticHashTable(None, 0)", "tensorflow.lookup", NotSupportedAttributeError),
     ("tf.data.Dataset.list_files('*')", "tensorflow.data.Dataset.list_files",
      NotSupportedAttributeError),
     ("tf.random.poisson((2,), 1.0)", "tensorflow.random.poisson", NotSupportedAttributeError),
@@ -467,13 +466,13 @@ def test_cli_run_reports_missing_api_at_the_script_line(tmp_path, capsys):
     script = write(tmp_path, "s.py", """
         import tensorflow as tf
         x = tf.ones((2, 2))
-        ds = tf.io.read_file(x)
+        table = tf.lookup.StaticHashTable(x, 0)
     """)
     assert main(["run", str(script)]) == 1
     err = capsys.readouterr().err
     assert f'File "{script}", line 3, in <module>' in err
-    assert err.rstrip().endswith("NotSupportedAttributeError: tensorflow.io is not supported yet "
-                                 "by kerastorch.")
+    assert err.rstrip().endswith("NotSupportedAttributeError: tensorflow.lookup is not supported "
+                                 "yet by kerastorch.")
     assert "runpy" not in err and "hook.py" not in err
 
 
@@ -481,7 +480,7 @@ def test_hasattr_on_missing_api_is_false(tmp_path):
     script = write(tmp_path, "s.py", """
         import keras
         import tensorflow as tf
-        RESULT = hasattr(keras, "no_such_thing"), hasattr(tf, "io"), hasattr(keras, "layers")
+        RESULT = hasattr(keras, "no_such_thing"), hasattr(tf, "lookup"), hasattr(keras, "layers")
     """)
     assert run_script(script)["RESULT"] == (False, False, True)
 
@@ -626,6 +625,7 @@ probs = tf.nn.softmax(logits)
 print(tf.argmax(probs, axis=1))
 ds = tf.data.Dataset.from_tensor_slices((x_train, y_train))
 raw = tf.io.read_file("labels.txt")
+table = tf.lookup.StaticHashTable(None, -1)
 '''
 
 CNN = '''import keras
@@ -665,19 +665,23 @@ def test_port_mnist_mlp(tmp_path):
     assert "print(ops.argmax(probs, axis=1))" in result.ported
     assert "logits = model(ops.convert_to_tensor(x_train[:2]))" in result.ported
     usages = usage_map(result)
-    # tf.data is kerastorch.data; tf.io has no kerastorch equivalent: kept (with its import)
-    # and reported.
+    # tf.data is kerastorch.data; tf.io is TensorFlow's API on torch: the call stays, `tf`
+    # comes from kerastorch.porting.tf.
     assert usages["tf.data.Dataset.from_tensor_slices"].supported
     assert usages["tf.data.Dataset.from_tensor_slices"].lines == lines_with(MNIST_MLP, "tf.data")
     assert "ds = kerastorch.data.Dataset.from_tensor_slices((x_train, y_train))" in result.ported
     assert "import kerastorch.data" in result.ported.splitlines()
-    assert not usages["tf.io.read_file"].supported
+    assert usages["tf.io.read_file"].supported
+    assert usages["tf.io.read_file"].note == "-> kerastorch.porting.tf"
+    assert 'raw = tf.io.read_file("labels.txt")' in result.ported
+    # tf.lookup has no kerastorch equivalent: TensorFlow's import stays for it, reported.
+    assert not usages["tf.lookup.StaticHashTable"].supported
     assert usages["keras.layers.Dense"].lines == lines_with(MNIST_MLP, "layers.Dense(")
     assert usages["keras.layers.Dropout"].supported
     for api in ("keras.datasets.mnist.load_data", "keras.losses.SparseCategoricalCrossentropy",
                 "keras.optimizers.RMSprop", "Sequential.compile", "Sequential.fit"):
         assert usages[api].supported == _resolves_any(api), api
-    assert "tf.io.read_file" in result.report()
+    assert "tf.lookup.StaticHashTable" in result.report()
 
 
 def _resolves_any(api):
@@ -747,8 +751,8 @@ def test_port_cli_prints_diff_and_report_and_writes(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "+import kerastorch as keras" in result.stdout
     assert "-from tensorflow import keras" in result.stdout
-    assert "NOT SUPPORTED  tf.io.read_file" in result.stderr
-    assert f"line {lines_with(MNIST_MLP, 'tf.io')[0]}" in result.stderr
+    assert "NOT SUPPORTED  tf.lookup.StaticHashTable" in result.stderr
+    assert f"line {lines_with(MNIST_MLP, 'tf.lookup')[0]}" in result.stderr
     assert kerastorch_cli("port", script, "--strict").returncode == 1
     assert script.read_text() == textwrap.dedent(MNIST_MLP).lstrip()
     assert kerastorch_cli("port", script, "--write").returncode == 0
@@ -1141,6 +1145,50 @@ def test_port_reports_tensorflow_core_calls_as_kerastorch_run_provides_them():
     result = port_source(source)
     usages = usage_map(result)
     assert usages["tf.Variable"].supported and usages["tf.GradientTape"].supported
-    assert "kerastorch run provides it" in usages["tf.GradientTape"].note
-    assert not usages["tf.io.read_file"].supported
-    assert "import tensorflow as tf" in result.ported.splitlines()
+    assert usages["tf.GradientTape"].note == "-> kerastorch.porting.tf"
+    assert usages["tf.io.read_file"].supported
+    assert "from kerastorch.porting import tf" in result.ported.splitlines()
+    assert "import tensorflow as tf" not in result.ported.splitlines()
+
+
+TF_IO_SCRIPT = '''import os
+import tensorflow as tf
+from tensorflow.io import gfile
+
+path = os.path.join(os.environ["OUT_DIR"], "r.tfrecord")
+with tf.io.TFRecordWriter(path) as writer:
+    for i in range(3):
+        writer.write(tf.train.Example(features=tf.train.Features(feature={
+            "i": tf.train.Feature(int64_list=tf.train.Int64List(value=[i]))})).SerializeToString())
+spec = {"i": tf.io.FixedLenFeature([], tf.int64)}
+values = [int(tf.io.parse_single_example(r, spec)["i"]) for r in tf.data.TFRecordDataset(path)]
+print(values, gfile.exists(path), tf.reduce_sum(tf.ones((2, 2))).numpy())
+table = tf.lookup.StaticHashTable
+'''
+
+
+def test_port_keeps_tf_calls_kerastorch_has_and_the_result_runs_like_kerastorch_run(
+        tmp_path, monkeypatch):
+    result = port_source(TF_IO_SCRIPT)
+    usages = usage_map(result)
+    assert usages["tf.io.TFRecordWriter"].supported
+    assert usages["tf.train.Example"].supported and usages["tf.io.parse_single_example"].supported
+    assert not usages["tf.lookup.StaticHashTable"].supported
+    assert "import tensorflow as tf" in result.ported  # still needed for tf.lookup
+    without_lookup = port_source(TF_IO_SCRIPT.replace("table = tf.lookup.StaticHashTable\n", ""))
+    assert without_lookup.unsupported == []
+    lines = without_lookup.ported.splitlines()
+    assert "from kerastorch.porting import tf" in lines
+    assert "from kerastorch.porting.tf.io import gfile" in lines
+    monkeypatch.setenv("OUT_DIR", str(tmp_path))
+    ported = write(tmp_path, "ported.py", without_lookup.ported)
+    original = write(tmp_path, "original.py", TF_IO_SCRIPT.replace(
+        "table = tf.lookup.StaticHashTable\n", ""))
+    run = [sys.executable, "-m", "kerastorch", "run"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KERAS_BACKEND="torch")
+    out_ported = subprocess.run([sys.executable, str(ported)], capture_output=True, text=True,
+                                env=env, timeout=120)
+    out_run = subprocess.run(run + [str(original)], capture_output=True, text=True, env=env,
+                             timeout=120)
+    assert out_ported.returncode == 0, out_ported.stderr[-2000:]
+    assert out_ported.stdout == out_run.stdout == "[0, 1, 2] True 4.0\n"

@@ -287,7 +287,7 @@ model.compile(optimizer="adam", metrics=["accuracy"],
 history = model.fit(train, epochs=2, verbose=0)
 print("epochs", len(history.history["loss"]))
 print("params", model.count_params())
-print("tfio", hasattr(tf, "io"))
+print("tflookup", hasattr(tf, "lookup"))
 '''
 
 
@@ -300,7 +300,7 @@ def test_kerastorch_run_trains_on_a_tf_data_pipeline(tmp_path):
                                  "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "cardinality 4 4", "batch (16, 3) (16,)", "epochs 2", "params 26", "tfio False"]
+        "cardinality 4 4", "batch (16, 3) (16,)", "epochs 2", "params 26", "tflookup False"]
 
 
 def test_port_rewrites_tf_data_to_kerastorch_data_and_reports_it_supported():
@@ -310,16 +310,18 @@ def test_port_rewrites_tf_data_to_kerastorch_data_and_reports_it_supported():
         import tensorflow as tf
         ds = tf.data.Dataset.from_tensor_slices(np.arange(6)).batch(4).prefetch(tf.data.AUTOTUNE)
         records = tf.data.TFRecordDataset
+        windows = tf.data.experimental.make_csv_dataset
         sizes = [len(b) for b in ds]
     ''').lstrip()
     result = port_source(source)
     usages = {u.api: u for u in result.usages}
     assert usages["tf.data.Dataset.from_tensor_slices"].supported
     assert usages["tf.data.AUTOTUNE"].supported
-    assert not usages["tf.data.TFRecordDataset"].supported
+    assert usages["tf.data.TFRecordDataset"].supported
+    assert not usages["tf.data.experimental.make_csv_dataset"].supported
     assert "ds = kerastorch.data.Dataset.from_tensor_slices(np.arange(6)).batch(4)" \
         ".prefetch(kerastorch.data.AUTOTUNE)" in result.ported
     g = {}
     exec(result.ported.replace("import tensorflow as tf\n", "").replace(
-        "records = tf.data.TFRecordDataset\n", ""), g)
+        "windows = tf.data.experimental.make_csv_dataset\n", ""), g)
     assert g["sizes"] == [4, 2]

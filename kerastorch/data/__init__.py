@@ -6,9 +6,10 @@ from kerastorch.data.dataset import INFINITE_CARDINALITY
 from kerastorch.data.dataset import UNKNOWN_CARDINALITY
 from kerastorch.data.dataset import Dataset
 from kerastorch.data.experimental import Options
+from kerastorch.data.tfrecord import TFRecordDataset
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Options",
-           "experimental"]
+           "TFRecordDataset", "experimental"]
 
 
 def __getattr__(name):

@@ -58,6 +58,8 @@ def _to_tensor(value):
         return torch.from_numpy(value)
     if isinstance(value, (str, bytes)) or isinstance(value, list) and _is_string_list(value):
         return _string_array(value)
+    if hasattr(value, "dense_shape"):  # a tf.sparse.SparseTensor (tf.io.VarLenFeature)
+        return value
     return ops.convert_to_tensor(value)
 
 

@@ -3,7 +3,9 @@ every Keras API it uses with whether kerastorch has it.
 
 The rewrite changes only imports (`from tensorflow import keras` -> `import kerastorch as
 keras`, ...), `tf.*` tensor helpers (`tf.ones` -> `ops.ones`) and `tf.data` (->
-`kerastorch.data`); everything else is left as it is. "Supported" means: resolvable in
+`kerastorch.data`); other TensorFlow calls that `kerastorch run` supports (`tf.GradientTape`,
+`tf.io.*`, ...) stay as they are, with `tf` imported from `kerastorch.porting.tf`; everything
+else is left as it is. "Supported" means: resolvable in
 kerastorch now, in this process.
 """
 
@@ -306,7 +308,8 @@ def port_source(source, filename="<script>"):
             entry.lines.append(line)
 
     needs_ops = needs_keras = needs_data = False
-    tf_names_kept = set()
+    tf_names_kept = set()  # TensorFlow names a call kerastorch lacks still needs
+    tf_names_shim = set()  # TensorFlow names whose calls kerastorch.porting.tf has
     for api, node, root in analysis.chains:
         via_tf = api.startswith("tensorflow.keras")
         if via_tf:
@@ -342,13 +345,14 @@ def port_source(source, filename="<script>"):
                 needs_data = True
                 continue
         rewrite = TF_REWRITES.get(helper)
+        if rewrite is None and helper and _resolve_tf_shim(helper) is not _MISSING:
+            # TensorFlow's API on torch (kerastorch.porting.tf, what `kerastorch run` gives a
+            # script): the call stays, the name `tf` comes from kerastorch.
+            tf_names_shim.add(root)
+            use(f"tf.{helper}", node.lineno, True, "-> kerastorch.porting.tf")
+            continue
         if rewrite is None:
             tf_names_kept.add(root)
-            if helper and _resolve_tf_shim(helper) is not _MISSING:
-                # TensorFlow's own API (tf.GradientTape, tf.function, ...): the import stays and
-                # `kerastorch run` provides it, as it does for the unported script.
-                use(f"tf.{helper}", node.lineno, True, "kept: kerastorch run provides it")
-                continue
             use(f"tf.{helper}" if helper else "tensorflow", node.lineno, False,
                 "no kerastorch equivalent" if helper else "the module itself")
             continue
@@ -399,7 +403,7 @@ def port_source(source, filename="<script>"):
     if needs_data:
         extra.append("import kerastorch.data")
     for i, (stmt, found) in enumerate(analysis.imports):
-        lines = _rewrite_import(stmt, found, tf_names_kept)
+        lines = _rewrite_import(stmt, found, tf_names_kept, tf_names_shim - tf_names_kept)
         if i == len(analysis.imports) - 1:
             lines += [e for e in extra if e not in lines]
             extra = []
@@ -460,13 +464,16 @@ def _resolve_tf_data(helper):
 
 
 def _resolve_tf_shim(helper):
-    """The object `tf.<helper>` is under `kerastorch run` (kerastorch.porting.tf), or _MISSING."""
+    """The kerastorch.porting.tf object for 'GradientTape' / 'io.parse_example', or _MISSING."""
     obj = importlib.import_module("kerastorch.porting.tf")
     for part in helper.split("."):
         try:
             obj = getattr(obj, part)
-        except AttributeError:  # NotSupportedAttributeError included
-            return _MISSING
+        except AttributeError:
+            try:
+                obj = importlib.import_module(f"{obj.__name__}.{part}")
+            except (ImportError, AttributeError, TypeError):
+                return _MISSING
     return obj
 
 
@@ -479,8 +486,9 @@ def _missing_note(api):
     return ""
 
 
-def _rewrite_import(stmt, found, tf_names_kept):
-    """The replacement lines for one import statement."""
+def _rewrite_import(stmt, found, tf_names_kept, tf_names_shim=()):
+    """The replacement lines for one import statement (a TensorFlow name every use of which
+    kerastorch.porting.tf has is imported from there; one with an unsupported use is kept)."""
     lines = []
     if isinstance(stmt, ast.Import):
         others = [a for a in stmt.names if canonical_module(a.name) is None]
@@ -495,6 +503,9 @@ def _rewrite_import(stmt, found, tf_names_kept):
                              f"import kerastorch as {local}")
             elif local in tf_names_kept:
                 lines.append("import " + _alias(alias.name, alias.asname))
+            elif local in tf_names_shim and alias.name == "tensorflow":
+                lines.append(f"from kerastorch.porting import tf as {local}" if local != "tf"
+                             else "from kerastorch.porting import tf")
         return lines
     canon = canonical_module(stmt.module)
     if canon.startswith("keras"):
@@ -517,6 +528,10 @@ def _rewrite_import(stmt, found, tf_names_kept):
                          f"{_alias(sub.rsplit('.', 1)[1], alias.asname)}")
         elif (alias.asname or alias.name) in tf_names_kept:
             kept.append(alias)
+        elif (alias.asname or alias.name) in tf_names_shim:
+            shim_module = "kerastorch.porting.tf" + full[len("tensorflow"):].rsplit(".", 1)[0] \
+                if full.count(".") > 1 else "kerastorch.porting.tf"
+            lines.append(f"from {shim_module} import {_alias(alias.name, alias.asname)}")
     if kept:
         lines.insert(0, f"from {stmt.module} import " +
                      ", ".join(_alias(a.name, a.asname) for a in kept))

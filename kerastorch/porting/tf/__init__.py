@@ -23,6 +23,8 @@ from kerastorch.porting.tf import debugging  # noqa: F401
 from kerastorch.porting.tf import distribute  # noqa: F401
 from kerastorch.porting.tf import dtypes  # noqa: F401
 from kerastorch.porting.tf import errors  # noqa: F401
+from kerastorch.porting.tf import io  # noqa: F401
+from kerastorch.porting.tf import sparse  # noqa: F401
 from kerastorch.porting.tf import summary  # noqa: F401
 from kerastorch.porting.tf import test  # noqa: F401
 from kerastorch.porting.tf import train  # noqa: F401
@@ -38,6 +40,7 @@ from kerastorch.porting.tf.dtypes import complex128, double, float16, float32  #
 from kerastorch.porting.tf.dtypes import float64, half, int8, int16, int32, int64  # noqa: F401
 from kerastorch.porting.tf.dtypes import string, uint8, uint16, uint32, uint64  # noqa: F401
 from kerastorch.porting.tf.function import Function, function  # noqa: F401
+from kerastorch.porting.tf.sparse import SparseTensor  # noqa: F401
 from kerastorch.porting.tf.tape import GradientTape, UnconnectedGradients  # noqa: F401
 from kerastorch.porting.tf.tape import custom_gradient  # noqa: F401
 from kerastorch.porting.tf.tensor import Tensor, TensorShape, TensorSpec, cast  # noqa: F401
@@ -62,6 +65,7 @@ def _namespace(name, doc, **members):
 
 
 data = _namespace("data", "tf.data on torch (kerastorch.data).", Dataset=_data.Dataset,
+                  TFRecordDataset=_data.TFRecordDataset,
                   AUTOTUNE=_data.AUTOTUNE, INFINITE_CARDINALITY=_data.INFINITE_CARDINALITY,
                   UNKNOWN_CARDINALITY=_data.UNKNOWN_CARDINALITY,
                   experimental=_namespace("data.experimental", "tf.data.experimental.",

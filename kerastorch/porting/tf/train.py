@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from kerastorch.porting.errors import NotSupportedAttributeError
+from kerastorch.porting.tf import example as _example
 from kerastorch.porting.tf import variables as _variables
 
 _FORMAT = "kerastorch-checkpoint-1"
@@ -368,4 +369,6 @@ class CheckpointManager:
 
 
 def __getattr__(name):
+    if name in _example._NAMES:  # tf.train.Example and its parts (protobuf messages)
+        return getattr(_example, name)
     raise NotSupportedAttributeError(f"tensorflow.train.{name}")

@@ -1,15 +1,16 @@
-"""The few TensorFlow / Keras 2 protobuf messages kerastorch reads, built in Python.
+"""The few TensorFlow / Keras 2 protobuf messages kerastorch reads (and, for tf.train.Example,
+writes), built in Python.
 
 Only the fields the readers use are declared, with the field numbers of TensorFlow's public
 `.proto` files (tensor_bundle.proto, tensor_shape.proto, versions.proto,
-trackable_object_graph.proto, saved_model.proto, meta_graph.proto, saved_object_graph.proto and
-Keras's saved_metadata.proto). Fields not declared are skipped by the parser, so a full file
+trackable_object_graph.proto, saved_model.proto, meta_graph.proto, saved_object_graph.proto,
+example.proto, feature.proto and Keras's saved_metadata.proto). Fields not declared are skipped by the parser, so a full file
 parses into these partial messages. Enums are declared as int32 (the same varint on the wire).
 The messages live in a private descriptor pool, so they never clash with TensorFlow's own
 classes when both are imported in one process.
 """
 
-_T = {"int32": 5, "int64": 3, "uint32": 13, "bool": 8, "string": 9, "bytes": 12,
+_T = {"float": 2, "int32": 5, "int64": 3, "uint32": 13, "bool": 8, "string": 9, "bytes": 12,
       "fixed32": 7, "message": 11}
 _OPTIONAL, _REPEATED = 1, 3
 
@@ -77,7 +78,23 @@ _MESSAGES = {
                      ("object_graph_def", 7, "message", False, "SavedObjectGraph")],
     "SavedModel": [("saved_model_schema_version", 1, "int64", False, None),
                    ("meta_graphs", 2, "message", True, "MetaGraphDef")],
+    # example.proto and feature.proto (tf.train.Example, the records of TFRecord files); a
+    # "map" field is a map<string, message> (its type name is the value's message)
+    "BytesList": [("value", 1, "bytes", True, None)],
+    "FloatList": [("value", 1, "float", True, None)],
+    "Int64List": [("value", 1, "int64", True, None)],
+    "Feature": [("bytes_list", 1, "message", False, "BytesList"),
+                ("float_list", 2, "message", False, "FloatList"),
+                ("int64_list", 3, "message", False, "Int64List")],
+    "Features": [("feature", 1, "map", False, "Feature")],
+    "FeatureList": [("feature", 1, "message", True, "Feature")],
+    "FeatureLists": [("feature_list", 1, "map", False, "FeatureList")],
+    "Example": [("features", 1, "message", False, "Features")],
+    "SequenceExample": [("context", 1, "message", False, "Features"),
+                        ("feature_lists", 2, "message", False, "FeatureLists")],
 }
+# Fields of one message that TensorFlow declares as a `oneof` (at most one is set).
+_ONEOFS = {"Feature": ("kind", ("bytes_list", "float_list", "int64_list"))}
 
 _PACKAGE = "kerastorch_tf_format"
 _CLASSES = None
@@ -90,11 +107,27 @@ def _build():
                                                     package=_PACKAGE, syntax="proto3")
     for name, fields in _MESSAGES.items():
         message = file_proto.message_type.add(name=name.replace(".", "_"))
+        oneof_name, oneof_fields = _ONEOFS.get(name, (None, ()))
+        if oneof_name:
+            message.oneof_decl.add(name=oneof_name)
         for field_name, number, kind, repeated, type_name in fields:
+            if kind == "map":  # map<string, type_name>: a repeated nested map-entry message
+                entry = message.nested_type.add(name=field_name.title().replace("_", "") +
+                                                "Entry")
+                entry.options.map_entry = True
+                entry.field.add(name="key", number=1, type=_T["string"], label=_OPTIONAL)
+                entry.field.add(name="value", number=2, type=_T["message"], label=_OPTIONAL,
+                                type_name=f".{_PACKAGE}.{type_name}")
+                message.field.add(name=field_name, number=number, type=_T["message"],
+                                  label=_REPEATED,
+                                  type_name=f".{_PACKAGE}.{name}.{entry.name}")
+                continue
             field = message.field.add(name=field_name, number=number, type=_T[kind],
                                       label=_REPEATED if repeated else _OPTIONAL)
             if type_name:
                 field.type_name = f".{_PACKAGE}.{type_name.replace('.', '_')}"
+            if field_name in oneof_fields:
+                field.oneof_index = 0
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file_proto)
     return {name: message_factory.GetMessageClass(
