@@ -239,9 +239,17 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
     x = convert(input)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    reps = repeats if isinstance(repeats, torch.Tensor) else torch.as_tensor(repeats)
-    return torch.repeat_interleave(x, reps.to(torch.int64) if reps.dim() else int(reps),
-                                   dim=int(axis))
+    if isinstance(repeats, torch.Tensor):
+        if not repeats.dim():
+            return torch.repeat_interleave(x, int(repeats), dim=int(axis))
+        reps = repeats.to(torch.int64)
+        size = None if reps.device.type == "meta" else int(reps.sum())
+    else:  # Python values: the output size is known without a tensor (meta shape inference)
+        counts = np.asarray(repeats, dtype=np.int64)
+        if not counts.ndim:
+            return torch.repeat_interleave(x, int(counts), dim=int(axis))
+        reps, size = torch.as_tensor(counts, device=x.device), int(counts.sum())
+    return torch.repeat_interleave(x, reps, dim=int(axis), output_size=size)
 
 
 def _pad_index(n, before, after, mode):

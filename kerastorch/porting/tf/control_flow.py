@@ -17,7 +17,7 @@ from kerastorch.porting.tf import tensor as _tensor
 
 
 def _truth(pred, what):
-    t = _tensor._unwrap(pred)
+    t = _tensor.unwrap(pred)
     if isinstance(t, torch.Tensor):
         if t.numel() != 1:
             raise ValueError(f"{what}: the predicate must be a scalar, received shape "
@@ -65,7 +65,7 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
 
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     """`tf.switch_case`: `branch_fns[branch_index]()` (out of range: `default`, else the last)."""
-    t = _tensor._unwrap(branch_index)
+    t = _tensor.unwrap(branch_index)
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"'branch_index' must be a Tensor, got {type(branch_index)}")
     index = int(t.item())
@@ -104,7 +104,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 
 
 def _as_tensor(x):
-    t = _tensor._unwrap(x)
+    t = _tensor.unwrap(x)
     return t if isinstance(t, torch.Tensor) else _tensor.convert_to_tensor(x)
 
 
@@ -155,7 +155,7 @@ def _format_tensor(t, summarize):
 
 
 def _format(value, summarize):
-    t = _tensor._unwrap(value)
+    t = _tensor.unwrap(value)
     if isinstance(t, torch.Tensor):
         return _format_tensor(t, summarize)
     if isinstance(value, np.ndarray):

@@ -6,16 +6,16 @@ writes and `Example.FromString(record)` reads them."""
 
 from kerastorch.saving.tf_format import protos
 
-_NAMES = ("Example", "Features", "Feature", "BytesList", "FloatList", "Int64List",
+NAMES = ("Example", "Features", "Feature", "BytesList", "FloatList", "Int64List",
           "SequenceExample", "FeatureList", "FeatureLists")
 
 
 def __getattr__(name):
-    if name in _NAMES:
+    if name in NAMES:
         cls = protos.message_class(name)  # built on first use: protobuf is an optional extra
         globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = list(_NAMES)
+__all__ = list(NAMES)

@@ -177,20 +177,20 @@ def _random_flip(image, gen, axis, op):
 
 
 def random_flip_left_right(image, seed=None):
-    return _random_flip(image, _random._generator(seed), -2, "random_flip_left_right")
+    return _random_flip(image, _random.op_generator(seed), -2, "random_flip_left_right")
 
 
 def random_flip_up_down(image, seed=None):
-    return _random_flip(image, _random._generator(seed), -3, "random_flip_up_down")
+    return _random_flip(image, _random.op_generator(seed), -3, "random_flip_up_down")
 
 
 def stateless_random_flip_left_right(image, seed):
-    return _random_flip(image, _random._stateless_generator(seed), -2,
+    return _random_flip(image, _random.stateless_op_generator(seed), -2,
                         "stateless_random_flip_left_right")
 
 
 def stateless_random_flip_up_down(image, seed):
-    return _random_flip(image, _random._stateless_generator(seed), -3,
+    return _random_flip(image, _random.stateless_op_generator(seed), -3,
                         "stateless_random_flip_up_down")
 
 
@@ -244,11 +244,11 @@ def resize_with_crop_or_pad(image, target_height, target_width):
 
 def random_crop(value, size, seed=None, name=None):
     """tf.image.random_crop: one random window of `size` (any rank)."""
-    return _crop(value, size, _random._generator(seed))
+    return _crop(value, size, _random.op_generator(seed))
 
 
 def stateless_random_crop(value, size, seed, name=None):
-    return _crop(value, size, _random._stateless_generator(seed))
+    return _crop(value, size, _random.stateless_op_generator(seed))
 
 
 def _crop(value, size, gen):
@@ -423,36 +423,36 @@ def _hue(image, max_delta, gen):
 
 def random_brightness(image, max_delta, seed=None):
     """Adds one delta drawn from [-max_delta, max_delta) to the image."""
-    return _brightness(image, max_delta, _random._generator(seed))
+    return _brightness(image, max_delta, _random.op_generator(seed))
 
 
 def random_contrast(image, lower, upper, seed=None):
     """adjust_contrast with one factor drawn from [lower, upper)."""
-    return _contrast(image, lower, upper, _random._generator(seed))
+    return _contrast(image, lower, upper, _random.op_generator(seed))
 
 
 def random_saturation(image, lower, upper, seed=None):
-    return _saturation(image, lower, upper, _random._generator(seed))
+    return _saturation(image, lower, upper, _random.op_generator(seed))
 
 
 def random_hue(image, max_delta, seed=None):
-    return _hue(image, max_delta, _random._generator(seed))
+    return _hue(image, max_delta, _random.op_generator(seed))
 
 
 def stateless_random_brightness(image, max_delta, seed):
-    return _brightness(image, max_delta, _random._stateless_generator(seed))
+    return _brightness(image, max_delta, _random.stateless_op_generator(seed))
 
 
 def stateless_random_contrast(image, lower, upper, seed):
-    return _contrast(image, lower, upper, _random._stateless_generator(seed))
+    return _contrast(image, lower, upper, _random.stateless_op_generator(seed))
 
 
 def stateless_random_saturation(image, lower, upper, seed):
-    return _saturation(image, lower, upper, _random._stateless_generator(seed))
+    return _saturation(image, lower, upper, _random.stateless_op_generator(seed))
 
 
 def stateless_random_hue(image, max_delta, seed):
-    return _hue(image, max_delta, _random._stateless_generator(seed))
+    return _hue(image, max_delta, _random.stateless_op_generator(seed))
 
 
 # ------------------------------------------------------------------ patches and measures

@@ -31,7 +31,7 @@ def set_seed(seed):
     backend.set_random_seed(int(seed))
 
 
-def _generator(seed):
+def op_generator(seed):
     if seed is None:
         return None
     key = (_GLOBAL_SEED[0], int(seed))
@@ -41,7 +41,7 @@ def _generator(seed):
     return _OP_GENERATORS[key]
 
 
-def _stateless_generator(seed):
+def stateless_op_generator(seed):
     pair = convert(seed).reshape(-1).tolist()
     if len(pair) != 2:
         raise InvalidArgumentError(f"seed must have shape [2], not {len(pair)} values")
@@ -114,22 +114,22 @@ def _gamma(shape, alpha, beta, dtype, generator):
 
 def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
     """tf.random.normal: float32 samples of N(mean, stddev**2)."""
-    return _normal(shape, mean, stddev, dtype, _generator(seed))
+    return _normal(shape, mean, stddev, dtype, op_generator(seed))
 
 
 def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None):
     """tf.random.uniform: [minval, maxval); integer dtypes need maxval."""
-    return _uniform(shape, minval, maxval, dtype, _generator(seed))
+    return _uniform(shape, minval, maxval, dtype, op_generator(seed))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
     """tf.random.truncated_normal: normal samples redrawn when beyond two stddevs."""
-    return _truncated(shape, mean, stddev, dtype, _generator(seed))
+    return _truncated(shape, mean, stddev, dtype, op_generator(seed))
 
 
 def gamma(shape, alpha, beta=None, dtype="float32", seed=None, name=None):
     """tf.random.gamma: samples of shape `shape + broadcast(alpha, beta).shape`."""
-    return _gamma(shape, alpha, beta, dtype, _generator(seed))
+    return _gamma(shape, alpha, beta, dtype, op_generator(seed))
 
 
 def _categorical(logits, num_samples, dtype, generator):
@@ -143,7 +143,7 @@ def _categorical(logits, num_samples, dtype, generator):
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     """tf.random.categorical: `num_samples` class ids per row of unnormalised log-probs."""
-    return _categorical(logits, num_samples, dtype, _generator(seed))
+    return _categorical(logits, num_samples, dtype, op_generator(seed))
 
 
 def shuffle(value, seed=None, name=None):
@@ -151,29 +151,29 @@ def shuffle(value, seed=None, name=None):
     x = convert(value)
     if x.dim() == 0:
         return x.clone()
-    return x[torch.randperm(x.shape[0], generator=_generator(seed)).to(x.device)]
+    return x[torch.randperm(x.shape[0], generator=op_generator(seed)).to(x.device)]
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None, alg=None):
-    return _normal(shape, mean, stddev, dtype, _stateless_generator(seed))
+    return _normal(shape, mean, stddev, dtype, stateless_op_generator(seed))
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype="float32", name=None,
                       alg=None):
-    return _uniform(shape, minval, maxval, dtype, _stateless_generator(seed))
+    return _uniform(shape, minval, maxval, dtype, stateless_op_generator(seed))
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None,
                                alg=None):
-    return _truncated(shape, mean, stddev, dtype, _stateless_generator(seed))
+    return _truncated(shape, mean, stddev, dtype, stateless_op_generator(seed))
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype="float32", name=None):
-    return _gamma(shape, alpha, beta, dtype, _stateless_generator(seed))
+    return _gamma(shape, alpha, beta, dtype, stateless_op_generator(seed))
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
-    return _categorical(logits, num_samples, dtype, _stateless_generator(seed))
+    return _categorical(logits, num_samples, dtype, stateless_op_generator(seed))
 
 
 class Generator:
@@ -237,7 +237,7 @@ def set_global_generator(generator):
 
 def stateless_split(seed, num=2):
     """[num, 2] int64 seeds for stateless ops, a pure function of `seed`."""
-    gen = _stateless_generator(seed)
+    gen = stateless_op_generator(seed)
     return place(torch.randint(0, 2 ** 62, (int(num), 2), dtype=torch.int64, generator=gen))
 
 

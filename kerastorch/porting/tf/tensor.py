@@ -21,7 +21,7 @@ Tensor = torch.Tensor
 _INT32 = (-2 ** 31, 2 ** 31 - 1)
 
 
-def _unwrap(value):
+def unwrap(value):
     """The torch tensor behind a Keras or tf Variable (gradients flow through it)."""
     torch_value = getattr(value, "value", None)
     if isinstance(torch_value, torch.Tensor) and hasattr(value, "assign"):
@@ -50,7 +50,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     A tensor (or Variable) is returned as it is; asking for a dtype it does not have raises
     ValueError, as TensorFlow does.
     """
-    value = _unwrap(value)
+    value = unwrap(value)
     if isinstance(value, torch.Tensor):
         if dtype is not None and value.dtype != _dtypes.to_torch(dtype):
             raise ValueError(f"Tensor conversion requested dtype {_dtypes.as_dtype(dtype)} for "
@@ -62,7 +62,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 
 
 def _from_python(value, dtype, strict):
-    if isinstance(value, (list, tuple)) and any(isinstance(_unwrap(v), torch.Tensor)
+    if isinstance(value, (list, tuple)) and any(isinstance(unwrap(v), torch.Tensor)
                                                 for v in value):
         parts = [convert_to_tensor(v) for v in value]
         out = torch.stack(parts)
@@ -103,7 +103,7 @@ def constant(value, dtype=None, shape=None, name=None):
     Unlike `convert_to_tensor`, a tensor of another dtype than `dtype` is an error
     (TypeError), as in TensorFlow.
     """
-    value = _unwrap(value)
+    value = unwrap(value)
     if isinstance(value, torch.Tensor):
         if dtype is not None and value.dtype != _dtypes.to_torch(dtype):
             raise TypeError(f"Expected tensor with dtype {_dtypes.as_dtype(dtype)!r}, but got "
@@ -188,7 +188,7 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 def is_tensor(x):
     """`tf.is_tensor`: True for tensors and Variables."""
-    return isinstance(x, torch.Tensor) or isinstance(_unwrap(x), torch.Tensor)
+    return isinstance(x, torch.Tensor) or isinstance(unwrap(x), torch.Tensor)
 
 
 class TensorShape(tuple):

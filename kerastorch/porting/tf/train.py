@@ -369,6 +369,6 @@ class CheckpointManager:
 
 
 def __getattr__(name):
-    if name in _example._NAMES:  # tf.train.Example and its parts (protobuf messages)
+    if name in _example.NAMES:  # tf.train.Example and its parts (protobuf messages)
         return getattr(_example, name)
     raise NotSupportedAttributeError(f"tensorflow.train.{name}")

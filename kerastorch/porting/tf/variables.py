@@ -51,8 +51,8 @@ class Variable(_keras_variables.Variable):
         if callable(initial_value) and not isinstance(initial_value, torch.Tensor) and \
                 not hasattr(initial_value, "assign"):
             initial_value = initial_value()
-        if isinstance(_tensor._unwrap(initial_value), torch.Tensor):
-            value = _tensor._unwrap(initial_value).detach()
+        if isinstance(_tensor.unwrap(initial_value), torch.Tensor):
+            value = _tensor.unwrap(initial_value).detach()
             if dtype is not None:
                 value = value.to(_dtypes.to_torch(dtype))
         else:
