@@ -319,7 +319,7 @@ def test_run_passes_argv_and_runs_as_main(tmp_path, capsys):
             print(sys.argv[1:], keras.layers.Dense.__module__)
     """)
     run_script(script, ["--epochs", "3"])
-    assert capsys.readouterr().out.strip() == "['--epochs', '3'] kerastorch.layers.core"
+    assert capsys.readouterr().out.strip() == "['--epochs', '3'] kerastorch.layers.core.dense"
 
 
 @pytest.mark.parametrize("imports", [

@@ -134,7 +134,7 @@ def test_utils_pack_and_unpack_round_trip_like_keras3():
 
 
 def test_top_level_aliases_are_the_kerastorch_classes():
-    from kerastorch.layers.input_layer import KerasTensor
+    from kerastorch.layers.core.input_layer import KerasTensor
     assert kerastorch.KerasTensor is KerasTensor
     assert isinstance(kerastorch.Input((2,)), kerastorch.KerasTensor)
     assert kerastorch.Initializer is kerastorch.initializers.Initializer

@@ -9,7 +9,7 @@ channels-last tensors, handing timm a channels_last-strided NCHW view (no copy).
 import torch
 import torch.nn.functional as F
 
-from kerastorch.layers import conv_utils
+from kerastorch.layers.convolutional import conv_utils
 from kerastorch.layers.layer import Layer
 from kerastorch.variables import LayerVariable
 from kerastorch.variables import Variable

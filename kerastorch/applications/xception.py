@@ -13,8 +13,8 @@ from kerastorch import layers
 from kerastorch.applications import imagenet_utils
 from kerastorch.applications import timm_layers
 from kerastorch.applications import weights as weights_module
-from kerastorch.layers.input_layer import Input
-from kerastorch.layers.input_layer import KerasTensor
+from kerastorch.layers.core.input_layer import Input
+from kerastorch.layers.core.input_layer import KerasTensor
 from kerastorch.models.model import Model
 
 TIMM_NAME = "legacy_xception"

@@ -108,7 +108,7 @@ def device():
 def wrap(model, sync_batchnorm=False):
     """The model in DistributedDataParallel (parameters broadcast from rank 0 on wrapping)."""
     from torch.nn.parallel import DistributedDataParallel
-    from kerastorch.layers.batch_normalization import BatchNormalization
+    from kerastorch.layers.normalization.batch_normalization import BatchNormalization
     if sync_batchnorm or getattr(_DISTRIBUTION, "sync_batchnorm", False):
         for module in model.modules():
             if isinstance(module, BatchNormalization):

@@ -407,7 +407,7 @@ def batch_dot(x, y, axes=None):
     """Sample-wise dot product along `axes` (an int, or one axis of each; default: the last
     axis of `x` with the second-to-last of `y`, its last when 2-D); `(batch, 1)` for two
     matrices, as Keras 2."""
-    from kerastorch.layers.merging import batch_dot as merged_dot
+    from kerastorch.layers.merging.merging import batch_dot as merged_dot
     x, y = _t(x), _t(y)
     if axes is None:
         axes = (x.ndim - 1, y.ndim - 2 if y.ndim > 2 else y.ndim - 1)

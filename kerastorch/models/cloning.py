@@ -18,8 +18,8 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         >>> new_model = keras.models.clone_model(model)
         >>> new_model.set_weights(model.get_weights())
     """
-    from kerastorch.layers.input_layer import InputLayer
-    from kerastorch.layers.input_layer import KerasTensor
+    from kerastorch.layers.core.input_layer import InputLayer
+    from kerastorch.layers.core.input_layer import KerasTensor
     from kerastorch.models.model import Model
     from kerastorch.models.sequential import Sequential
     if kwargs:

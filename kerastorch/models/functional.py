@@ -26,7 +26,7 @@ from torch import nn
 
 from kerastorch import tree
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.merging import Merge
+from kerastorch.layers.merging.merging import Merge
 from kerastorch.models import masked_call
 from kerastorch.tensor.keras_tensor import KerasTensor
 from kerastorch.tensor.slot import Slot

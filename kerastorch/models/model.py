@@ -5,7 +5,7 @@ from torch import nn
 
 from kerastorch import backend
 from kerastorch import tree
-from kerastorch.layers.input_layer import InputLayer
+from kerastorch.layers.core.input_layer import InputLayer
 from kerastorch.layers.layer import Layer
 from kerastorch.models import functional
 from kerastorch.trainers.trainer import Trainer
@@ -20,7 +20,7 @@ def _input_casts(nodes, inputs):
     Keras casts a model's inputs to its `Input`'s dtype), or None where it is not an `Input`
     of a floating dtype or only `Embedding` layers read it (they take the ids as they are);
     None when no input needs it."""
-    from kerastorch.layers.embedding import Embedding
+    from kerastorch.layers.core.embedding import Embedding
     casts = []
     for t in inputs:
         readers = [n.layer for n in nodes if any(i is t for i in tree.flatten(n.call_inputs))]

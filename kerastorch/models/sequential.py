@@ -2,8 +2,8 @@
 
 import torch
 
-from kerastorch.layers.input_layer import InputLayer
-from kerastorch.layers.input_layer import KerasTensor
+from kerastorch.layers.core.input_layer import InputLayer
+from kerastorch.layers.core.input_layer import KerasTensor
 from kerastorch.layers.layer import Layer
 from kerastorch.models import masked_call
 from kerastorch.models.model import Model

@@ -176,7 +176,7 @@ def _to_channels_last(x):
 
 def _same_pad(x, window, strides, dilation, mode="constant"):
     """Returns (x, torch padding) for TF `same` padding, padding `x` when asymmetric."""
-    from kerastorch.layers import conv_utils  # at call time: importing ops imports no layer
+    from kerastorch.layers.convolutional import conv_utils  # at call time: importing ops imports no layer
     pads = [conv_utils.same_padding(x.shape[2 + i], window[i], strides[i], dilation[i])
             for i in range(len(window))]
     if builtins.all(a == b for a, b in pads):
@@ -208,7 +208,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         strides, dilation_rate: int or tuple per spatial dimension.
         padding: 'valid' or 'same'.
     """
-    from kerastorch.layers import conv_utils  # at call time: importing ops imports no layer
+    from kerastorch.layers.convolutional import conv_utils  # at call time: importing ops imports no layer
     x, kernel = _t(inputs), _t(kernel)
     n = _spatial_dims(x, "conv operation")
     strides = conv_utils.normalize_tuple(strides, n, "strides")
@@ -257,7 +257,7 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
                    data_format=None, dilation_rate=1):
     """Transposed convolution; `kernel` is `(*window, out_channels, in_channels)` (Keras)."""
-    from kerastorch.layers import conv_utils  # at call time: importing ops imports no layer
+    from kerastorch.layers.convolutional import conv_utils  # at call time: importing ops imports no layer
     x, kernel = _t(inputs), _t(kernel)
     n = _spatial_dims(x, "conv transpose operation")
     strides = conv_utils.normalize_tuple(strides, n, "strides")
@@ -297,7 +297,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
 
 
 def _pool(table, x, pool_size, strides, padding, data_format, what, **extra):
-    from kerastorch.layers import conv_utils  # at call time: importing ops imports no layer
+    from kerastorch.layers.convolutional import conv_utils  # at call time: importing ops imports no layer
     x = _t(x)
     n = _spatial_dims(x, what)
     pool_size = conv_utils.normalize_tuple(pool_size, n, "pool_size")
@@ -326,7 +326,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 
 
 def _adaptive(fns, inputs, output_size, data_format):
-    from kerastorch.layers import conv_utils  # at call time: importing ops imports no layer
+    from kerastorch.layers.convolutional import conv_utils  # at call time: importing ops imports no layer
     x = _t(inputs)
     n = x.ndim - 2
     if n not in (1, 2, 3):

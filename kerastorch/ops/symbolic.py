@@ -3,7 +3,7 @@
 Every public op is wrapped by `op()`. On real tensors the wrapper only scans its positional
 arguments' types and calls the op; when a `KerasTensor` is among the arguments it builds a
 `TFOpLambda` layer (the class name Keras 2 gives such nodes, in
-`kerastorch.layers.tf_op_lambda`) holding the op and its other arguments, and calls it
+`kerastorch.layers.core.tf_op_lambda`) holding the op and its other arguments, and calls it
 symbolically, so `x + residual` or `ops.concatenate([a, b])` on `keras.Input`s become layers of
 the functional model, listed by `summary()`.
 
@@ -57,7 +57,7 @@ def op(layer_name=None):
 
 def symbolic_call(fn, name, args, kwargs):
     """Calls `fn` on symbolic arguments through a new `TFOpLambda` layer; returns KerasTensors."""
-    from kerastorch.layers.tf_op_lambda import TFOpLambda
+    from kerastorch.layers.core.tf_op_lambda import TFOpLambda
     template, inputs = make_template(args, kwargs)
     layer = TFOpLambda(fn, template, name=backend.unique_object_name(name))
     return layer(inputs)
@@ -94,6 +94,6 @@ def getitem(x, key):
 def __getattr__(name):
     # `kerastorch.ops.symbolic.TFOpLambda` still names the class, imported on first use.
     if name == "TFOpLambda":
-        from kerastorch.layers.tf_op_lambda import TFOpLambda
+        from kerastorch.layers.core.tf_op_lambda import TFOpLambda
         return TFOpLambda
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -389,7 +389,7 @@ def functional_from_keras2_config(cls, config, custom_objects=None):
     """Rebuilds a tf.keras 2 functional model of class `cls` from its config: layers in order,
     then their calls, each once all its inputs exist (tf.keras's rules: node indices of the
     config map to the calls made here; a nested model's own first node is skipped)."""
-    from kerastorch.layers.input_layer import InputLayer
+    from kerastorch.layers.core.input_layer import InputLayer
     from kerastorch.models.model import Model
     from kerastorch.saving import model_config
     created = {}

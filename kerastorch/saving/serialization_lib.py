@@ -279,7 +279,7 @@ def _find_class(class_name, registered_name, module, custom_objects):
         from kerastorch.models.model import Model
         return Model
     if class_name in ("TFOpLambda", "SlicingOpLambda"):  # tf.keras 2's op layers
-        from kerastorch.layers.tf_op_lambda import TFOpLambda
+        from kerastorch.layers.core.tf_op_lambda import TFOpLambda
         return TFOpLambda
     if ">" in class_name:  # tf.keras wrote some built-ins as "Custom>Adam"
         return _find_class(class_name.split(">")[-1], None, module, custom_objects)

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import kerastorch as keras
-from kerastorch.layers.tf_op_lambda import TFOpLambda
+from kerastorch.layers.core.tf_op_lambda import TFOpLambda
 from kerastorch.ops import symbolic
 from kerastorch.tensor import KerasTensor
 from kerastorch.tensor import keras_tensor as keras_tensor_module
@@ -174,7 +174,7 @@ after_tensor = {{"ops": loaded("kerastorch.ops"), "layers": loaded("kerastorch.l
 import kerastorch.ops
 after_ops = {{"layers": loaded("kerastorch.layers"), "ops": len(loaded("kerastorch.ops"))}}
 import kerastorch.layers
-from kerastorch.layers.tf_op_lambda import TFOpLambda
+from kerastorch.layers.core.tf_op_lambda import TFOpLambda
 changed = sorted(k for k in set(before) | set(KerasTensor.__dict__)
                  if before.get(k) is not KerasTensor.__dict__.get(k))
 x = KerasTensor((None, 3))

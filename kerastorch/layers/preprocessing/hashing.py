@@ -132,7 +132,7 @@ class Hashing(Layer):
         return x
 
     def __call__(self, inputs, *args, **kwargs):
-        from kerastorch.layers.input_layer import KerasTensor
+        from kerastorch.layers.core.input_layer import KerasTensor
         if isinstance(inputs, KerasTensor):
             return super().__call__(inputs, *args, **kwargs)
         return self.call(inputs)

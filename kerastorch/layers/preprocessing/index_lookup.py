@@ -214,7 +214,7 @@ class IndexLookup(Layer):
 
     def __call__(self, inputs, *args, **kwargs):
         # Token values are not tensors: the lookup runs in Python on any array-like input.
-        from kerastorch.layers.input_layer import KerasTensor
+        from kerastorch.layers.core.input_layer import KerasTensor
         if isinstance(inputs, KerasTensor):
             return super().__call__(inputs, *args, **kwargs)
         return self.call(inputs)

@@ -4,7 +4,7 @@ import torch
 
 from kerastorch import backend
 from kerastorch.layers.preprocessing.base_image_augmentation import BaseImageAugmentationLayer
-from kerastorch.layers.resizing import resize_images
+from kerastorch.layers.preprocessing.resizing import resize_images
 
 
 class RandomCrop(BaseImageAugmentationLayer):

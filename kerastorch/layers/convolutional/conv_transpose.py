@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from kerastorch import activations
 from kerastorch import backend
 from kerastorch import initializers
-from kerastorch.layers import conv_utils
+from kerastorch.layers.convolutional import conv_utils
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
 

@@ -2,7 +2,7 @@
 
 import torch
 
-from kerastorch.layers.dropout import Dropout
+from kerastorch.layers.regularization.dropout import Dropout
 from kerastorch.layers.layer import Layer
 
 

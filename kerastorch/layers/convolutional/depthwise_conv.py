@@ -6,8 +6,8 @@ torch runs them as a grouped convolution (`groups = in_channels`) whose weight i
 from input channel `c`, in both.
 """
 
-from kerastorch.layers import conv_utils
-from kerastorch.layers.convolutional import BaseConv
+from kerastorch.layers.convolutional import conv_utils
+from kerastorch.layers.convolutional.conv import BaseConv
 from kerastorch.layers.layer import InputSpec
 from kerastorch.variables import add_mapped_weight
 

@@ -4,8 +4,8 @@ import math
 
 import torch
 
-from kerastorch.layers.dropout import check_rate
-from kerastorch.layers.dropout import generator_for
+from kerastorch.layers.regularization.dropout import check_rate
+from kerastorch.layers.regularization.dropout import generator_for
 from kerastorch.layers.layer import Layer
 
 

@@ -8,7 +8,7 @@ import torch
 
 import kerastorch
 from kerastorch import layers
-from kerastorch.layers import conv_utils
+from kerastorch.layers.convolutional import conv_utils
 from tests.keras3 import import_keras3
 
 ATOL = 1e-5

@@ -1,8 +1,8 @@
 """Separable convolutions (SeparableConv1D, SeparableConv2D): depthwise, then pointwise (1x1)."""
 
 from kerastorch import initializers
-from kerastorch.layers import conv_utils
-from kerastorch.layers.depthwise_conv import BaseDepthwiseConv
+from kerastorch.layers.convolutional import conv_utils
+from kerastorch.layers.convolutional.depthwise_conv import BaseDepthwiseConv
 from kerastorch.layers.layer import InputSpec
 
 

@@ -1,6 +1,6 @@
 """CenterCrop layer."""
 
-from kerastorch.layers.resizing import Resizing
+from kerastorch.layers.preprocessing.resizing import Resizing
 
 
 class CenterCrop(Resizing):

@@ -3,11 +3,11 @@
 import torch.nn.functional as F
 
 from kerastorch import backend
-from kerastorch.layers import conv_utils
+from kerastorch.layers.convolutional import conv_utils
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.resizing import check_interpolation
-from kerastorch.layers.resizing import resize_images
+from kerastorch.layers.preprocessing.resizing import check_interpolation
+from kerastorch.layers.preprocessing.resizing import resize_images
 
 
 class UpSampling1D(Layer):

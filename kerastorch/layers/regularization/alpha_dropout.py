@@ -2,8 +2,8 @@
 
 import torch
 
-from kerastorch.layers.dropout import Dropout
-from kerastorch.layers.dropout import generator_for
+from kerastorch.layers.regularization.dropout import Dropout
+from kerastorch.layers.regularization.dropout import generator_for
 
 _ALPHA = 1.6732632423543772848170429916717
 _SCALE = 1.0507009873554804934193349852946

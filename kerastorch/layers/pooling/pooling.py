@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from kerastorch import backend
-from kerastorch.layers import conv_utils
+from kerastorch.layers.convolutional import conv_utils
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
 

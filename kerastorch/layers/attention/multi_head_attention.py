@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from kerastorch import initializers
-from kerastorch.layers.dropout import Dropout
+from kerastorch.layers.regularization.dropout import Dropout
 from kerastorch.layers.layer import Layer
 from kerastorch.tensor.keras_tensor import KerasTensor
 from kerastorch.tensor.node import Node

@@ -1,8 +1,8 @@
 """SpatialDropout1D/2D/3D: drop whole feature maps instead of single elements."""
 
 from kerastorch import backend
-from kerastorch.layers.dropout import Dropout
-from kerastorch.layers.dropout import dropout_mask
+from kerastorch.layers.regularization.dropout import Dropout
+from kerastorch.layers.regularization.dropout import dropout_mask
 from kerastorch.layers.layer import InputSpec
 
 

@@ -2,7 +2,7 @@
 
 import torch
 
-from kerastorch.layers.dropout import generator_for
+from kerastorch.layers.regularization.dropout import generator_for
 from kerastorch.layers.layer import Layer
 
 

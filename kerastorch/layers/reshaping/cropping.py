@@ -3,7 +3,7 @@
 from kerastorch import backend
 from kerastorch.layers.layer import InputSpec
 from kerastorch.layers.layer import Layer
-from kerastorch.layers.zero_padding import normalize_pairs
+from kerastorch.layers.reshaping.zero_padding import normalize_pairs
 
 
 class _Cropping(Layer):

@@ -1,0 +1,1 @@
+"""Activation layers: Activation, ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU."""

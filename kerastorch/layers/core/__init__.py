@@ -1,0 +1,2 @@
+"""Core layers: Dense, EinsumDense, Embedding, Identity, Input, Lambda, Masking, TFOpLambda,
+TorchModuleWrapper."""

@@ -1,0 +1,2 @@
+"""Normalization layers: BatchNormalization, GroupNormalization, LayerNormalization,
+RMSNormalization, UnitNormalization."""

@@ -1,0 +1,2 @@
+"""Regularization layers: ActivityRegularization, AlphaDropout, Dropout, GaussianDropout,
+GaussianNoise, SpatialDropout."""

@@ -1,0 +1,1 @@
+"""Reshaping layers: Cropping, Flatten, Permute, RepeatVector, Reshape, UpSampling, ZeroPadding."""

@@ -1,0 +1,1 @@
+"""Tests of kerastorch's activations layers (one module per package module)."""

@@ -1,0 +1,1 @@
+"""Tests of kerastorch's attention layers (one module per package module)."""

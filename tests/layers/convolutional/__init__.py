@@ -1,0 +1,1 @@
+"""Tests of kerastorch's convolutional layers (one module per package module)."""

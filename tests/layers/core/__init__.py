@@ -1,0 +1,1 @@
+"""Tests of kerastorch's core layers (one module per package module)."""

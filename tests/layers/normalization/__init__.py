@@ -1,0 +1,1 @@
+"""Tests of kerastorch's normalization layers (one module per package module)."""

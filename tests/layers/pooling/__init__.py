@@ -1,0 +1,1 @@
+"""Tests of kerastorch's pooling layers (one module per package module)."""

@@ -1,0 +1,1 @@
+"""Tests of kerastorch's preprocessing layers (one module per package module)."""

@@ -1,0 +1,1 @@
+"""Tests of kerastorch's regularization layers (one module per package module)."""

@@ -1,0 +1,1 @@
+"""Tests of kerastorch's reshaping layers (one module per package module)."""
