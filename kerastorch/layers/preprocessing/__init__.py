@@ -1,4 +1,5 @@
-"""Preprocessing and augmentation layers: Random* image augmentation, lookups, encodings."""
+"""Preprocessing and augmentation layers: Random* image augmentation, lookups, encodings, and
+Rescaling, Resizing, CenterCrop and Normalization."""
 
 from kerastorch.layers.preprocessing.random_brightness import RandomBrightness
 from kerastorch.layers.preprocessing.random_contrast import RandomContrast
@@ -13,3 +14,7 @@ from kerastorch.layers.preprocessing.hashing import Hashing
 from kerastorch.layers.preprocessing.integer_lookup import IntegerLookup
 from kerastorch.layers.preprocessing.string_lookup import StringLookup
 from kerastorch.layers.preprocessing.text_vectorization import TextVectorization
+from kerastorch.layers.preprocessing.center_crop import CenterCrop
+from kerastorch.layers.preprocessing.normalization import Normalization
+from kerastorch.layers.preprocessing.rescaling import Rescaling
+from kerastorch.layers.preprocessing.resizing import Resizing
