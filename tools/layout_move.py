@@ -14,7 +14,19 @@ into `tests/layers/<sub>/test_<new>.py`, and every reference to the old place is
   conv_utils` (an alias keeps the old local name where the file was renamed:
   `from kerastorch.layers import core` -> `from kerastorch.layers.core import dense as core`);
 - file paths in docs and comments: `kerastorch/layers/core.py`, `layers/core.py`,
-  `tests/layers/test_core.py`.
+  `tests/layers/test_core.py`;
+- once kerastorch/layers/input_spec.py exists, the InputSpec import
+  `from kerastorch.layers.layer import InputSpec` -> `...layers.input_spec import InputSpec`.
+
+With `--input-spec` (a second run, its own commit) it first cuts `InputSpec` and
+`check_input_spec` out of layers/layer.py, by their syntax tree and whatever else that file
+holds, into layers/input_spec.py (Keras 3's home of keras.layers.InputSpec); layer.py imports
+both back, so `kerastorch.layers.layer.InputSpec` keeps working for an import this misses.
+
+After the move a full dotted path through a package that was a module
+(`kerastorch.layers.core.Dense`) is read as the old module and becomes
+`kerastorch.layers.core.dense.Dense`: the same class, so code stays right; write
+`layers.core.Dense` where the package path itself is meant.
 
 It reads and writes only kerastorch/, tests/, compat_tests/, benchmarks/, examples/, docs/,
 README.md, Makefile and pyproject.toml, text files only (no .json/.h5/.keras fixture is
@@ -26,12 +38,13 @@ paths alone, so a second run changes nothing. Run it on a main that has other br
 changes merged and it rewrites whatever references exist then; a flat module it has no row
 for is listed at the end (add a row, or keep it flat on purpose in KEEP_FLAT).
 
-Usage (from anywhere):
-    python layout_move.py [--repo PATH] [--dry-run]
-then review `git status` / `git diff --stat -M` and commit.
+Usage (from anywhere, on a clean tree; it stages what it changes):
+    python layout_move.py [--repo PATH] [--dry-run] [--input-spec]
+then review `git status` / `git diff --cached --stat -M` and commit.
 """
 
 import argparse
+import ast
 import os
 import re
 import subprocess
@@ -190,6 +203,58 @@ def move_files(repo, dry_run):
     return moved
 
 
+INPUT_SPEC_NAMES = ("InputSpec", "check_input_spec")
+INPUT_SPEC_DOC = ('"""InputSpec: what a layer accepts (ndim, min_ndim, max_ndim, fixed axes), '
+                  'and the check\na layer call makes against it (Keras 3: '
+                  '`keras/src/layers/input_spec.py`)."""\n')
+INPUT_SPEC_IMPORTS = (
+    "from kerastorch.layers.input_spec import InputSpec  # noqa: F401 (also layer.InputSpec)\n",
+    "from kerastorch.layers.input_spec import check_input_spec\n")
+
+
+def extract_input_spec(repo, dry_run):
+    """Moves InputSpec and check_input_spec from layers/layer.py into layers/input_spec.py."""
+    target = os.path.join(repo, LAYERS, "input_spec.py")
+    source = os.path.join(repo, LAYERS, "layer.py")
+    if os.path.exists(target):
+        print("  layers/input_spec.py exists: nothing to extract")
+        return False
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    lines = text.splitlines(keepends=True)
+    tree = ast.parse(text)
+    found = [n for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef))
+             and n.name in INPUT_SPEC_NAMES]
+    if sorted(n.name for n in found) != sorted(INPUT_SPEC_NAMES):
+        sys.exit(f"error: layers/layer.py lacks one of {INPUT_SPEC_NAMES} at top level")
+    cut = set()
+    blocks = []
+    for node in sorted(found, key=lambda n: n.lineno):
+        start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+        end = node.end_lineno  # then the blank lines after it
+        while end < len(lines) and not lines[end].strip():
+            end += 1
+        blocks.append("".join(lines[start:node.end_lineno]))
+        cut.update(range(start, end))
+    kept = [line for i, line in enumerate(lines) if i not in cut]
+    # The imports go where `from kerastorch.layers.input_spec` sorts among layer.py's imports.
+    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module and
+               n.module.startswith("kerastorch")]
+    after = [n for n in imports if n.module > "kerastorch.layers.input_spec"]
+    at = (after[0].lineno - 1) if after else imports[-1].end_lineno
+    at -= sum(1 for i in cut if i < at)
+    kept[at:at] = list(INPUT_SPEC_IMPORTS)
+    print("  extract InputSpec, check_input_spec: layers/layer.py -> layers/input_spec.py")
+    if dry_run:
+        return True
+    with open(target, "w", encoding="utf-8") as f:
+        f.write(INPUT_SPEC_DOC + "\n\n" + "\n\n".join(blocks))
+    with open(source, "w", encoding="utf-8") as f:
+        f.write("".join(kept))
+    git(repo, "add", os.path.join(LAYERS, "input_spec.py"), os.path.join(LAYERS, "layer.py"))
+    return True
+
+
 def children(repo):
     """For each subpackage: the module names in it (the new ones and any already there)."""
     out = {}
@@ -225,6 +290,10 @@ def build_rules(repo):
                       rf"\g<1>{sub}/{leaf}.py"))
         rules.append((re.compile(rf"(?<![\w/.-])tests/layers/test_{old}\.py(?!\w)"),
                       f"tests/layers/{sub}/test_{leaf}.py"))
+    if os.path.exists(os.path.join(repo, LAYERS, "input_spec.py")):
+        rules.append((re.compile(r"^([ \t]*)from kerastorch\.layers\.layer import InputSpec$",
+                                 re.MULTILINE),
+                      r"\g<1>from kerastorch.layers.input_spec import InputSpec"))
     return rules
 
 
@@ -311,18 +380,29 @@ def report_leftovers(repo):
                 with open(full, encoding="utf-8") as f:
                     if re.search(r"^\s*from \.", f.read(), re.MULTILINE):
                         print(f"  warning: {path} has a relative import; check it by hand")
+    if not os.path.exists(os.path.join(repo, LAYERS, "input_spec.py")):
+        return
+    for path in scanned_files(repo):
+        if path.endswith(".py") and path != os.path.join(LAYERS, "layer.py"):
+            with open(os.path.join(repo, path), encoding="utf-8") as f:
+                if re.search(r"from kerastorch\.layers\.layer import [^\n]*InputSpec", f.read()):
+                    print(f"  note: {path} imports InputSpec from layers.layer (still works)")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", default=".", help="the repository root (default: .)")
     parser.add_argument("--dry-run", action="store_true", help="print, change nothing")
+    parser.add_argument("--input-spec", action="store_true",
+                        help="also move InputSpec out of layers/layer.py (after the move commit)")
     args = parser.parse_args(argv)
     repo = git(args.repo, "rev-parse", "--show-toplevel").strip()
     if not os.path.isdir(os.path.join(repo, LAYERS)):
         sys.exit(f"error: {repo} has no {LAYERS}")
     print(f"layout_move: {repo}")
     moved = move_files(repo, args.dry_run)
+    if args.input_spec:
+        extract_input_spec(repo, args.dry_run)
     changed = rewrite_files(repo, args.dry_run)
     if not args.dry_run and changed:
         git(repo, "add", "--", *changed)
