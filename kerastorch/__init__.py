@@ -29,7 +29,7 @@ from kerastorch import utils
 from kerastorch import wrappers
 from kerastorch.initializers import Initializer
 from kerastorch.layers.core.input_layer import Input
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.tensor import KerasTensor
 from kerastorch.variables import Variable

@@ -10,7 +10,7 @@ from kerastorch.layers.core.dense import Dense
 from kerastorch.layers.core.input_layer import Input
 from kerastorch.layers.core.input_layer import InputLayer
 from kerastorch.layers.core.input_layer import KerasTensor
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.variables import Variable
 from kerastorch.layers.merging.merging import Add

@@ -12,6 +12,8 @@ from kerastorch import constraints
 from kerastorch import initializers
 from kerastorch import regularizers
 from kerastorch import tree
+from kerastorch.layers.input_spec import InputSpec  # noqa: F401 (also layer.InputSpec)
+from kerastorch.layers.input_spec import check_input_spec
 from kerastorch.tensor.keras_tensor import KerasTensor
 from kerastorch.tensor.node import Node
 from kerastorch.tensor.shapes import flatten_shapes
@@ -37,45 +39,6 @@ BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "w
 def to_snake_case(name):
     """A layer's name prefix: its class name in snake case, "private" before a leading "_"."""
     return naming.to_snake_case(name, private_prefix=True)
-
-
-class InputSpec:
-    """What a layer accepts: `ndim`, `min_ndim`, `max_ndim` and fixed `axes` ({axis: size})."""
-
-    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None):
-        self.ndim, self.min_ndim, self.max_ndim = ndim, min_ndim, max_ndim
-        self.axes = dict(axes or {})
-
-    def __repr__(self):
-        return (f"InputSpec(ndim={self.ndim}, min_ndim={self.min_ndim}, "
-                f"max_ndim={self.max_ndim}, axes={self.axes})")
-
-
-def check_input_spec(layer, spec, shape, index=0):
-    """Raises Keras's ValueError when `shape` does not satisfy `spec`."""
-    if spec is None:
-        return
-    shape = tuple(shape)
-    ndim = len(shape)
-    where = f'Input {index} of layer "{layer.name}" is incompatible with the layer: '
-    if spec.ndim is not None and ndim != spec.ndim:
-        raise ValueError(f"{where}expected ndim={spec.ndim}, found ndim={ndim}. "
-                         f"Full shape received: {shape}")
-    if spec.min_ndim is not None and ndim < spec.min_ndim:
-        raise ValueError(f"{where}expected min_ndim={spec.min_ndim}, found ndim={ndim}. "
-                         f"Full shape received: {shape}")
-    if spec.max_ndim is not None and ndim > spec.max_ndim:
-        raise ValueError(f"{where}expected max_ndim={spec.max_ndim}, found ndim={ndim}. "
-                         f"Full shape received: {shape}")
-    for axis, value in spec.axes.items():
-        if value is None:
-            continue
-        if axis >= ndim or axis < -ndim:
-            raise ValueError(f"{where}expected axis {axis} of input shape to have value {value}, "
-                             f"but received input with shape {shape}")
-        if shape[axis] is not None and shape[axis] != value:
-            raise ValueError(f"{where}expected axis {axis} of input shape to have value {value}, "
-                             f"but received input with shape {shape}")
 
 
 class Layer(nn.Module):

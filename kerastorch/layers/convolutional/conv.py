@@ -12,7 +12,7 @@ from kerastorch import activations
 from kerastorch import backend
 from kerastorch import initializers
 from kerastorch.layers.convolutional import conv_utils
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}

@@ -14,7 +14,7 @@ from kerastorch import activations
 from kerastorch import backend
 from kerastorch import initializers
 from kerastorch.layers.convolutional import conv_utils
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}

@@ -8,7 +8,7 @@ from input channel `c`, in both.
 
 from kerastorch.layers.convolutional import conv_utils
 from kerastorch.layers.convolutional.conv import BaseConv
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.variables import add_mapped_weight
 
 

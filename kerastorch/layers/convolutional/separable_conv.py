@@ -3,7 +3,7 @@
 from kerastorch import initializers
 from kerastorch.layers.convolutional import conv_utils
 from kerastorch.layers.convolutional.depthwise_conv import BaseDepthwiseConv
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 
 
 class BaseSeparableConv(BaseDepthwiseConv):

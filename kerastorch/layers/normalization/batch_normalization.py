@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from kerastorch import initializers
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 
 

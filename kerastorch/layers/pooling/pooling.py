@@ -5,7 +5,7 @@ import torch.nn.functional as F
 
 from kerastorch import backend
 from kerastorch.layers.convolutional import conv_utils
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 
 _MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}

@@ -3,7 +3,7 @@
 from kerastorch import backend
 from kerastorch.layers.regularization.dropout import Dropout
 from kerastorch.layers.regularization.dropout import dropout_mask
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 
 
 class _SpatialDropout(Dropout):

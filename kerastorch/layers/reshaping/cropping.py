@@ -1,7 +1,7 @@
 """Cropping1D/2D/3D: remove rows/columns at the borders of spatial axes (a view, no copy)."""
 
 from kerastorch import backend
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.reshaping.zero_padding import normalize_pairs
 

@@ -1,6 +1,6 @@
 """RepeatVector layer."""
 
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 
 

@@ -4,7 +4,7 @@ import torch.nn.functional as F
 
 from kerastorch import backend
 from kerastorch.layers.convolutional import conv_utils
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.preprocessing.resizing import check_interpolation
 from kerastorch.layers.preprocessing.resizing import resize_images

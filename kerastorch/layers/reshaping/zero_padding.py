@@ -3,7 +3,7 @@
 import torch.nn.functional as F
 
 from kerastorch import backend
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 
 

@@ -12,7 +12,7 @@ import torch
 from torch.nn.utils import rnn as rnn_utils
 
 from kerastorch import tree
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.layer import Layer
 from kerastorch.layers.rnn.cells import GRUCell
 from kerastorch.layers.rnn.cells import LSTMCell

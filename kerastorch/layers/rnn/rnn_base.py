@@ -6,7 +6,7 @@ The layer reads the cell's arguments and weights through properties (`layer.unit
 `layer.kernel`, `layer.weight_ih`, ...), requires 3D inputs and may be stateful.
 """
 
-from kerastorch.layers.layer import InputSpec
+from kerastorch.layers.input_spec import InputSpec
 from kerastorch.layers.rnn.rnn import RNN
 
 # The arguments a layer takes for its cell, as properties of the layer.
