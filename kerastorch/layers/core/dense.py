@@ -1,4 +1,4 @@
-"""Core layers: Dense."""
+"""Dense: the densely-connected layer (Keras 3: `keras/src/layers/core/dense.py`)."""
 
 import torch.nn.functional as F
 
