@@ -3,7 +3,7 @@
 import torch
 
 from kerastorch.layers.preprocessing.base_image_augmentation import BaseAffineLayer
-from kerastorch.layers.preprocessing.random_zoom import _zoom_factor
+from kerastorch.layers.preprocessing.random_zoom import factor_range
 
 
 class RandomTranslation(BaseAffineLayer):
@@ -24,9 +24,9 @@ class RandomTranslation(BaseAffineLayer):
         super().__init__(fill_mode=fill_mode, interpolation=interpolation, seed=seed,
                          fill_value=fill_value, data_format=data_format, **kwargs)
         self.height_factor = height_factor
-        self.height_lower, self.height_upper = _zoom_factor(height_factor, "height_factor", self)
+        self.height_lower, self.height_upper = factor_range(height_factor, "height_factor", self)
         self.width_factor = width_factor
-        self.width_lower, self.width_upper = _zoom_factor(width_factor, "width_factor", self)
+        self.width_lower, self.width_upper = factor_range(width_factor, "width_factor", self)
 
     def augment(self, images):
         n = images.shape[0]

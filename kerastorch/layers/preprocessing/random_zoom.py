@@ -5,7 +5,7 @@ import torch
 from kerastorch.layers.preprocessing.base_image_augmentation import BaseAffineLayer
 
 
-def _zoom_factor(factor, name, layer):
+def factor_range(factor, name, layer):
     message = (f"The `{name}` argument of {type(layer).__name__} should be a number or a pair of "
                f"numbers in the range (-1, 1]. Received: {name}={factor}")
     if isinstance(factor, (tuple, list)):
@@ -37,10 +37,10 @@ class RandomZoom(BaseAffineLayer):
         super().__init__(fill_mode=fill_mode, interpolation=interpolation, seed=seed,
                          fill_value=fill_value, data_format=data_format, **kwargs)
         self.height_factor = height_factor
-        self.height_lower, self.height_upper = _zoom_factor(height_factor, "height_factor", self)
+        self.height_lower, self.height_upper = factor_range(height_factor, "height_factor", self)
         self.width_factor = width_factor
         if width_factor is not None:
-            self.width_lower, self.width_upper = _zoom_factor(width_factor, "width_factor", self)
+            self.width_lower, self.width_upper = factor_range(width_factor, "width_factor", self)
 
     def augment(self, images):
         n = images.shape[0]
