@@ -17,6 +17,7 @@ questions of this module (`active()`, `rank()`, `world_size()`) and uses four he
 import atexit
 import datetime
 import os
+import sys
 
 import torch
 import torch.distributed as dist
@@ -75,9 +76,17 @@ def ensure_initialized():
 
 def _shutdown():
     """Tears down the group we created, so no backend thread outlives the interpreter (gloo
-    aborts the process otherwise)."""
-    if dist.is_initialized():
-        dist.destroy_process_group()
+    aborts the process otherwise). After a normal exit the ranks first wait for each other (a
+    rank tearing down while another still sends aborts with "terminate called without an active
+    exception"); after an uncaught exception they do not, so a failing rank ends the job."""
+    if not dist.is_initialized():
+        return
+    if getattr(sys, "last_value", None) is None and dist.get_backend() == "gloo":
+        try:
+            dist.monitored_barrier(timeout=datetime.timedelta(seconds=60))
+        except RuntimeError:
+            pass  # another rank is gone: tear down anyway
+    dist.destroy_process_group()
 
 
 def rank():
