@@ -97,6 +97,10 @@ def _is_leaf_list(value):
 def _stack(leaves):
     if isinstance(leaves[0], torch.Tensor):
         return torch.stack(leaves)
+    if isinstance(leaves[0], (bytes, str)):
+        # strings (records, file contents) as an object array of bytes, as TF's `.numpy()`
+        # gives: numpy's fixed-width bytes would drop trailing NUL bytes of serialized records
+        return _string_array(list(leaves))
     return np.stack(leaves)
 
 

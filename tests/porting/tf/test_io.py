@@ -214,3 +214,22 @@ def test_sparse_to_dense_and_gfile(tmp_path):
         tf.io.read_file(str(tmp_path / "missing.txt"))
     gfile.rmtree(str(tmp_path / "a"))
     assert not gfile.exists(str(tmp_path / "a"))
+
+
+def test_batched_records_parse_like_tensorflow_and_keep_trailing_nul_bytes(cases, tmp_path):
+    ds = tf.data.TFRecordDataset(str(cases["dir"] / "data.tfrecord")).batch(4)
+    first = next(iter(ds))
+    assert first.dtype == object and first.shape == (4,)
+    _assert_parsed(tf.io.parse_example(first, _spec()), cases["batch"])
+    train = tf.train
+    record = train.Example(features=train.Features(feature={
+        "z": train.Feature(int64_list=train.Int64List(value=[0]))})).SerializeToString()
+    assert record.endswith(b"\x00")  # what numpy's fixed-width bytes would cut off
+    path = str(tmp_path / "nul.tfrecord")
+    with tf.io.TFRecordWriter(path) as writer:
+        writer.write(record)
+        writer.write(record)
+    batch = next(iter(tf.data.TFRecordDataset(path).batch(2)))
+    assert [bytes(r) for r in batch] == [record, record]
+    parsed = tf.io.parse_example(batch, {"z": tf.io.FixedLenFeature([], tf.int64)})
+    assert parsed["z"].tolist() == [0, 0]
