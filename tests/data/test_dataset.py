@@ -70,7 +70,8 @@ def _ours(text):
             "cardinality": int(ds.cardinality())}
 
 
-@pytest.mark.parametrize("index", range(len(PIPELINES)), ids=[str(i) for i in range(len(PIPELINES))])
+@pytest.mark.parametrize("index", range(len(PIPELINES)),
+                         ids=[str(i) for i in range(len(PIPELINES))])
 def test_pipeline_matches_tf_data(tf_results, index):
     got = _ours(PIPELINES[index])
     want = tf_results[index]

@@ -55,7 +55,8 @@ def test_subclass_reductions_by_hand():
 def test_mean_with_sample_weight_of_zero_weights_is_zero():
     y_true, y_pred, _ = _data()
     cls = _abs_loss_class(losses.Loss, ops)
-    got = cls(reduction="mean_with_sample_weight")(y_true, y_pred, sample_weight=np.zeros(5, "float32"))
+    got = cls(reduction="mean_with_sample_weight")(y_true, y_pred,
+                                                    sample_weight=np.zeros(5, "float32"))
     assert float(ops.convert_to_numpy(got)) == 0.0
 
 
@@ -118,8 +119,9 @@ def test_reductions_match_keras3(reduction):
     ours = _abs_loss_class(losses.Loss, ops)(reduction=reduction)
     theirs = _abs_loss_class(keras.losses.Loss, keras.ops)(reduction=reduction)
     for sw in (None, w, w[:, None]):
-        np.testing.assert_allclose(ops.convert_to_numpy(ours(y_true, y_pred, sample_weight=sw)),
-                                   keras.ops.convert_to_numpy(theirs(y_true, y_pred, sample_weight=sw)),
-                                   atol=1e-5, err_msg=f"{reduction} {None if sw is None else sw.shape}")
+        got = ops.convert_to_numpy(ours(y_true, y_pred, sample_weight=sw))
+        want = keras.ops.convert_to_numpy(theirs(y_true, y_pred, sample_weight=sw))
+        np.testing.assert_allclose(got, want, atol=1e-5,
+                                   err_msg=f"{reduction} {None if sw is None else sw.shape}")
     assert ours.get_config() == {k: v for k, v in theirs.get_config().items() if k != "dtype"} | {
         "name": ours.name}

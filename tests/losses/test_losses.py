@@ -65,7 +65,8 @@ w = data["weights_0"].astype("float32")
 out = []
 for name, kwargs, kind in cases:
     y_true = data[kind + "_0"]
-    y_true = y_true.astype("float32") if y_true.dtype.kind == "f" or "sparse" not in kind else y_true
+    if y_true.dtype.kind == "f" or "sparse" not in kind:
+        y_true = y_true.astype("float32")
     y_pred = data[kind + "_1"].astype("float32")
     row = {}
     for r in reductions:

@@ -29,7 +29,8 @@ def test_reset_and_from_config(name, kwargs, kind):
 
 def test_by_hand():
     m = metrics.F1Score(average="micro", threshold=0.5)
-    m.update_state(np.array([[1, 0], [1, 1]], "float32"), np.array([[0.9, 0.8], [0.1, 0.7]], "float32"))
+    m.update_state(np.array([[1, 0], [1, 1]], "float32"),
+                   np.array([[0.9, 0.8], [0.1, 0.7]], "float32"))
     # tp 2, fp 1, fn 1
     assert float(ops.convert_to_numpy(m.result())) == pytest.approx(2 / 3)
     per_class = metrics.F1Score(threshold=0.5)

@@ -61,7 +61,8 @@ def test_masks_reach_the_layer_that_takes_them():
     ids = _inputs()[0]
     out = keras.ops.convert_to_numpy(emb(ids))
     table = emb.layers[0].get_weights()[0]
-    want = np.stack([table[[1, 2, 3]].mean(0), table[[4, 5, 6, 7, 8, 9]].mean(0), table[[1]].mean(0)])
+    want = np.stack([table[[1, 2, 3]].mean(0), table[[4, 5, 6, 7, 8, 9]].mean(0),
+                     table[[1]].mean(0)])
     np.testing.assert_allclose(out, want, atol=1e-6)
     # the custom compute_mask drops the last step on top of the Embedding's mask
     functional = ours[3]

@@ -4,7 +4,11 @@ import pytest
 
 from tests.optimizers.parity import check_config, check_trajectory
 
-CASES = [{}, {"learning_rate": 1.0, "rho": 0.5}, {"learning_rate": 0.5, "epsilon": 1e-3, "weight_decay": 0.01}]
+CASES = [
+    {},
+    {"learning_rate": 1.0, "rho": 0.5},
+    {"learning_rate": 0.5, "epsilon": 0.001, "weight_decay": 0.01},
+]
 
 
 @pytest.mark.parametrize("kwargs", CASES, ids=[str(i) for i in range(len(CASES))])

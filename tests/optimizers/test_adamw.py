@@ -1,10 +1,15 @@
-"""AdamW: decoupled weight decay, AMSGrad, betas; many steps against Keras 3 (weights and slots), config round trip."""
+"""AdamW: decoupled weight decay, AMSGrad, betas;
+many steps against Keras 3 (weights and slots), config round trip."""
 
 import pytest
 
 from tests.optimizers.parity import check_config, check_trajectory
 
-CASES = [{}, {"learning_rate": 0.02, "weight_decay": 0.2, "amsgrad": True}, {"learning_rate": 0.02, "beta_1": 0.7, "beta_2": 0.8, "epsilon": 1e-4}]
+CASES = [
+    {},
+    {"learning_rate": 0.02, "weight_decay": 0.2, "amsgrad": True},
+    {"learning_rate": 0.02, "beta_1": 0.7, "beta_2": 0.8, "epsilon": 0.0001},
+]
 
 
 @pytest.mark.parametrize("kwargs", CASES, ids=[str(i) for i in range(len(CASES))])

@@ -1,10 +1,15 @@
-"""Lion: beta_1, beta_2, weight decay; many steps against Keras 3 (weights and slots), config round trip."""
+"""Lion: beta_1, beta_2, weight decay;
+many steps against Keras 3 (weights and slots), config round trip."""
 
 import pytest
 
 from tests.optimizers.parity import check_config, check_trajectory
 
-CASES = [{}, {"learning_rate": 0.01, "beta_2": 0.5}, {"learning_rate": 0.01, "beta_1": 0.2, "beta_2": 0.9, "weight_decay": 0.1, "clipvalue": 0.5}]
+CASES = [
+    {},
+    {"learning_rate": 0.01, "beta_2": 0.5},
+    {"learning_rate": 0.01, "beta_1": 0.2, "beta_2": 0.9, "weight_decay": 0.1, "clipvalue": 0.5},
+]
 
 
 @pytest.mark.parametrize("kwargs", CASES, ids=[str(i) for i in range(len(CASES))])

@@ -1,5 +1,6 @@
 """The Keras API name lists that tell a missing kerastorch feature from a script's typo: every
-name is public API of Keras 3's or tf.keras 2.21's Layer/Model/Sequential (`add`, `pop`), and Model's list holds Layer's."""
+name is public API of Keras 3's or tf.keras 2.21's Layer/Model/Sequential
+(`add`, `pop`), and Model's list holds Layer's."""
 
 import json
 
