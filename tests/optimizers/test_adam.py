@@ -1,0 +1,22 @@
+"""Adam: betas, epsilon, AMSGrad, weight decay;
+many steps against Keras 3 (weights and slots), config round trip."""
+
+import pytest
+
+from tests.optimizers.parity import check_config, check_trajectory
+
+CASES = [
+    {"learning_rate": 0.02, "beta_2": 0.9},
+    {"learning_rate": 0.02, "epsilon": 0.01, "amsgrad": True, "weight_decay": 0.01},
+    {"learning_rate": 0.02, "beta_1": 0.5, "beta_2": 0.5, "global_clipnorm": 2.0},
+]
+
+
+@pytest.mark.parametrize("kwargs", CASES, ids=[str(i) for i in range(len(CASES))])
+def test_trajectory_matches_keras3(kwargs):
+    check_trajectory("Adam", kwargs)
+
+
+@pytest.mark.parametrize("kwargs", CASES, ids=[str(i) for i in range(len(CASES))])
+def test_config_matches_keras3(kwargs):
+    check_config("Adam", kwargs)
