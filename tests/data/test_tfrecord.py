@@ -83,11 +83,6 @@ def test_bad_compression_names_itself():
         tfrecord.TFRecordWriter("never-written.tfrecord", "BZ2")
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="batching raw records (the usual `.batch(n).map(tf.io.parse_example)`): "
-                          "tf.data stacks the byte strings into a string tensor of shape (n,); "
-                          "kerastorch's batch hands them to numpy as numbers and raises "
-                          "ValueError \"invalid literal for int() with base 10: b'r0'\"")
 def test_batch_of_raw_records_is_a_vector_of_byte_strings(tmp_path):
     path = tmp_path / "b.tfrecord"
     with tfrecord.TFRecordWriter(str(path)) as w:
